@@ -1,0 +1,29 @@
+"""The ``rograph`` command: one group, one subcommand per job.
+
+Each subcommand lives beside the code it drives (``rograph.validation.cli`` for
+``validate`` and so on) and is only registered here, so this module stays a table of
+contents of what the tool can do.
+"""
+
+from __future__ import annotations
+
+import click
+
+from rograph import __version__
+from rograph.config import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rograph")
+def main() -> None:
+    """Build, check and serve the Roma integration knowledge graph."""
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """List every ROGRAPH_* environment variable with its default and meaning."""
+    for name, default, doc in Settings.documentation():
+        click.echo(f"{name}={default}\n    {doc}")
+
+
+# Subcommands, registered in the order a newcomer meets them.

@@ -1,0 +1,128 @@
+"""Settings: one home for every knob, read from ``ROGRAPH_*`` environment variables.
+
+Each setting is a field of :class:`Settings` with its default and its documentation next to
+it; ``rograph settings`` prints the table (and the README carries a copy). CLI flags override
+the environment by passing keyword overrides to :meth:`Settings.from_env`, so there is exactly
+one way a value gets in: default < environment < flag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "ROGRAPH_"
+
+
+def _setting(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+class SettingError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of rograph's configuration. Field ``x`` is read from ``ROGRAPH_X``."""
+
+    project_dir: Path = _setting(
+        Path("."), "Folder holding ontology/, data/, shapes/ and queries/ (the project's sources)."
+    )
+    var_dir: Path = _setting(
+        Path("var"),
+        "Folder for built stores, dumps and caches; relative paths are under the project folder.",
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.")
+    port: int = _setting(8000, "Port the server listens on.")
+    workers: int = _setting(
+        4,
+        "Server worker processes; each answers one request at a time and shares the store "
+        "with the others (copy-on-write).",
+    )
+    query_timeout: float = _setting(
+        30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."
+    )
+    max_response_bytes: int = _setting(
+        256 * 1024 * 1024, "Largest response body the SPARQL endpoint sends, in bytes."
+    )
+    service_allowlist: tuple[str, ...] = _setting(
+        (),
+        "Space-separated endpoint IRIs a query may name in SERVICE; empty means federation "
+        "is off.",
+    )
+    public_url: str = _setting(
+        "",
+        "The server's own address (e.g. https://data.example.org/rograph/) that published "
+        "IRIs map to; empty means the address each request came in on.",
+    )
+    cache_bytes: int = _setting(
+        64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries."
+    )
+    log_level: str = _setting("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from ``environ`` (default ``os.environ``) and explicit overrides.
+
+        Overrides whose value is ``None`` are ignored, so CLI options that were not given
+        leave the environment's value in place.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            name = ENV_PREFIX + f.name.upper()
+            if overrides.get(f.name) is not None:
+                values[f.name] = _coerce(f, overrides[f.name], f"option --{f.name.replace('_', '-')}")
+            elif name in environ:
+                values[f.name] = _coerce(f, environ[name], f"environment variable {name}")
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        settings = cls(**values)
+        if not settings.var_dir.is_absolute():
+            settings = dataclasses.replace(settings, var_dir=settings.project_dir / settings.var_dir)
+        return settings
+
+    @classmethod
+    def documentation(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, meaning) for every setting, in declaration order."""
+        rows = []
+        for f in dataclasses.fields(cls):
+            default = f.default
+            shown = " ".join(default) if isinstance(default, tuple) else str(default)
+            rows.append((ENV_PREFIX + f.name.upper(), shown, f.metadata["doc"]))
+        return rows
+
+
+def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
+    kind = type(f.default)
+    if isinstance(raw, kind) and kind is not str:
+        return raw
+    text = str(raw).strip()
+    try:
+        if kind is bool:
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(text)
+        if kind is int:
+            value = int(text)
+        elif kind is float:
+            value = float(text)
+        elif kind is tuple:
+            return tuple(raw) if isinstance(raw, (list, tuple)) else tuple(text.split())
+        elif issubclass(kind, Path):
+            return Path(text)
+        else:
+            return text
+    except ValueError:
+        raise SettingError(f"{where}: {text!r} is not a valid {kind.__name__}") from None
+    if value < 0:
+        raise SettingError(f"{where}: {text!r} must not be negative")
+    return value
