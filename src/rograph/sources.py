@@ -1,0 +1,153 @@
+"""The project's sources: which RDF files there are and what graph each one fills.
+
+This is the first step of the flow and the only place that knows the project's layout:
+
+* ``ontology/*.ttl`` — the OWL ontology and the SKOS concept schemes, loaded into
+  :data:`~rograph.namespaces.ONTOLOGY_GRAPH`;
+* ``shapes/*.ttl``   — the SHACL shapes, loaded into :data:`~rograph.namespaces.SHAPES_GRAPH`;
+* ``data/*.trig``    — the facts, one named graph per source, loaded with the graph names
+  the files give them. A data file holds named graphs only: a fact outside a graph could
+  not say which source it comes from.
+
+Files are parsed with pyoxigraph, which is fast and reports syntax errors with a line and
+column; :class:`SourceError` carries them so that every caller can say ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rograph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+RDF_SUFFIXES = tuple(_FORMATS)
+
+
+class SourceError(Exception):
+    """A source file cannot be read or parsed. ``str()`` is ``file:line:column: message``."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One RDF file and the graph its triples go to (``None``: the graphs the file names)."""
+
+    path: Path
+    role: str  # "ontology", "shapes" or "data"
+    graph: str | None
+
+    @property
+    def format(self) -> ox.RdfFormat:
+        try:
+            return _FORMATS[self.path.suffix.lower()]
+        except KeyError:
+            raise SourceError(
+                self.path, f"unknown RDF file extension {self.path.suffix!r}; use one of {', '.join(RDF_SUFFIXES)}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """The project's source files, in a stable order."""
+
+    ontology: tuple[SourceFile, ...]
+    shapes: tuple[SourceFile, ...]
+    data: tuple[SourceFile, ...]
+
+    @property
+    def all(self) -> tuple[SourceFile, ...]:
+        return self.ontology + self.shapes + self.data
+
+    def content_hash(self) -> str:
+        """SHA-256 over every file's role, name and bytes: changes when any source changes."""
+        digest = hashlib.sha256()
+        for source in self.all:
+            digest.update(f"{source.role}\0{source.path.name}\0".encode())
+            digest.update(source.path.read_bytes())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def discover(project_dir: Path) -> ProjectFiles:
+    """Find the ontology, shapes and data files under ``project_dir``."""
+    project_dir = Path(project_dir)
+    missing = [d for d in ("ontology", "data", "shapes") if not (project_dir / d).is_dir()]
+    if missing:
+        raise SourceError(project_dir, f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder")
+
+    def files(folder: str) -> list[Path]:
+        return sorted(p for p in (project_dir / folder).iterdir() if p.suffix.lower() in RDF_SUFFIXES)
+
+    return ProjectFiles(
+        ontology=tuple(SourceFile(p, "ontology", ONTOLOGY_GRAPH) for p in files("ontology")),
+        shapes=tuple(SourceFile(p, "shapes", SHAPES_GRAPH) for p in files("shapes")),
+        data=tuple(SourceFile(p, "data", None) for p in files("data")),
+    )
+
+
+def data_files(paths: Iterable[Path]) -> ProjectFiles:
+    """Treat arbitrary RDF files as data (``rograph serve --data``, ``rograph validate FILE``)."""
+    return ProjectFiles(ontology=(), shapes=(), data=tuple(SourceFile(Path(p), "data", None) for p in paths))
+
+
+def read_quads(source: SourceFile) -> Iterator[ox.Quad]:
+    """Parse one file, placing its triples in the source's graph.
+
+    Raises :class:`SourceError` with the parser's line and column on a syntax error, and
+    when a data file puts a triple in the default graph.
+    """
+    graph = ox.NamedNode(source.graph) if source.graph else None
+    try:
+        with source.path.open("rb") as stream:
+            for quad in ox.parse(stream, format=source.format, base_iri=None):
+                if graph is not None:
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                elif isinstance(quad.graph_name, ox.DefaultGraph):
+                    raise SourceError(
+                        source.path,
+                        f"triple outside a named graph: {quad.subject} {quad.predicate} {quad.object}; "
+                        "every fact belongs in the named graph of the source that states it",
+                    )
+                else:
+                    yield quad
+    except SyntaxError as error:
+        message = error.msg.split(": ", 1)[-1] if error.lineno else error.msg
+        raise SourceError(source.path, message, error.lineno, error.offset) from None
+    except OSError as error:
+        raise SourceError(source.path, error.strerror or str(error)) from None
+
+
+def load(files: ProjectFiles, store: ox.Store | None = None) -> ox.Store:
+    """Parse every file into ``store`` (a new in-memory one by default).
+
+    Every file is parsed before anything is added, so a syntax error anywhere leaves the
+    store untouched.
+    """
+    quads = [quad for source in files.all for quad in read_quads(source)]
+    store = ox.Store() if store is None else store
+    store.extend(quads)
+    return store
