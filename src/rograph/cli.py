@@ -11,6 +11,7 @@ import click
 
 from rograph import __version__
 from rograph.config import Settings
+from rograph.validation.cli import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,3 +28,4 @@ def settings_command() -> None:
 
 
 # Subcommands, registered in the order a newcomer meets them.
+main.add_command(validate_command)

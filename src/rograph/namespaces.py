@@ -33,7 +33,6 @@ SHAPES_GRAPH = BASE + "graph/shapes"
 PREFIXES: dict[str, str] = {
     "rg": str(RG),
     "rgsh": str(RGSH),
-    "rgd": BASE,
     "org": "http://www.w3.org/ns/org#",
     "cpov": "http://data.europa.eu/m8g/",
     "schema": "https://schema.org/",
