@@ -1,0 +1,109 @@
+"""For every node shape, a broken copy of the real data that the shape catches.
+
+Each case edits the real files (the edit fails if the text it changes is gone) and asserts
+that a result of the expected shape lands on the expected focus node, with the expected
+severity. The shipped data has no results at all (test_model_conforms), so each case can fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rograph import sources
+from rograph.namespaces import RGSH
+from rograph.validation import Severity, validate
+
+from conftest import CONCEPTS_FILE, DATA_FILE, ONTOLOGY_FILE, PROJECT_DIR, ProjectCopy
+
+B = "https://w3id.org/rograph/"
+RG = B + "ontology#"
+MEETING = B + "meeting/valga-expert-meeting-2020-02-06"
+GRAPH = B + "graph/lv-moc-valga-expert-meeting-2020"
+SOURCE = B + "source/lv-moc-valga-expert-meeting-2020"
+
+
+def _r(old, new, file=DATA_FILE, within=None):
+    return lambda p: p.replace(file, old, new, within=within)
+
+
+def _add(turtle):
+    return lambda p: p.add_to_data(turtle)
+
+
+V, W, I = Severity.VIOLATION, Severity.WARNING, Severity.INFO
+
+# (id, edit, shape local name, focus node, severity)
+FAULTS = [
+    ("missing Latvian label", _r('"Latvija"@lv , ', ""), "LabelledEntity-label-lv", B + "place/latvia", V),
+    ("missing English label", _r(', "Latvia"@en', ""), "LabelledEntity-label-en", B + "place/latvia", V),
+    ("two English labels", _r('"Jelgava"@en .', '"Jelgava"@en , "Jelgava city"@en .'), "LabelledEntity-label-one-per-language", B + "place/jelgava", V),
+    ("IRI outside the base", _add('<http://example.org/x> rdfs:label "x"@lv , "x"@en .'), "LabelledEntityShape", "http://example.org/x", V),
+    ("graph without source", _r(f"prov:wasDerivedFrom <{SOURCE}> ;", ""), "NamedGraph-wasDerivedFrom", GRAPH, V),
+    ("graph source undescribed", _r("dcterms:publisher organisation:latvia-ministry-of-culture ;", ""), "NamedGraph-source-described", GRAPH, V),
+    ("source without publisher", _r("dcterms:publisher organisation:latvia-ministry-of-culture ;", ""), "SourceDocument-publisher", SOURCE, V),
+    ("source date not a date", _r('dcterms:identifier "000_f5beb46b2a4dc84d" ;', 'dcterms:identifier "000_f5beb46b2a4dc84d" ; dcterms:date "February 2020" ;'), "SourceDocument-date", SOURCE, V),
+    ("news article not a source", _r("a rg:SourceDocument , schema:NewsArticle", "a schema:NewsArticle"), "NewsArticleShape", SOURCE, V),
+    ("city inside a non-place", _r("schema:containedInPlace place:estonia", "schema:containedInPlace organisation:european-union"), "City-containedInPlace", B + "place/valga", V),
+    ("country inside a non-place", _add('place:atlantis a schema:Country ; rdfs:label "Atlantīda"@lv , "Atlantis"@en ; schema:containedInPlace organisation:european-union .'), "Country-containedInPlace", B + "place/atlantis", V),
+    ("area inside a non-place", _r('"Valka Municipality"@en .', '"Valka Municipality"@en ; schema:containedInPlace organisation:european-union .'), "AdministrativeArea-containedInPlace", B + "place/valka-municipality", V),
+    ("ministry without jurisdiction", _r('"Ministry of Culture of the Republic of Latvia"@en ;\n        dcterms:spatial place:latvia .', '"Ministry of Culture of the Republic of Latvia"@en .'), "Ministry-spatial", B + "organisation/latvia-ministry-of-culture", V),
+    ("national body without jurisdiction", _add('organisation:x-agency a rg:NationalPublicBody ; rdfs:label "Aģentūra"@lv , "Agency"@en .'), "NationalPublicBody-spatial", B + "organisation/x-agency", V),
+    ("municipality without territory", _r('"Valga linna omavalitsus"@et ;\n        dcterms:spatial place:valga .', '"Valga linna omavalitsus"@et .'), "Municipality-spatial", B + "organisation/valga-city-government", V),
+    ("department of nobody", _r("org:unitOf organisation:valka-municipal-council .", "a org:OrganizationalUnit .", within="organisation:valka-education-culture-sport-youth-department a"), "MunicipalDepartment-unitOf", B + "organisation/valka-education-culture-sport-youth-department", V),
+    ("social service of nobody", _r("org:unitOf organisation:valka-municipal-council .", "a org:OrganizationalUnit .", within="organisation:valka-social-service a"), "SocialService-unitOf", B + "organisation/valka-social-service", V),
+    ("EU area not a place", _r('"Euroopa Liit"@et .', '"Euroopa Liit"@et ; dcterms:spatial organisation:valga-city-government .'), "InternationalOrganisation-spatial", B + "organisation/european-union", V),
+    ("civil society org without place", _add('organisation:x-association a rg:CivilSocietyOrganisation ; rdfs:label "Biedrība"@lv , "Association"@en .'), "CivilSocietyOrganisation-spatial", B + "organisation/x-association", W),
+    ("contact point of a town", _r("dcterms:spatial place:estonia .", "dcterms:spatial place:valga .", within="organisation:estonia-national-roma-contact-point a"), "NationalRomaContactPoint-spatial", B + "organisation/estonia-national-roma-contact-point", V),
+    ("mediator post names its holder", _r("org:role concept:roma-mediator ;", "org:role concept:roma-mediator ; org:heldBy <https://w3id.org/rograph/person/x> ;"), "RomaMediatorPost-heldBy", B + "post/valga-roma-mediator-1", V),
+    ("mediator start as text", _r('schema:startDate "2020-03"^^xsd:gYearMonth', 'schema:startDate "March 2020"'), "RomaMediatorPost-startDate", B + "post/valga-roma-mediator-1", V),
+    ("mediator post nowhere", _r("schema:location place:valga ;", "", within="<https://w3id.org/rograph/post/valga-roma-mediator-2> a"), "RomaMediatorPostShape", B + "post/valga-roma-mediator-2", V),
+    ("participation without role", _r("org:role concept:roma-expert ;", ""), "Participation-role", B + "participation/valga-2020-roma-experts", V),
+    ("participation outside any meeting", _r("participation:valga-2020-roma-experts ,\n            participation:valga-2020-roma-activists ;", "participation:valga-2020-roma-experts ;"), "Participation-inMeeting", B + "participation/valga-2020-roma-activists", V),
+    ("participation of nobody from nowhere", _r("rg:comesFrom place:valga , place:valka .", "a rg:Participation ."), "ParticipationShape", B + "participation/valga-2020-roma-activists", V),
+    ("organiser not an organisation", _r("schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;"), "Meeting-organizer", MEETING, V),
+    ("meeting date as text", _r('schema:startDate "2020-02-06"^^xsd:date ;', 'schema:startDate "2020-02-06" ;'), "Meeting-startDate", MEETING, V),
+    ("meeting outside the programme period", _r('schema:endDate "2020"^^xsd:gYear', 'schema:endDate "2019"^^xsd:gYear'), "Meeting-within-programme-period", MEETING, V),
+    ("organiser also co-organiser", _r("rg:coOrganizer organisation:estonia-ministry-of-culture", "rg:coOrganizer organisation:latvia-ministry-of-culture"), "Meeting-organiser-not-co-organiser", MEETING, V),
+    ("meeting without participant count", _r("rg:participantCount figure:valga-expert-meeting-2020-02-06-participants ;", ""), "Meeting-participantCount", MEETING, W),
+    ("expert meeting without participants", _add('<https://w3id.org/rograph/meeting/x> a rg:ExpertMeeting ; rdfs:label "S"@lv , "M"@en ; schema:startDate "2020-01-01"^^xsd:date ; schema:location place:valga ; schema:organizer organisation:latvia-ministry-of-culture ; rg:participantCount figure:valga-expert-meeting-2020-02-06-participants .'), "ExpertMeeting-participation", B + "meeting/x", V),
+    ("document without title", _r('dcterms:title "Ekspertu sanāksmes darba kārtība"@lv .', "a foaf:Document ."), "Document-title", B + "document/valga-expert-meeting-2020-02-06-agenda", V),
+    ("agreement without parties", _r("prov:wasAttributedTo organisation:latvia-ministry-of-culture , organisation:valka-municipal-council ,\n            organisation:estonia-ministry-of-culture , organisation:valga-city-government ;", "", within="agreement:annual-expert-meeting a"), "Agreement-agreedBy", B + "agreement/annual-expert-meeting", V),
+    ("yearly zero times", _r("rg:minimumTimesPerYear 1 ;", "rg:minimumTimesPerYear 0 ;"), "Agreement-minimumTimesPerYear", B + "agreement/annual-expert-meeting", V),
+    ("plan of no meeting", _r(f"rg:outcomeOf <{MEETING}> ;", "", within="plan:further-cooperation-on-roma-integration a"), "Plan-outcomeOf", B + "plan/further-cooperation-on-roma-integration", V),
+    ("finding of nobody", _r("prov:wasAttributedTo organisation:valka-municipal-council ;", ""), "Finding-statedBy", B + "finding/valka-ready-to-cooperate-with-valga", I),
+    ("grant number as a number", _r('rg:grantAgreementNumber "856468-NRP4-LV" ;', "rg:grantAgreementNumber 856468 ;"), "Project-grantAgreementNumber", B + "project/latvian-roma-platform-iv", V),
+    ("programme ends before it starts", _r('schema:startDate "2014"^^xsd:gYear', 'schema:startDate "2021"^^xsd:gYear'), "FundingProgramme-period-in-order", B + "programme/rights-equality-citizenship-2014-2020", V),
+    ("figure value as text", _r("schema:value 160 ;", 'schema:value "about 160" ;'), "Figure-value", B + "figure/valga-roma-residents-2020", V),
+    ("figure without approximation flag", _r("rg:isApproximate true ;", "", within="figure:valga-roma-residents-2020 a"), "Figure-isApproximate", B + "figure/valga-roma-residents-2020", V),
+    ("population group lists a member", _r("schema:homeLocation place:valga ;", "schema:homeLocation place:valga ; foaf:member <https://w3id.org/rograph/person/x> ;"), "PopulationGroup-noMembers", B + "group/valga-roma-residents", V),
+    ("ethnicity on a person", _add(f'<https://w3id.org/rograph/person/x> a foaf:Person ; rdfs:label "X"@lv , "X"@en ; org:holds <https://w3id.org/rograph/post/valga-roma-mediator-1> ; dcterms:source <{SOURCE}> ; <http://example.org/ethnicity> "Roma" .'), "Person-no-ethnicity", B + "person/x", V),
+    ("person in no public office", _add(f'<https://w3id.org/rograph/person/x> a schema:Person ; rdfs:label "X"@lv , "X"@en ; dcterms:source <{SOURCE}> .'), "Person-holdsPost", B + "person/x", V),
+    ("untyped named person", _add('<https://w3id.org/rograph/person/x> foaf:givenName "Jane" ; rdfs:label "X"@lv , "X"@en .'), "PersonNameShape", B + "person/x", V),
+    ("concept without definition", _r('skos:definition "Lacking the income and resources for an adequate standard of living."@en ;', "", file=CONCEPTS_FILE), "Concept-definition", B + "concept/poverty", V),
+    ("scheme without top concepts", _r("skos:hasTopConcept <https://w3id.org/rograph/concept/roma-residents>,\n        <https://w3id.org/rograph/concept/meeting-participants> .", "a skos:ConceptScheme .", file=CONCEPTS_FILE), "ConceptScheme-hasTopConcept", B + "concept/measures", V),
+    ("role outside the roles scheme", _r("<https://w3id.org/rograph/concept/poverty> a skos:Concept ;", "<https://w3id.org/rograph/concept/poverty> a skos:Concept , org:Role ;", file=CONCEPTS_FILE), "Role-inRolesScheme", B + "concept/poverty", V),
+    ("ontology without licence", _r("dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;", "", file=ONTOLOGY_FILE), "Ontology-license", B + "ontology", V),
+    ("class without Latvian label", _r('"ministrija"@lv, ', "", file=ONTOLOGY_FILE), "OntologyClass-label-lv", RG + "Ministry", V),
+    ("class under no standard class", _r("    rdfs:subClassOf schema:Observation ;\n", "", file=ONTOLOGY_FILE), "OntologyClass-subClassOf", RG + "Figure", V),
+    ("property without definition", _r('skos:definition "The place the participants in a participation come from."@en ;', "", file=ONTOLOGY_FILE), "OntologyObjectProperty-definition", RG + "comesFrom", V),
+    ("datatype property not defined by the ontology", _r("rdfs:isDefinedBy <https://w3id.org/rograph/ontology> .", "rdfs:isDefinedBy <https://example.org/other> .", file=ONTOLOGY_FILE, within="rg:isApproximate a owl:DatatypeProperty"), "OntologyDatatypeProperty-definedBy", RG + "isApproximate", V),
+]
+
+
+@pytest.mark.parametrize("edit,shape,focus,severity", [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
+def test_shape_catches_fault(project_copy: ProjectCopy, edit, shape, focus, severity):
+    edit(project_copy)
+    report = validate(sources.discover(project_copy.root))
+    hits = [r for r in report.results if r.shape == str(RGSH[shape]) and r.focus_node == focus]
+    assert hits, f"{shape} did not report {focus}; got: " + "; ".join(f"{r.shape} @ {r.focus_node}" for r in report.results)
+    assert {r.severity for r in hits} == {severity}
+    assert all(r.message for r in hits)
+
+
+def test_every_node_shape_has_a_fault_case():
+    shapes_text = "".join(f.path.read_text(encoding="utf-8") for f in sources.discover(PROJECT_DIR).shapes)
+    node_shapes = set(re.findall(r"^rgsh:(\w+Shape) a sh:NodeShape", shapes_text, re.MULTILINE))
+    covered = {f[2] if f[2].endswith("Shape") else f[2].split("-")[0] + "Shape" for f in FAULTS}
+    assert node_shapes - covered == set(), "node shapes without a fault case"
