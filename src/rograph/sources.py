@@ -57,7 +57,7 @@ class SourceFile:
     """One RDF file and the graph its triples go to (``None``: the graphs the file names)."""
 
     path: Path
-    role: str  # "ontology", "shapes" or "data"
+    role: str  # "ontology", "shapes", "data", or "external" for files that are not the project's
     graph: str | None
 
     @property
@@ -109,16 +109,16 @@ def discover(project_dir: Path) -> ProjectFiles:
     )
 
 
-def data_files(paths: Iterable[Path]) -> ProjectFiles:
-    """Treat arbitrary RDF files as data (``rograph serve --data``, ``rograph validate FILE``)."""
-    return ProjectFiles(ontology=(), shapes=(), data=tuple(SourceFile(Path(p), "data", None) for p in paths))
+def external_files(paths: Iterable[Path]) -> tuple[SourceFile, ...]:
+    """Anyone's RDF files (``rograph serve --data``): kept as they are, default graph included."""
+    return tuple(SourceFile(Path(p), "external", None) for p in paths)
 
 
 def read_quads(source: SourceFile) -> Iterator[ox.Quad]:
     """Parse one file, placing its triples in the source's graph.
 
     Raises :class:`SourceError` with the parser's line and column on a syntax error, and
-    when a data file puts a triple in the default graph.
+    when a project data file puts a triple in the default graph.
     """
     graph = ox.NamedNode(source.graph) if source.graph else None
     try:
@@ -126,7 +126,7 @@ def read_quads(source: SourceFile) -> Iterator[ox.Quad]:
             for quad in ox.parse(stream, format=source.format, base_iri=None):
                 if graph is not None:
                     yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
-                elif isinstance(quad.graph_name, ox.DefaultGraph):
+                elif source.role == "data" and isinstance(quad.graph_name, ox.DefaultGraph):
                     raise SourceError(
                         source.path,
                         f"triple outside a named graph: {quad.subject} {quad.predicate} {quad.object}; "

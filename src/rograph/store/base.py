@@ -46,8 +46,8 @@ class Store(ABC):
         """Run a SPARQL query. Raises :class:`QuerySyntaxError` when it does not parse."""
 
     @abstractmethod
-    def named_graphs(self) -> list[str]:
-        """IRIs of the named graphs in the store."""
+    def graph_counts(self) -> dict[str, int]:
+        """The named graphs in the store, each with its number of triples."""
 
     @abstractmethod
     def quad_count(self) -> int:

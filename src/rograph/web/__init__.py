@@ -1,24 +1,32 @@
 """The web application: SPARQL endpoint and linked-data site on one store.
 
-:func:`create_app` is the application factory. The app keeps its settings and its store in
-``app.extensions["rograph"]`` (a :class:`WebContext`); views reach them through
+:func:`create_app` is the application factory. The app keeps its settings, its store and its
+answer cache in ``app.extensions["rograph"]`` (a :class:`WebContext`); views reach them through
 :func:`context`, never through module globals, so tests can run several apps side by side.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 from rograph.config import Settings
 from rograph.store import Store
+from rograph.web.cache import AnswerCache
+
+log = logging.getLogger("rograph.requests")
 
 
 @dataclass(frozen=True)
 class WebContext:
     settings: Settings
     store: Store
+    answers: AnswerCache
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -29,15 +37,64 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
         store = open_built_store(settings)
     app = Flask(__name__)
-    app.extensions["rograph"] = WebContext(settings=settings, store=store)
+    app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
-    from rograph.web import pages, sparql
+    from rograph.web import health, pages, sparql
 
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    app.register_error_handler(Exception, _unexpected_error)
     return app
 
 
 def context() -> WebContext:
-    """The settings and store of the app handling the current request."""
+    """The settings, store and cache of the app handling the current request."""
     return current_app.extensions["rograph"]
+
+
+def _start_request() -> None:
+    g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+    g.started = time.perf_counter()
+
+
+def _finish_request(response: Response) -> Response:
+    """Tag the response with its id and log one line when its last byte has gone out."""
+    response.headers["X-Request-Id"] = g.request_id
+    request_id, started, method, path = g.request_id, g.started, request.method, request.path
+    status = response.status_code
+    sent = {"bytes": 0}
+    if response.is_streamed:
+        inner = response.response
+
+        def counted():
+            for chunk in inner:
+                sent["bytes"] += len(chunk)
+                yield chunk
+
+        response.response = counted()
+    else:
+        sent["bytes"] = response.calculate_content_length() or 0
+
+    def log_line() -> None:
+        log.info(
+            "id=%s method=%s path=%s status=%d duration_ms=%.1f bytes=%d",
+            request_id, method, path, status, (time.perf_counter() - started) * 1000, sent["bytes"],
+        )
+
+    response.call_on_close(log_line)
+    return response
+
+
+def _unexpected_error(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return error
+    log.exception("unexpected error in request %s", g.get("request_id", "-"))
+    return Response(
+        f"internal error (request id {g.get('request_id', '-')}); the server log has the details\n",
+        status=500,
+        content_type="text/plain; charset=utf-8",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )

@@ -1,5 +1,174 @@
-"""The SPARQL 1.1 Protocol endpoint (``/sparql``)."""
+"""The SPARQL 1.1 Protocol endpoint (``/sparql``): read-only, CORS-open, streaming.
 
-from flask import Blueprint
+The protocol rules live in :mod:`rograph.web.sansio`; this module moves bytes between them,
+the store and the client, and adds what a public endpoint needs: a refusal of federation, a
+cap on response size, and a cache of small answers to repeated queries.
+"""
 
+from __future__ import annotations
+
+import logging
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from rograph.store.base import QuerySyntaxError
+from rograph.web import context
+from rograph.web.sansio import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    NotAcceptable,
+    ProtocolError,
+    ResultFormat,
+    SparqlRequest,
+    negotiate,
+    parse_request,
+    query_form,
+    service_endpoints,
+)
+from rograph.web.service_description import service_description
+from rograph.web.streaming import ResultStream, ResultTooLarge
+
+log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
+
+#: Results up to this size are sent whole, with Content-Length, and may be cached.
+WHOLE_RESPONSE_BYTES = 1024 * 1024
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, X-Request-Id, X-Cache",
+}
+
+
+def _error(status: int, message: str, extra: dict | None = None) -> Response:
+    response = Response(message.rstrip() + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response.headers.update(CORS_HEADERS)
+    response.headers.update(extra or {})
+    return response
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.route("/sparql", methods=["OPTIONS"])
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers.update({
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept",
+        "Access-Control-Max-Age": "86400",
+        "Allow": "GET, POST, OPTIONS",
+    })
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def endpoint() -> Response:
+    try:
+        parsed = parse_request(request.method, request.headers.get("Content-Type"), request.query_string, request.get_data(cache=False))
+    except ProtocolError as error:
+        headers = {"Allow": "GET, POST, OPTIONS"} if error.status == 405 else None
+        return _error(error.status, error.message, headers)
+    if parsed.query is None:
+        return _describe_service(parsed)
+    refusal = _federation_refusal(parsed.query)
+    if refusal is not None:
+        return refusal
+    return _answer(parsed)
+
+
+def _describe_service(parsed: SparqlRequest) -> Response:
+    try:
+        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.format)
+    except NotAcceptable as error:
+        return _error(406, str(error))
+    ctx = context()
+    graph = service_description(request.base_url, ctx.store, ctx.settings, ctx.store.graph_counts())
+    body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+_RDFLIB_NAMES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+
+
+def _federation_refusal(query: str) -> Response | None:
+    allowed = set(context().settings.service_allowlist)
+    for endpoint_iri in service_endpoints(query):
+        if endpoint_iri is None:
+            return _error(400, "SERVICE with a variable endpoint is not allowed: the endpoint must be a fixed IRI")
+        if endpoint_iri not in allowed:
+            why = "federation is off on this endpoint" if not allowed else f"allowed endpoints: {' '.join(sorted(allowed))}"
+            return _error(400, f"SERVICE <{endpoint_iri}> is not allowed ({why}); no outbound request was made")
+    return None
+
+
+def _answer(parsed: SparqlRequest) -> Response:
+    ctx = context()
+    store, settings = ctx.store, ctx.settings
+    form = query_form(parsed.query)
+    offered = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
+    try:
+        fmt = negotiate(request.headers.get("Accept"), offered, parsed.format)
+    except NotAcceptable as error:
+        return _error(406, str(error))
+
+    key = (parsed.query, parsed.default_graph_uris, parsed.named_graph_uris, fmt.media_type, store.version)
+    cached = ctx.answers.get(key)
+    if cached is not None:
+        return Response(cached[0], content_type=cached[1], headers={"Vary": "Accept", "X-Cache": "hit"})
+
+    def run(out) -> None:
+        # pyoxigraph's results belong to the thread that made them: query and write here.
+        results = store.query(parsed.query, default_graph_uris=parsed.default_graph_uris, named_graph_uris=parsed.named_graph_uris)
+        _write(results, fmt, out)
+
+    stream = ResultStream(run, settings.max_response_bytes)
+    try:
+        head, complete = stream.head(min(WHOLE_RESPONSE_BYTES, settings.max_response_bytes + 1))
+    except QuerySyntaxError as error:
+        return _error(400, f"SPARQL syntax error: {error}")
+    except ResultTooLarge as error:
+        return _error(400, str(error))
+    except (OSError, RuntimeError, ValueError) as error:
+        stream.close()
+        log.warning("query failed during evaluation: %s", error)
+        return _error(500, f"the query failed while running: {error}")
+    if complete:
+        ctx.answers.put(key, head, fmt.content_type)
+        return Response(head, content_type=fmt.content_type, headers={"Vary": "Accept", "X-Cache": "miss"})
+
+    def body():
+        try:
+            yield head
+            yield from stream.rest()
+        except ResultTooLarge as error:
+            # Headers are gone: end the connection without the final chunk, so the client sees
+            # an incomplete response rather than a silently shortened one.
+            log.warning("response cut off: %s", error)
+            raise
+        finally:
+            stream.close()
+
+    response = Response(body(), content_type=fmt.content_type, headers={"Vary": "Accept", "X-Cache": "miss"})
+    response.call_on_close(stream.close)
+    return response
+
+
+def _write(results, fmt: ResultFormat, out) -> None:
+    if isinstance(results, ox.QueryTriples) != (fmt in GRAPH_FORMATS):
+        raise ValueError(f"the query's form does not match {fmt.media_type}")
+    if isinstance(results, ox.QueryTriples) and fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        # Triples are a dataset with only a default graph; write them as quads.
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in results), out, format=fmt.writer)
+    else:
+        results.serialize(out, format=fmt.writer)

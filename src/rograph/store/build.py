@@ -1,0 +1,157 @@
+"""Build validated sources into a store snapshot, atomically, and find the one to serve.
+
+A build is a folder ``var/builds/<content-hash>/`` holding ``dataset.nq`` (every quad) and
+``manifest.json``. ``var/current`` is a symlink to the build being served; it is replaced with
+one ``rename``, the only atomic step a POSIX file system offers, and only after the new build
+is complete. A crash at any point leaves the previous ``current`` in place, and a folder named
+``*.tmp-*`` that the next build removes.
+
+Only data that passes validation is built. When the sources change and no longer validate,
+the last good build keeps serving and the report says why the new one was refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rograph import sources
+from rograph.sources import ProjectFiles
+
+log = logging.getLogger(__name__)
+
+KEEP_BUILDS = 3
+
+
+class BuildRefused(Exception):
+    """The sources did not validate and there is no earlier build to fall back on."""
+
+    def __init__(self, report_text: str):
+        self.report_text = report_text
+        super().__init__("the sources do not validate and no earlier build exists:\n" + report_text)
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished build on disk."""
+
+    path: Path
+    version: str
+    built: datetime
+    quad_count: int
+
+    @property
+    def dataset(self) -> Path:
+        return self.path / "dataset.nq"
+
+    @classmethod
+    def read(cls, path: Path) -> "Build":
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        return cls(path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"])
+
+
+def current_build(var_dir: Path) -> Build | None:
+    """The build being served, if any."""
+    link = var_dir / "current"
+    try:
+        return Build.read(link.resolve(strict=True))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def ensure_build(files: ProjectFiles, var_dir: Path, *, validate: bool = True) -> Build:
+    """The build for ``files``: the existing one if the sources are unchanged, else a new one.
+
+    Raises :class:`BuildRefused` if the sources do not validate and nothing was built before;
+    raises :class:`rograph.sources.SourceError` on a syntax error in the same case.
+    """
+    version = files.content_hash() + ("" if validate else "-unvalidated")
+    target = var_dir / "builds" / version
+    if (target / "manifest.json").is_file():
+        _point_current_at(target, var_dir)
+        return Build.read(target)
+
+    fallback = current_build(var_dir)
+    try:
+        if validate:
+            from rograph.validation import Severity, render, validate as run_validation
+
+            report = run_validation(files)
+            if report.at_or_above(Severity.VIOLATION):
+                text = render(report, "text")
+                if fallback is None:
+                    raise BuildRefused(text)
+                log.error("the sources do not validate; still serving build %s:\n%s", fallback.version[:12], text)
+                return fallback
+        build = _write_build(files, var_dir, version)
+    except sources.SourceError as error:
+        if fallback is None:
+            raise
+        log.error("cannot read the sources (%s); still serving build %s", error, fallback.version[:12])
+        return fallback
+    _point_current_at(build.path, var_dir)
+    _remove_old_builds(var_dir, keep=build.path)
+    return build
+
+
+def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
+    builds = var_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    for stale in builds.glob("*.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = builds / f"{version}.tmp-{os.getpid()}"
+    staging.mkdir()
+    store = sources.load(files)
+    with (staging / "dataset.nq").open("wb") as out:
+        store.dump(out, format=ox.RdfFormat.N_QUADS)
+    built = datetime.now(timezone.utc).replace(microsecond=0)
+    manifest = {
+        "version": version,
+        "built": built.isoformat(),
+        "quad_count": len(store),
+        "files": [str(source.path) for source in files.all],
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    _fsync_tree(staging)
+    final = builds / version
+    os.rename(staging, final)
+    log.info("built %s: %d quads from %d files", version[:12], len(store), len(files.all))
+    return Build(final, version, built, len(store))
+
+
+def _point_current_at(build_path: Path, var_dir: Path) -> None:
+    link = var_dir / "current"
+    if link.is_symlink() and link.resolve() == build_path.resolve():
+        return
+    temporary = var_dir / f"current.tmp-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(os.path.relpath(build_path, var_dir))
+    os.replace(temporary, link)
+
+
+def _remove_old_builds(var_dir: Path, keep: Path) -> None:
+    builds = sorted(
+        (p for p in (var_dir / "builds").iterdir() if p.is_dir() and ".tmp-" not in p.name and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in builds[KEEP_BUILDS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,13 @@
+"""``/health``: for load balancers and start-up checks."""
+
+from flask import Blueprint, jsonify
+
+from rograph.web import context
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():
+    store = context().store
+    return jsonify(status="ok", version=store.version, quads=store.quad_count(), built=store.built.isoformat())

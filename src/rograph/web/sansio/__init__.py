@@ -1,0 +1,28 @@
+"""The SPARQL 1.1 Protocol without I/O: parse a request, negotiate a format, spot federation.
+
+Nothing here imports Flask or touches a socket, so every rule of the protocol is tested as a
+plain function call (tests/test_sansio_*.py) and the web layer only moves bytes.
+"""
+
+from rograph.web.sansio.negotiation import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    NotAcceptable,
+    ResultFormat,
+    negotiate,
+)
+from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
+from rograph.web.sansio.scan import query_form, service_endpoints
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "SOLUTION_FORMATS",
+    "NotAcceptable",
+    "ProtocolError",
+    "ResultFormat",
+    "SparqlRequest",
+    "negotiate",
+    "parse_request",
+    "query_form",
+    "service_endpoints",
+]

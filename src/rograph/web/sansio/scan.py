@@ -1,0 +1,70 @@
+"""Lexical scans of a SPARQL query: its form, and the endpoints it would call via SERVICE.
+
+Both are needed before the query runs: the form to choose a response format, the endpoints
+because pyoxigraph evaluates ``SERVICE`` by opening HTTP connections and a public endpoint must
+refuse that first. A lexical scan is enough and safe: comments, strings and IRIs are skipped
+as whole tokens, so ``"SERVICE"`` in a literal or ``ex:SERVICE`` never counts, while every real
+keyword is found whatever its case.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:(?:[\w\-:%.\u00b7\u00c0-\uffff\\]*[\w\-:%\u00b7\u00c0-\uffff])?)
+    | (?P<word>[A-Za-z_][\w]*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup != "comment"]
+
+
+def query_form(query: str) -> str | None:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword; ``None`` if none."""
+    return next((text.upper() for kind, text in _tokens(query) if kind == "word" and text.upper() in _FORMS), None)
+
+
+def service_endpoints(query: str) -> list[str | None]:
+    """Every endpoint named after a ``SERVICE`` keyword, in order.
+
+    An IRI is returned as written between the angle brackets, a prefixed name expanded with the
+    query's PREFIX declarations, and a variable (``SERVICE ?endpoint``) as ``None``: its value is
+    only known while the query runs, so a caller should refuse it.
+    """
+    tokens = _tokens(query)
+    prefixes: dict[str, str] = {}
+    endpoints: list[str | None] = []
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "PREFIX" and index + 2 < len(tokens):
+            (pkind, ptext), (ikind, itext) = tokens[index + 1], tokens[index + 2]
+            if pkind == "pname" and ptext.endswith(":") and ikind == "iri":
+                prefixes[ptext[:-1]] = itext[1:-1]
+        if kind == "word" and text.upper() == "SERVICE":
+            following = tokens[index + 1 : index + 3]
+            if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+                following = following[1:]
+            if not following:
+                endpoints.append(None)
+                continue
+            target_kind, target = following[0]
+            if target_kind == "iri":
+                endpoints.append(target[1:-1])
+            elif target_kind == "pname":
+                prefix, _, local = target.partition(":")
+                endpoints.append(prefixes[prefix] + local if prefix in prefixes else target)
+            else:
+                endpoints.append(None)
+    return endpoints
