@@ -15,6 +15,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from rograph.config import Settings
+from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles, SourceFile, discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
 from rograph.store.build import Build, ensure_build
@@ -23,7 +24,12 @@ _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
 
 class EmbeddedStore(Store):
-    """A pyoxigraph in-memory store; the default graph of a query is the union of all graphs."""
+    """A pyoxigraph in-memory store.
+
+    The default graph of a query is the union of all graphs, and the project's prefixes
+    (:data:`rograph.namespaces.PREFIXES`) are predefined, as on the Wikidata Query Service; a
+    query's own PREFIX declarations take precedence.
+    """
 
     def __init__(self, store: ox.Store, version: str, built: datetime):
         self._store, self.version, self.built = store, version, built
@@ -42,7 +48,7 @@ class EmbeddedStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        options: dict = {}
+        options: dict = {"prefixes": PREFIXES}
         if default_graph_uris or named_graph_uris:
             # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.
             options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]

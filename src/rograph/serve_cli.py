@@ -1,0 +1,81 @@
+"""``rograph serve`` and ``rograph build``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from rograph.config import Settings
+from rograph.sources import SourceError, discover, external_files
+from rograph.store.build import BuildRefused, ensure_build
+
+
+def _settings(**overrides) -> Settings:
+    settings = Settings.from_env(**overrides)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+@click.command("build")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
+def build_command(project_dir, var_dir):
+    """Validate the sources and build the store the server loads (if they changed)."""
+    settings = _settings(project_dir=project_dir, var_dir=var_dir)
+    try:
+        build = ensure_build(discover(settings.project_dir), settings.var_dir)
+    except BuildRefused as refused:
+        click.echo(refused.report_text, err=True)
+        sys.exit(1)
+    except SourceError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    click.echo(f"serving build {build.version[:12]}: {build.quad_count} quads, built {build.built.isoformat()}")
+
+
+@click.command("serve")
+@click.option("--host", help="[ROGRAPH_HOST, 127.0.0.1]")
+@click.option("--port", type=int, help="[ROGRAPH_PORT, 8000]")
+@click.option("--workers", type=int, help="[ROGRAPH_WORKERS, 4]")
+@click.option("--query-timeout", type=float, help="Seconds [ROGRAPH_QUERY_TIMEOUT, 30].")
+@click.option("--max-response-bytes", type=int, help="[ROGRAPH_MAX_RESPONSE_BYTES]")
+@click.option("--public-url", help="The server's own address that published IRIs map to [ROGRAPH_PUBLIC_URL].")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR, var]")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Serve these RDF files instead of the project's data (repeatable).")
+@click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
+@click.option("--debug", is_flag=True, help="Flask's development server, one process, no timeouts.")
+def serve_command(host, port, workers, query_timeout, max_response_bytes, public_url, project_dir, var_dir, data, no_validate, debug):
+    """Serve SPARQL and the linked-data pages on the embedded store.
+
+    Builds the store first if the sources changed (validating them); if they do not validate,
+    the last good build is served and the report is logged.
+    """
+    settings = _settings(
+        host=host, port=port, workers=workers, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
+        public_url=public_url, project_dir=project_dir, var_dir=var_dir,
+    )
+    from rograph.store.embedded import open_built_store
+    from rograph.web import create_app
+
+    try:
+        store = open_built_store(settings, data=external_files(data), validate=not (data and no_validate))
+    except BuildRefused as refused:
+        click.echo(refused.report_text, err=True)
+        click.echo("rograph serve: the sources do not validate and there is no earlier build to serve", err=True)
+        sys.exit(2)
+    except SourceError as error:
+        click.echo(f"rograph serve: {error}", err=True)
+        sys.exit(2)
+    app = create_app(settings, store)
+    store.graph_counts()  # counted once here, before the fork, so every worker shares it
+    if debug:
+        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+        return
+    from rograph.serve import serve
+
+    serve(settings, app)
