@@ -59,3 +59,96 @@ def line_of(path: Path, pattern: str) -> int:
         if re.search(pattern, line):
             return number
     raise AssertionError(f"{pattern!r} not in {path}")
+
+
+# ------------------------------------------------------------------ a real server on loopback
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import requests
+
+ROGRAPH = str(Path(sys.executable).parent / "rograph")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``rograph serve``: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = (), project_dir: Path = PROJECT_DIR, workers: int = 2) -> Iterator[Server]:
+    """Run the real ``rograph serve`` (gunicorn) on a free loopback port until the block ends."""
+    port = free_port()
+    log = tmp_path / f"server-{port}.log"
+    command = [ROGRAPH, "serve", "--port", str(port), "--workers", str(workers), "--var-dir", str(tmp_path / "var"),
+               "--project-dir", str(project_dir), *args]
+    for path in data or ():
+        command += ["--data", str(path)]
+    environment = {**os.environ, "ROGRAPH_LOG_LEVEL": "INFO", **(env or {})}
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"rograph serve exited with {process.returncode}:\n{server.log_text()}")
+            try:
+                if requests.get(server.url + "/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("rograph serve did not answer /health within 60 s:\n" + server.log_text())
+            time.sleep(0.1)
+        yield server
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[Server]:
+    """The project's own data, served once for the whole session."""
+    with start_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def protocol_server(tmp_path_factory) -> Iterator[Server]:
+    """Three named graphs and awkward literals (tests/fixtures/protocol), served unvalidated."""
+    with start_server(tmp_path_factory.mktemp("protocol"), data=[FIXTURES / "protocol" / "dataset.trig"], args=("--no-validate",)) as server:
+        yield server

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from rograph.config import Settings
 from rograph.namespaces import PREFIXES
+from rograph.sparql_text import declares_dataset
 from rograph.sources import ProjectFiles, SourceFile, discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
 from rograph.store.build import Build, ensure_build
@@ -53,7 +54,7 @@ class EmbeddedStore(Store):
             # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.
             options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
             options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
-        else:
+        elif not declares_dataset(sparql):
             options["use_default_graph_as_union"] = True
         try:
             return self._store.query(sparql, **options)

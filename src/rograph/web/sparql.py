@@ -15,11 +15,11 @@ from rograph.store.base import QuerySyntaxError
 from rograph.web import context
 from rograph.web.sansio import (
     GRAPH_FORMATS,
-    SOLUTION_FORMATS,
     NotAcceptable,
     ProtocolError,
     ResultFormat,
     SparqlRequest,
+    choose_format,
     negotiate,
     parse_request,
     query_form,
@@ -115,10 +115,8 @@ def _federation_refusal(query: str) -> Response | None:
 def _answer(parsed: SparqlRequest) -> Response:
     ctx = context()
     store, settings = ctx.store, ctx.settings
-    form = query_form(parsed.query)
-    offered = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
     try:
-        fmt = negotiate(request.headers.get("Accept"), offered, parsed.format)
+        fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.format)
     except NotAcceptable as error:
         return _error(406, str(error))
 

@@ -4,15 +4,16 @@ Nothing here imports Flask or touches a socket, so every rule of the protocol is
 plain function call (tests/test_sansio_*.py) and the web layer only moves bytes.
 """
 
+from rograph.sparql_text import query_form, service_endpoints
 from rograph.web.sansio.negotiation import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     NotAcceptable,
     ResultFormat,
+    choose_format,
     negotiate,
 )
 from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
-from rograph.web.sansio.scan import query_form, service_endpoints
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -21,6 +22,7 @@ __all__ = [
     "ProtocolError",
     "ResultFormat",
     "SparqlRequest",
+    "choose_format",
     "negotiate",
     "parse_request",
     "query_form",

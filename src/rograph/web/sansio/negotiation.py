@@ -92,9 +92,10 @@ def parse_accept(header: str) -> list[_Range]:
     return ranges
 
 
-def _quality(ranges: list[_Range], media_type: str) -> float:
-    best = max(((r.matches(media_type), r.q) for r in ranges if r.matches(media_type)), default=None)
-    return best[1] if best else 0.0
+def _quality(ranges: list[_Range], media_type: str, *, exact_only: bool = False) -> float:
+    """The q of the most specific range matching ``media_type`` (RFC 9110: specificity wins)."""
+    matching = [(r.matches(media_type), r.q) for r in ranges if r.matches(media_type) >= (3 if exact_only else 1)]
+    return max(matching)[1] if matching else 0.0
 
 
 def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], override: str | None = None) -> ResultFormat:
@@ -116,10 +117,29 @@ def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], override: s
         return offered[0]
     best, best_q = None, 0.0
     for fmt in offered:
-        q = max(_quality(ranges, t) for t in (fmt.media_type, *fmt.also_accepted))
-        # A type the client names exactly beats one it only reaches through a wildcard.
+        # Other names of a format (application/json for SPARQL JSON) count only when the client
+        # names them exactly; a wildcard such as text/* reaches a format by its own type.
+        q = max([_quality(ranges, fmt.media_type)] + [_quality(ranges, t, exact_only=True) for t in fmt.also_accepted])
         if q > best_q:
             best, best_q = fmt, q
     if best is None:
         raise NotAcceptable(offered, f"Accept: {accept}")
     return best
+
+
+def choose_format(accept: str | None, form: str | None, override: str | None = None) -> ResultFormat:
+    """The response format for a query of ``form`` (``SELECT``, ``CONSTRUCT``…).
+
+    One leniency, as Fuseki and Virtuoso have it: a client that accepts only SPARQL result
+    formats but sends a CONSTRUCT or DESCRIBE (rdflib's SPARQLStore does) gets Turtle rather
+    than a 406, since it plainly speaks SPARQL and did not know the query's form.
+    """
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        try:
+            return negotiate(accept, GRAPH_FORMATS, override)
+        except NotAcceptable:
+            ranges = parse_accept(accept or "")
+            if not override and ranges and all(r.subtype.startswith("sparql-results") for r in ranges if r.q > 0):
+                return GRAPH_FORMATS[0]
+            raise
+    return negotiate(accept, SOLUTION_FORMATS, override)

@@ -1,8 +1,9 @@
-"""Lexical scans of a SPARQL query: its form, and the endpoints it would call via SERVICE.
+"""Lexical scans of a SPARQL query: its form, its FROM clauses, the endpoints it calls.
 
-Both are needed before the query runs: the form to choose a response format, the endpoints
-because pyoxigraph evaluates ``SERVICE`` by opening HTTP connections and a public endpoint must
-refuse that first. A lexical scan is enough and safe: comments, strings and IRIs are skipped
+All are needed before the query runs: the form to choose a response format; whether it names
+its own dataset, because pyoxigraph's union default graph would override FROM; the SERVICE
+endpoints because pyoxigraph evaluates ``SERVICE`` by opening HTTP connections and a public
+endpoint must refuse that first. A lexical scan is enough and safe: comments, strings and IRIs are skipped
 as whole tokens, so ``"SERVICE"`` in a literal or ``ex:SERVICE`` never counts, while every real
 keyword is found whatever its case.
 """
@@ -35,6 +36,11 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 def query_form(query: str) -> str | None:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword; ``None`` if none."""
     return next((text.upper() for kind, text in _tokens(query) if kind == "word" and text.upper() in _FORMS), None)
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause."""
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
 
 
 def service_endpoints(query: str) -> list[str | None]:
