@@ -40,7 +40,7 @@ def validate(files: ProjectFiles) -> Report:
     shapes_quads = [quad for source in files.shapes for quad in read_quads(source)]
 
     data_graph = _to_rdflib(ontology_quads + data_quads)
-    for graph_name in {quad.graph_name.value for quad in data_quads}:
+    for graph_name in {q.graph_name.value for q in data_quads if isinstance(q.graph_name, ox.NamedNode)}:
         data_graph.add((rdflib.URIRef(graph_name), RDF.type, SD_NAMED_GRAPH))
     shapes_graph = _to_rdflib(shapes_quads)
 

@@ -1,0 +1,110 @@
+"""Builds are validated, atomic, rebuilt on change; a bad change never replaces served data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import requests
+
+from rograph import sources
+from rograph.store.build import BuildRefused, current_build, ensure_build
+from rograph.store.embedded import EmbeddedStore
+
+from conftest import DATA_FILE, ProjectCopy, start_server
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change(project_copy, tmp_path):
+    var = tmp_path / "var"
+    first = ensure_build(sources.discover(project_copy.root), var)
+    assert ensure_build(sources.discover(project_copy.root), var).path == first.path
+    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    second = ensure_build(sources.discover(project_copy.root), var)
+    assert second.version != first.version and second.quad_count == first.quad_count + 1
+    assert current_build(var).version == second.version
+
+
+def test_invalid_change_is_refused_and_the_last_good_build_keeps_serving(project_copy, tmp_path, caplog):
+    var = tmp_path / "var"
+    good = ensure_build(sources.discover(project_copy.root), var)
+    project_copy.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', 'schema:startDate "yesterday" ;')
+    served = ensure_build(sources.discover(project_copy.root), var)
+    assert served.version == good.version
+    assert "Meeting-startDate" in caplog.text
+    assert len([p for p in (var / "builds").iterdir()]) == 1
+
+
+def test_invalid_sources_with_no_earlier_build_are_refused(project_copy, tmp_path):
+    project_copy.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', 'schema:startDate "yesterday" ;')
+    with pytest.raises(BuildRefused) as refused:
+        ensure_build(sources.discover(project_copy.root), tmp_path / "var")
+    assert "Meeting-startDate" in refused.value.report_text
+    assert not (tmp_path / "var" / "current").exists()
+
+
+def test_syntax_error_after_a_good_build_keeps_it(project_copy, tmp_path):
+    var = tmp_path / "var"
+    good = ensure_build(sources.discover(project_copy.root), var)
+    (project_copy.root / DATA_FILE).write_text("<broken", encoding="utf-8")
+    assert ensure_build(sources.discover(project_copy.root), var).version == good.version
+
+
+def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, tmp_path):
+    """Kill a build process while it writes; the served build must be intact afterwards."""
+    var = tmp_path / "var"
+    good = ensure_build(sources.discover(project_copy.root), var)
+    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    crash = textwrap.dedent(f"""
+        import os
+        import rograph.store.build as build
+        real_rename = os.rename
+        def die(*args):
+            os._exit(9)   # the process dies after writing the new build, before it is renamed into place
+        build.os.rename = die
+        from rograph import sources
+        build.ensure_build(sources.discover({str(project_copy.root)!r}), __import__('pathlib').Path({str(var)!r}))
+    """)
+    done = subprocess.run([sys.executable, "-c", crash], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    assert any(".tmp-" in p.name for p in (var / "builds").iterdir())
+    assert current_build(var).version == good.version
+    store = EmbeddedStore.from_build(current_build(var))
+    assert store.quad_count() == good.quad_count
+    after = ensure_build(sources.discover(project_copy.root), var)
+    assert after.version != good.version
+    assert not any(".tmp-" in p.name for p in (var / "builds").iterdir())
+
+
+def test_server_restarted_on_a_broken_change_serves_the_last_good_build(tmp_path):
+    project = ProjectCopy(tmp_path / "project")
+    with start_server(tmp_path, project_dir=project.root) as server:
+        before = requests.get(server.sparql, params={"query": COUNT}).json()
+    project.replace(DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;")
+    with start_server(tmp_path, project_dir=project.root) as server:
+        assert requests.get(server.sparql, params={"query": COUNT}).json() == before
+        assert "do not validate" in server.log_text() and "Meeting-organizer" in server.log_text()
+
+
+def test_serve_refuses_invalid_sources_without_an_earlier_build(tmp_path):
+    project = ProjectCopy(tmp_path / "project")
+    project.replace(DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;")
+    done = subprocess.run([str(__import__("conftest").ROGRAPH), "serve", "--project-dir", str(project.root), "--var-dir", str(tmp_path / "var")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Meeting-organizer" in done.stderr and "no earlier build" in done.stderr
+
+
+def test_serve_data_is_validated_unless_told_not_to(tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "not under the base"@en .\n')
+    done = subprocess.run([str(__import__("conftest").ROGRAPH), "serve", "--data", str(mine), "--var-dir", str(tmp_path / "var"),
+                           "--project-dir", str(__import__("conftest").PROJECT_DIR)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "LabelledEntity" in done.stderr
+    with start_server(tmp_path, data=[mine], args=("--no-validate",)) as server:
+        response = requests.get(server.sparql, params={"query": "SELECT ?l WHERE { <http://example.org/a> ?p ?l }"})
+        assert response.json()["results"]["bindings"][0]["l"]["value"] == "not under the base"
