@@ -14,7 +14,7 @@ from rograph import sources
 from rograph.store.build import BuildRefused, current_build, ensure_build
 from rograph.store.embedded import EmbeddedStore
 
-from conftest import DATA_FILE, ProjectCopy, start_server
+from conftest import DATA_FILE, PROJECT_DIR, ProjectCopy, start_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -73,7 +73,7 @@ def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, tmp_path)
     assert done.returncode == 9, done.stderr
     assert any(".tmp-" in p.name for p in (var / "builds").iterdir())
     assert current_build(var).version == good.version
-    store = EmbeddedStore.from_build(current_build(var))
+    store = EmbeddedStore.from_build(current_build(var), memory_budget=2**30, processes=1)
     assert store.quad_count() == good.quad_count
     after = ensure_build(sources.discover(project_copy.root), var)
     assert after.version != good.version
@@ -108,3 +108,17 @@ def test_serve_data_is_validated_unless_told_not_to(tmp_path):
     with start_server(tmp_path, data=[mine], args=("--no-validate",)) as server:
         response = requests.get(server.sparql, params={"query": "SELECT ?l WHERE { <http://example.org/a> ?p ?l }"})
         assert response.json()["results"]["bindings"][0]["l"]["value"] == "not under the base"
+
+
+def test_a_store_too_large_for_the_memory_budget_is_served_from_disk_with_the_same_answers(tmp_path):
+    build = ensure_build(sources.discover(PROJECT_DIR), tmp_path / "var")
+    in_memory = EmbeddedStore.from_build(build, memory_budget=2**30, processes=5)
+    on_disk = EmbeddedStore.from_build(build, memory_budget=build.quad_count, processes=5)
+    assert (in_memory.on_disk, on_disk.on_disk) == (False, True)
+    assert (build.path / "oxigraph").is_dir() and not list(build.path.glob("oxigraph.tmp-*"))
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    rows = [[(row["g"].value, row["n"].value) for row in store.query(query)] for store in (in_memory, on_disk)]
+    assert rows[0] == rows[1] and len(rows[0]) == 3
+    assert on_disk.quad_count() == in_memory.quad_count() == build.quad_count
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s a rg:ExpertMeeting }"
+    assert [row["n"].value for row in on_disk.query(union)] == ["1"]

@@ -60,6 +60,11 @@ class Settings:
         "The server's own address (e.g. https://data.example.org/rograph/) that published "
         "IRIs map to; empty means the address each request came in on.",
     )
+    memory_budget: int = _setting(
+        1024 * 1024 * 1024,
+        "Bytes the store may take in memory across the server's processes; a dataset too large "
+        "for it is served from its on-disk copy instead (see docs/serving.md).",
+    )
     cache_bytes: int = _setting(
         64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries."
     )

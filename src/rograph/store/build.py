@@ -51,6 +51,24 @@ class Build:
     def dataset(self) -> Path:
         return self.path / "dataset.nq"
 
+    def database(self) -> Path:
+        """The build as an on-disk Oxigraph database, written beside the dump on first use.
+
+        Written aside and renamed into place, like the build itself, so a crash never leaves
+        a half-loaded database that a later start would open.
+        """
+        final = self.path / "oxigraph"
+        if not final.is_dir():
+            staging = self.path / f"oxigraph.tmp-{os.getpid()}"
+            shutil.rmtree(staging, ignore_errors=True)
+            database = ox.Store(str(staging))
+            database.bulk_load(path=str(self.dataset), format=ox.RdfFormat.N_QUADS)
+            database.flush()
+            del database
+            os.rename(staging, final)
+            log.info("wrote the on-disk database of build %s", self.version[:12])
+        return final
+
     @classmethod
     def read(cls, path: Path) -> "Build":
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))

@@ -1,14 +1,24 @@
-"""The embedded store: the built dataset held in memory by pyoxigraph.
+"""The embedded store: the built dataset served by pyoxigraph in this process.
 
-In memory because the service forks its workers from a parent that has loaded the store:
-the workers share its pages copy-on-write, and a worker replaced after a timeout starts with
-the data already there. (pyoxigraph's on-disk store cannot be shared across a fork.)
+Where the data lives is decided from measurements (docs/serving.md, ``benchmarks/service.py``):
+
+* **In memory**, loaded once by the server's parent process; the workers are forked from it,
+  so a worker replaced after a timeout starts with the data already there. Reading the store
+  touches its pages (pyoxigraph keeps reference counts in them), so each busy worker ends up
+  with its own copy: memory grows as (workers + 1) x the store's size.
+* **On disk** (an Oxigraph RocksDB database written beside the build), opened read-only by
+  each worker after the fork: memory stays small and flat whatever the size, the operating
+  system's page cache is shared, and opening takes milliseconds.
+
+A dataset whose in-memory copies fit ``ROGRAPH_MEMORY_BUDGET`` is held in memory; a larger
+one is served from disk.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import BinaryIO
 
@@ -21,6 +31,10 @@ from rograph.sources import ProjectFiles, SourceFile, discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
 from rograph.store.build import Build, ensure_build
 
+#: Resident bytes per quad of pyoxigraph's in-memory store, measured on generated data
+#: (460 MiB for 1M quads, ``benchmarks/service.py``).
+BYTES_PER_QUAD = 480
+
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
 
@@ -32,15 +46,30 @@ class EmbeddedStore(Store):
     query's own PREFIX declarations take precedence.
     """
 
-    def __init__(self, store: ox.Store, version: str, built: datetime):
-        self._store, self.version, self.built = store, version, built
+    def __init__(self, open_store: Callable[[], ox.Store], version: str, built: datetime, *, on_disk: bool):
+        self._open, self.version, self.built, self.on_disk = open_store, version, built, on_disk
+        self._handle: ox.Store | None = None
+        self._opened_in: int | None = None
         self._graph_counts: dict[str, int] | None = None
 
+    @property
+    def _store(self) -> ox.Store:
+        # A store handle is per process: a forked worker opens its own (an in-memory store's
+        # "opening" just returns the object it inherited).
+        if self._opened_in != os.getpid():
+            self._handle, self._opened_in = self._open(), os.getpid()
+        return self._handle
+
     @classmethod
-    def from_build(cls, build: Build) -> "EmbeddedStore":
-        store = ox.Store()
-        store.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
-        return cls(store, build.version, build.built)
+    def from_build(cls, build: Build, *, memory_budget: int, processes: int) -> "EmbeddedStore":
+        """Serve ``build`` from memory if ``processes`` copies of it fit ``memory_budget``,
+        else from its on-disk database."""
+        if build.quad_count * BYTES_PER_QUAD * processes <= memory_budget:
+            store = ox.Store()
+            store.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
+            return cls(lambda: store, build.version, build.built, on_disk=False)
+        database = str(build.database())
+        return cls(lambda: ox.Store.read_only(database), build.version, build.built, on_disk=True)
 
     def query(
         self,
@@ -96,4 +125,4 @@ def open_built_store(
     if data:
         files = ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=tuple(data))
     build = ensure_build(files, settings.var_dir, validate=validate)
-    return EmbeddedStore.from_build(build)
+    return EmbeddedStore.from_build(build, memory_budget=settings.memory_budget, processes=settings.workers + 1)
