@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
+import itertools
+import os
+import re
+import secrets
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
@@ -55,8 +58,22 @@ def context() -> WebContext:
     return current_app.extensions["rograph"]
 
 
+#: A request id a client (or a proxy in front) may set: short, and safe to log and echo.
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_request_ids: dict[int, tuple[str, itertools.count]] = {}
+
+
+def _new_request_id() -> str:
+    """A random prefix per worker process and a counter: unique, and cheaper than a UUID."""
+    prefix, counter = _request_ids.get(os.getpid()) or _request_ids.setdefault(
+        os.getpid(), (secrets.token_hex(4), itertools.count(1))
+    )
+    return f"{prefix}-{next(counter):x}"
+
+
 def _start_request() -> None:
-    g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if _CLIENT_REQUEST_ID.fullmatch(given) else _new_request_id()
     g.started = time.perf_counter()
 
 

@@ -37,10 +37,3 @@ class AnswerCache:
                 _, (old, _) = self.entries.popitem(last=False)
                 self.size -= len(old)
 
-
-def _cache() -> AnswerCache:
-    ctx = context()
-    cache = ctx.extensions.get("answer_cache")
-    if cache is None:
-        cache = ctx.extensions["answer_cache"] = AnswerCache(ctx.settings.cache_bytes)
-    return cache
