@@ -6,7 +6,6 @@ must be refused with a 4xx.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import requests
@@ -110,7 +109,7 @@ def test_query_content_type_ask(protocol_server, accept, expected):
     assert "true" in response.text
 
 
-@pytest.mark.parametrize("form", [f"DESCRIBE <{G}a>", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}"])
+@pytest.mark.parametrize("form", [f"DESCRIBE <{G}a>", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"])
 @pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/trig", "application/n-quads"])
 def test_query_content_type_describe_and_construct(protocol_server, form, accept):
     response = requests.get(protocol_server.sparql, params={"query": form}, headers={"Accept": accept})

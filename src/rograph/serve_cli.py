@@ -72,7 +72,6 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
         click.echo(f"rograph serve: {error}", err=True)
         sys.exit(2)
     app = create_app(settings, store)
-    store.graph_counts()  # counted once here, before the fork, so every worker shares it
     if debug:
         app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ class Build:
     version: str
     built: datetime
     quad_count: int
+    #: Quads per named graph, counted at build time so that a server can describe the
+    #: dataset without opening it (a process that opened the on-disk store cannot fork).
+    graph_counts: dict[str, int]
 
     @property
     def dataset(self) -> Path:
@@ -61,10 +65,13 @@ class Build:
         if not final.is_dir():
             staging = self.path / f"oxigraph.tmp-{os.getpid()}"
             shutil.rmtree(staging, ignore_errors=True)
-            database = ox.Store(str(staging))
-            database.bulk_load(path=str(self.dataset), format=ox.RdfFormat.N_QUADS)
-            database.flush()
-            del database
+            # In a fresh process: RocksDB leaves process-wide threads behind, and a server
+            # that forks its workers must not have started any.
+            writer = multiprocessing.get_context("spawn").Process(target=_write_database, args=(self.dataset, staging))
+            writer.start()
+            writer.join()
+            if writer.exitcode != 0:
+                raise RuntimeError(f"writing the on-disk database of build {self.version[:12]} failed (exit {writer.exitcode})")
             os.rename(staging, final)
             log.info("wrote the on-disk database of build %s", self.version[:12])
         return final
@@ -72,7 +79,13 @@ class Build:
     @classmethod
     def read(cls, path: Path) -> "Build":
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        return cls(path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"])
+        return cls(path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"], manifest["graph_counts"])
+
+
+def _write_database(dataset: Path, location: Path) -> None:
+    database = ox.Store(str(location))
+    database.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
+    database.flush()
 
 
 def current_build(var_dir: Path) -> Build | None:
@@ -93,8 +106,14 @@ def ensure_build(files: ProjectFiles, var_dir: Path, *, validate: bool = True) -
     version = files.content_hash() + ("" if validate else "-unvalidated")
     target = var_dir / "builds" / version
     if (target / "manifest.json").is_file():
-        _point_current_at(target, var_dir)
-        return Build.read(target)
+        try:
+            existing = Build.read(target)
+        except (KeyError, ValueError):
+            log.info("build %s was written by an older rograph; building it again", version[:12])
+            shutil.rmtree(target)
+        else:
+            _point_current_at(target, var_dir)
+            return existing
 
     fallback = current_build(var_dir)
     try:
@@ -130,10 +149,12 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     with (staging / "dataset.nq").open("wb") as out:
         store.dump(out, format=ox.RdfFormat.N_QUADS)
     built = datetime.now(timezone.utc).replace(microsecond=0)
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     manifest = {
         "version": version,
         "built": built.isoformat(),
         "quad_count": len(store),
+        "graph_counts": {row["g"].value: int(row["n"].value) for row in rows},
         "files": [str(source.path) for source in files.all],
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -141,7 +162,7 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     final = builds / version
     os.rename(staging, final)
     log.info("built %s: %d quads from %d files", version[:12], len(store), len(files.all))
-    return Build(final, version, built, len(store))
+    return Build.read(final)
 
 
 def _point_current_at(build_path: Path, var_dir: Path) -> None:

@@ -8,7 +8,10 @@ Where the data lives is decided from measurements (docs/serving.md, ``benchmarks
   with its own copy: memory grows as (workers + 1) x the store's size.
 * **On disk** (an Oxigraph RocksDB database written beside the build), opened read-only by
   each worker after the fork: memory stays small and flat whatever the size, the operating
-  system's page cache is shared, and opening takes milliseconds.
+  system's page cache is shared, and opening takes milliseconds. The server's parent process
+  never opens it: RocksDB starts process-wide threads that a forked child cannot use (workers
+  forked after it crashed on exit), so what the parent needs to know comes from the build's
+  manifest, and the database itself is written by a separate process.
 
 A dataset whose in-memory copies fit ``ROGRAPH_MEMORY_BUDGET`` is held in memory; a larger
 one is served from disk.
@@ -19,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -46,11 +48,11 @@ class EmbeddedStore(Store):
     query's own PREFIX declarations take precedence.
     """
 
-    def __init__(self, open_store: Callable[[], ox.Store], version: str, built: datetime, *, on_disk: bool):
-        self._open, self.version, self.built, self.on_disk = open_store, version, built, on_disk
+    def __init__(self, open_store: Callable[[], ox.Store], build: Build, *, on_disk: bool):
+        self._open, self._build, self.on_disk = open_store, build, on_disk
+        self.version, self.built = build.version, build.built
         self._handle: ox.Store | None = None
         self._opened_in: int | None = None
-        self._graph_counts: dict[str, int] | None = None
 
     @property
     def _store(self) -> ox.Store:
@@ -67,9 +69,9 @@ class EmbeddedStore(Store):
         if build.quad_count * BYTES_PER_QUAD * processes <= memory_budget:
             store = ox.Store()
             store.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
-            return cls(lambda: store, build.version, build.built, on_disk=False)
+            return cls(lambda: store, build, on_disk=False)
         database = str(build.database())
-        return cls(lambda: ox.Store.read_only(database), build.version, build.built, on_disk=True)
+        return cls(lambda: ox.Store.read_only(database), build, on_disk=True)
 
     def query(
         self,
@@ -97,14 +99,10 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(error)) from None
 
     def graph_counts(self) -> dict[str, int]:
-        """Quads per named graph, counted once per store."""
-        if self._graph_counts is None:
-            rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            self._graph_counts = {row["g"].value: int(row["n"].value) for row in rows}
-        return self._graph_counts
+        return self._build.graph_counts
 
     def quad_count(self) -> int:
-        return len(self._store)
+        return self._build.quad_count
 
     def dump(self, output: BinaryIO, format: ox.RdfFormat, *, from_graph: str | None = None) -> None:
         if from_graph is not None:

@@ -14,7 +14,6 @@ to rdflib as N-Triples, which rdflib parses faster than any other route we measu
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl

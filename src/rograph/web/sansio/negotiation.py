@@ -16,7 +16,7 @@ class ResultFormat:
     """One way to write results: the media type sent, the pyoxigraph format, the short names."""
 
     media_type: str
-    writer: ox.QueryResultsFormat | ox.RdfFormat
+    writer: ox.QueryResultsFormat | ox.RdfFormat | None
     names: tuple[str, ...]
     also_accepted: tuple[str, ...] = ()
 
