@@ -1,0 +1,186 @@
+"""Side-by-side load measurement of two SPARQL servers on loopback.
+
+Used by ``benchmarks/service.py``; kept apart so that the measuring (a bounded load generator,
+latency percentiles, memory of a process tree) can be read without the scenario around it.
+
+The load generator runs in separate processes, each with one keep-alive HTTP connection, so
+the client's own GIL does not cap the throughput it can observe. Every loop is bounded by a
+duration; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A running server: where to send queries and which processes to measure."""
+
+    name: str
+    host: str
+    port: int
+    path: str
+    pid: int
+
+
+@dataclass
+class Measurement:
+    """What one server did under one query mix."""
+
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+def _client(endpoint: Endpoint, queries: Sequence[str], accept: str, seconds: float, seed: int, out) -> None:
+    """One client process: send queries back to back until the time is up."""
+    rng = random.Random(seed)
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+    latencies, statuses, errors = [], {}, 0
+    stop = time.perf_counter() + seconds
+    while time.perf_counter() < stop:
+        body = urllib.parse.urlencode({"query": rng.choice(queries)})
+        started = time.perf_counter()
+        try:
+            connection.request(
+                "POST",
+                endpoint.path,
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+            )
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+            connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+            continue
+        latencies.append((time.perf_counter() - started) * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+        if status != 200:
+            errors += 1
+    out.put((latencies, statuses, errors))
+
+
+def load(endpoint: Endpoint, queries: Sequence[str], *, clients: int, seconds: float, accept: str) -> Measurement:
+    """Run ``clients`` client processes against ``endpoint`` for ``seconds``."""
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    workers = [
+        context.Process(target=_client, args=(endpoint, list(queries), accept, seconds, seed, out))
+        for seed in range(clients)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=seconds + 300) for _ in workers]
+    for worker in workers:
+        worker.join()
+    measurement = Measurement(seconds=time.perf_counter() - started)
+    for latencies, statuses, errors in results:
+        measurement.latencies_ms.extend(latencies)
+        measurement.requests += len(latencies)
+        measurement.errors += errors
+        for status, count in statuses.items():
+            measurement.statuses[status] = measurement.statuses.get(status, 0) + count
+    # The clients start over a few hundred ms (spawn); count only the time they were sending.
+    measurement.seconds = min(measurement.seconds, seconds) if measurement.requests else measurement.seconds
+    return measurement
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def memory_mib(pid: int) -> float:
+    """Proportional set size of a process tree in MiB.
+
+    PSS charges each shared page to the processes sharing it in proportion, so pages that
+    forked workers share with their parent are counted once across the tree — the figure
+    that answers "how much memory does this service take".
+    """
+    total_kib = 0
+    for member in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kib += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kib / 1024
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(host: str, port: int, path: str, deadline_s: float) -> float:
+    """Poll until ``path`` answers 200; return seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < deadline_s:
+        try:
+            connection = http.client.HTTPConnection(host, port, timeout=2)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise TimeoutError(f"{host}:{port}{path} did not answer within {deadline_s} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group, and everything it forked."""
+    try:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, 9)
+        process.wait()
