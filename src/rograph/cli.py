@@ -12,7 +12,7 @@ import click
 from rograph import __version__
 from rograph.config import Settings
 from rograph.query_cli import query_command
-from rograph.serve_cli import build_command, serve_command
+from rograph.serve_cli import build_command, export_command, serve_command
 from rograph.synth import synth_command
 from rograph.validation.cli import validate_command
 
@@ -33,6 +33,7 @@ def settings_command() -> None:
 # Subcommands, registered in the order a newcomer meets them.
 main.add_command(validate_command)
 main.add_command(build_command)
+main.add_command(export_command)
 main.add_command(serve_command)
 main.add_command(query_command)
 main.add_command(synth_command)

@@ -1,8 +1,9 @@
-"""``rograph serve`` and ``rograph build``."""
+"""``rograph build``, ``rograph export`` and ``rograph serve``."""
 
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import click
 
 from rograph.config import Settings
 from rograph.sources import SourceError, discover, external_files
-from rograph.store.build import BuildRefused, ensure_build
+from rograph.store.build import Build, BuildRefused, ensure_build
+from rograph.store.dumps import DUMP_FORMATS, dump_format
 
 
 def _settings(**overrides) -> Settings:
@@ -19,21 +21,43 @@ def _settings(**overrides) -> Settings:
     return settings
 
 
-@click.command("build")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
-@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
-def build_command(project_dir, var_dir):
-    """Validate the sources and build the store the server loads (if they changed)."""
-    settings = _settings(project_dir=project_dir, var_dir=var_dir)
+def _current_build(settings: Settings) -> Build:
+    """The project's build, made first if the sources changed; exits with the validator's
+    report (1) or the syntax error (2) if there is nothing good to use."""
     try:
-        build = ensure_build(discover(settings.project_dir), settings.var_dir)
+        return ensure_build(discover(settings.project_dir), settings.var_dir)
     except BuildRefused as refused:
         click.echo(refused.report_text, err=True)
         sys.exit(1)
     except SourceError as error:
         click.echo(str(error), err=True)
         sys.exit(2)
+
+
+@click.command("build")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
+def build_command(project_dir, var_dir):
+    """Validate the sources and build the store, dumps and dataset description (if they changed)."""
+    build = _current_build(_settings(project_dir=project_dir, var_dir=var_dir))
     click.echo(f"serving build {build.version[:12]}: {build.quad_count} quads, built {build.built.isoformat()}")
+
+
+@click.command("export")
+@click.option("--format", "format_name", type=click.Choice([f.extension for f in DUMP_FORMATS]), default="nq", show_default=True,
+              help="nq and trig keep the named graphs; ttl and jsonld are the union of all graphs.")
+@click.option("--gzip", "compressed", is_flag=True, help="Write the gzipped dump.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
+def export_command(format_name, compressed, out, project_dir, var_dir):
+    """Write a dump of the whole dataset: the same file the server publishes under /dumps/."""
+    build = _current_build(_settings(project_dir=project_dir, var_dir=var_dir))
+    name = f"dataset.{format_name}" + (".gz" if compressed else "")
+    dump = next(d for d in build.dumps if d.name == name)
+    shutil.copyfile(build.dump_file(name), out)
+    click.echo(f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "
+               f"{dump.byte_size} bytes, sha256 {dump.sha256}")
 
 
 @click.command("serve")

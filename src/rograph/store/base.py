@@ -5,13 +5,17 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
-from typing import BinaryIO, Union
+from typing import TYPE_CHECKING, BinaryIO, Union
 
 import pyoxigraph as ox
 
 #: What a query returns: pyoxigraph's own result types, whatever the store behind it
 #: (a remote store parses its answer with ``pyoxigraph.parse_query_results``).
 QueryResults = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+
+
+if TYPE_CHECKING:
+    from rograph.store.build import Build
 
 
 class QuerySyntaxError(ValueError):
@@ -34,6 +38,8 @@ class Store(ABC):
     version: str
     #: When the data served was built.
     built: datetime
+    #: The build this store serves, whose dumps and dataset description the site publishes.
+    build: Build
 
     @abstractmethod
     def query(

@@ -1,6 +1,7 @@
 """Build validated sources into a store snapshot, atomically, and find the one to serve.
 
-A build is a folder ``var/builds/<content-hash>/`` holding ``dataset.nq`` (every quad) and
+A build is a folder ``var/builds/<content-hash>/`` holding the dumps (``dumps/``, whose
+``dataset.nq`` is what stores load), the dataset's VoID/DCAT description (``void.ttl``) and
 ``manifest.json``. ``var/current`` is a symlink to the build being served; it is replaced with
 one ``rename``, the only atomic step a POSIX file system offers, and only after the new build
 is complete. A crash at any point leaves the previous ``current`` in place, and a folder named
@@ -24,7 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph import sources
+from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
+from rograph.store.dumps import Dump, write_dumps
+from rograph.store.void import describe_dataset
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +54,25 @@ class Build:
     #: Quads per named graph, counted at build time so that a server can describe the
     #: dataset without opening it (a process that opened the on-disk store cannot fork).
     graph_counts: dict[str, int]
+    #: The dumps published with this build (``dumps/``), with sizes and checksums.
+    dumps: tuple[Dump, ...]
 
     @property
     def dataset(self) -> Path:
-        return self.path / "dataset.nq"
+        """Every quad, as N-Quads: what stores load, and the first of the dumps."""
+        return self.path / "dumps" / "dataset.nq"
+
+    @property
+    def description(self) -> Path:
+        """The VoID/DCAT description of the dataset, as Turtle."""
+        return self.path / "void.ttl"
+
+    def dump_file(self, name: str) -> Path | None:
+        """The published dump called ``name``, if there is one."""
+        for dump in self.dumps:
+            if dump.name == name:
+                return self.path / "dumps" / name
+        return None
 
     def database(self) -> Path:
         """The build as an on-disk Oxigraph database, written beside the dump on first use.
@@ -79,7 +98,10 @@ class Build:
     @classmethod
     def read(cls, path: Path) -> "Build":
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        return cls(path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"], manifest["graph_counts"])
+        return cls(
+            path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"],
+            manifest["graph_counts"], tuple(Dump.from_dict(d) for d in manifest["dumps"]),
+        )
 
 
 def _write_database(dataset: Path, location: Path) -> None:
@@ -146,15 +168,17 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     staging = builds / f"{version}.tmp-{os.getpid()}"
     staging.mkdir()
     store = sources.load(files)
-    with (staging / "dataset.nq").open("wb") as out:
-        store.dump(out, format=ox.RdfFormat.N_QUADS)
     built = datetime.now(timezone.utc).replace(microsecond=0)
+    dumps = write_dumps(store, staging / "dumps")
+    with (staging / "void.ttl").open("wb") as out:
+        ox.serialize(describe_dataset(store, dumps, built), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     manifest = {
         "version": version,
         "built": built.isoformat(),
         "quad_count": len(store),
         "graph_counts": {row["g"].value: int(row["n"].value) for row in rows},
+        "dumps": [dump.to_dict() for dump in dumps],
         "files": [str(source.path) for source in files.all],
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -187,6 +211,9 @@ def _remove_old_builds(var_dir: Path, keep: Path) -> None:
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
+        if path.is_dir():
+            _fsync_tree(path)
+            continue
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
     descriptor = os.open(folder, os.O_RDONLY)

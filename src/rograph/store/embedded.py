@@ -49,7 +49,7 @@ class EmbeddedStore(Store):
     """
 
     def __init__(self, open_store: Callable[[], ox.Store], build: Build, *, on_disk: bool):
-        self._open, self._build, self.on_disk = open_store, build, on_disk
+        self._open, self.build, self.on_disk = open_store, build, on_disk
         self.version, self.built = build.version, build.built
         self._handle: ox.Store | None = None
         self._opened_in: int | None = None
@@ -99,10 +99,10 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(error)) from None
 
     def graph_counts(self) -> dict[str, int]:
-        return self._build.graph_counts
+        return self.build.graph_counts
 
     def quad_count(self) -> int:
-        return self._build.quad_count
+        return self.build.quad_count
 
     def dump(self, output: BinaryIO, format: ox.RdfFormat, *, from_graph: str | None = None) -> None:
         if from_graph is not None:

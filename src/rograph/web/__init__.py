@@ -42,10 +42,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
-    from rograph.web import health, pages, sparql
+    from rograph.web import health, pages, query_page, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(query_page.bp)
     app.register_blueprint(pages.bp)
     app.before_request(_start_request)
     app.after_request(_finish_request)

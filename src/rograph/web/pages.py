@@ -1,5 +1,242 @@
-"""Linked-data pages: entity pages, the ontology, the home page, content negotiation."""
+"""The linked-data site: every published IRI resolves, to a page for people and to RDF for
+machines, from the same URL.
 
-from flask import Blueprint
+Routing: ``/`` is the home page; ``/browse`` lists the members of a class; ``/dumps/<file>``
+serves the build's dumps; ``/.well-known/void`` is the dataset description; every other path
+``/{p}`` is the document about the IRI ``{BASE}{p}`` (an optional ``.ttl``, ``.jsonld``…
+suffix names the format). The ontology, the shapes and the dataset have pages of their own
+kind; everything else gets an entity page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+
+from rograph.namespaces import BASE, DATASET_IRI, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_GRAPH, SHAPES_IRI
+from rograph.web import context
+from rograph.web import describe
+from rograph.web.sansio import NotAcceptable, ResultFormat
+from rograph.web.sansio.linked_data import (
+    DOCUMENT_FORMATS,
+    HTML,
+    LANGUAGES,
+    DocumentRequest,
+    address_of,
+    alternates,
+    choose_document_format,
+    choose_language,
+    document_address,
+    entity_tag,
+    is_fresh,
+    parse_document_path,
+)
+from rograph.web.ui_text import TEXT
 
 bp = Blueprint("pages", __name__)
+
+#: Security headers on every HTML page: nothing runs or loads but the site's own files.
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def root_url() -> str:
+    """The server's own root: ``ROGRAPH_PUBLIC_URL``, or the address the request came in on."""
+    return context().settings.public_url or request.url_root
+
+
+def reader_language() -> str:
+    return choose_language(request.headers.get("Accept-Language"), request.args.get("lang"))
+
+
+@bp.app_context_processor
+def _page_helpers() -> dict:
+    def language_link(lang: str) -> str:
+        args = {**request.args.to_dict(), "lang": lang}
+        return request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in args.items())
+
+    lang = reader_language() if request else "en"
+    return {"lang": lang, "t": TEXT[lang], "languages": LANGUAGES, "language_link": language_link, "root": root_url()}
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(Response(f"page={raw!r} is not a page number (1, 2, …)\n", status=400, content_type="text/plain; charset=utf-8"))
+    return int(raw)
+
+
+def _html(body: str, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(body, status=status, content_type="text/html; charset=utf-8", headers={**HTML_HEADERS, **(headers or {})})
+
+
+@bp.get("/")
+def home() -> Response:
+    ctx = context()
+    view = describe.home_view(ctx.store, reader_language(), root_url())
+    examples = _examples()
+    return _html(render_template(
+        "home.html", view=view, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
+        dataset=address_of(DATASET_IRI, root_url()), ontology=address_of(ONTOLOGY_IRI, root_url()),
+        shapes=address_of(SHAPES_IRI, root_url()), timeout=ctx.settings.query_timeout,
+    ), headers={"Vary": "Accept-Language", "Link": f'<{address_of(DATASET_IRI, root_url())}>; rel="describedby"'})
+
+
+def _examples():
+    from rograph.examples import load_examples
+
+    return load_examples(context().settings.project_dir)
+
+
+@bp.get("/browse")
+def browse() -> Response:
+    class_iri = request.args.get("class", "")
+    try:
+        ox.NamedNode(class_iri)
+    except ValueError:
+        abort(Response(f"class={class_iri!r} is not an IRI\n", status=400, content_type="text/plain; charset=utf-8"))
+    listing = describe.class_listing(context().store, class_iri, reader_language(), root_url(), _page_number())
+    return _html(render_template("browse.html", listing=listing, class_iri=class_iri), headers={"Vary": "Accept-Language"})
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    build = context().store.build
+    path = build.dump_file(name)
+    if path is None:
+        return _not_found_text(f"no dump called {name}; the dataset description lists them")
+    described = next(d for d in build.dumps if d.name == name)
+    response = send_file(path, mimetype="application/gzip" if described.compressed else described.media_type,
+                         conditional=True, etag=described.sha256, last_modified=build.built, max_age=3600)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _not_found_text(message: str) -> Response:
+    return Response(message + "\n", status=404, content_type="text/plain; charset=utf-8")
+
+
+@bp.get("/.well-known/void")
+def well_known_void() -> Response:
+    return _document(DocumentRequest(DATASET_IRI, "dataset", None))
+
+
+@bp.get("/<path:path>")
+def document(path: str) -> Response:
+    return _document(parse_document_path(path))
+
+
+def _document(doc: DocumentRequest) -> Response:
+    ctx = context()
+    store, root = ctx.store, root_url()
+    try:
+        ox.NamedNode(doc.iri)
+    except ValueError:
+        return _not_found(doc, HTML, root)
+    try:
+        fmt = choose_document_format(request.headers.get("Accept"), doc)
+    except NotAcceptable as error:
+        return Response(f"{error}\n", status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes"}.get(doc.iri, "entity")
+    if kind == "entity" and not describe.exists(store, doc.iri):
+        return _not_found(doc, fmt, root)
+
+    lang = reader_language()
+    page = _page_number()
+    etag = entity_tag(store.version, doc.path, fmt.media_type, lang if fmt is HTML else "", str(page), root)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": _http_date(store.built),
+        "Vary": "Accept, Accept-Language" if doc.suffix_format is None else "Accept-Language",
+        "Link": alternates(doc, root),
+        "Cache-Control": "public, max-age=60",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if doc.suffix_format is None:
+        headers["Content-Location"] = document_address(doc, fmt, root)
+    if is_fresh(request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etag, store.built):
+        return Response(status=304, headers=headers)
+
+    if fmt is HTML:
+        return _html(_render_page(kind, doc, lang, root, page), headers=headers)
+    return Response(_rdf(kind, doc), content_type=fmt.content_type, headers=headers)
+
+
+def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: int) -> str:
+    ctx = context()
+    formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
+    if kind in ("ontology", "shapes"):
+        view = describe.ontology_view(ctx.store, lang, root)
+        return render_template("ontology.html", view=view, formats=formats, kind=kind, iri=doc.iri)
+    if kind == "dataset":
+        return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
+                               dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built)
+    view = describe.entity_view(ctx.store, doc.iri, lang, root, page)
+    return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"))
+
+
+def _dataset_rows(lang: str, root: str) -> list:
+    """The dataset description's statements about the dataset itself, labelled."""
+    store = context().store
+    labeller = describe.Labeller(store, lang, root)
+    rows = []
+    for quad in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE):
+        if quad.subject == ox.NamedNode(DATASET_IRI) and not isinstance(quad.object, ox.BlankNode):
+            rows.append((quad.predicate, quad.object))
+    labeller.fetch([p.value for p, _ in rows] + [o.value for _, o in rows if isinstance(o, ox.NamedNode)])
+    grouped: dict[str, describe.Group] = {}
+    for predicate, value in rows:
+        grouped.setdefault(predicate.value, describe.Group(labeller.show(predicate))).values.append(labeller.show(value))
+    return list(grouped.values())
+
+
+def _rdf(kind: str, doc: DocumentRequest) -> bytes:
+    store = context().store
+    if kind == "dataset":
+        quads = [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE)]
+    elif kind in ("ontology", "shapes"):
+        quads = describe.graph_statements(store, ONTOLOGY_GRAPH if kind == "ontology" else SHAPES_GRAPH)
+    else:
+        quads = describe.statements(store, doc.iri)
+    return _serialize(quads, choose_document_format(request.headers.get("Accept"), doc))
+
+
+def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
+    """Quads as ``fmt``: with their graphs where the format has them, else as triples (each
+    once: the same statement from two sources is one triple)."""
+    out = io.BytesIO()
+    prefixes = PREFIXES if fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if fmt.writer.supports_datasets:
+        ox.serialize(quads, out, fmt.writer, prefixes=prefixes)
+    else:
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        ox.serialize(triples, out, fmt.writer, prefixes=prefixes)
+    return out.getvalue()
+
+
+def _not_found(doc: DocumentRequest, fmt: ResultFormat, root: str) -> Response:
+    if fmt is HTML:
+        return _html(render_template("not_found.html", iri=doc.iri, under_base=doc.iri.startswith(BASE)), status=404,
+                     headers={"Vary": "Accept"})
+    # An empty graph in the format asked for: still a valid document, saying nothing.
+    return Response(_serialize([], fmt), status=404, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _http_date(moment: datetime) -> str:
+    from email.utils import format_datetime
+
+    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)

@@ -56,6 +56,10 @@ def service_description(endpoint: str, store: Store, settings: Settings, graph_c
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, DCTERMS.source, rdflib.URIRef(DATASET_IRI)))
+    # The dataset's full VoID/DCAT description (partitions, dumps, licence): at its IRI and at
+    # the well-known address on this server.
+    graph.add((dataset, RDFS.seeAlso, rdflib.URIRef(DATASET_IRI)))
+    graph.add((service, RDFS.seeAlso, rdflib.URIRef(endpoint.rsplit("/", 1)[0] + "/.well-known/void")))
     graph.add((dataset, DCTERMS.modified, rdflib.Literal(store.built.isoformat(), datatype=XSD.dateTime)))
     default_graph = rdflib.BNode()
     graph.add((dataset, SD.defaultGraph, default_graph))

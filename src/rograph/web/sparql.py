@@ -20,10 +20,10 @@ from rograph.web.sansio import (
     ResultFormat,
     SparqlRequest,
     choose_format,
+    federation_refusal,
     negotiate,
     parse_request,
     query_form,
-    service_endpoints,
 )
 from rograph.web.service_description import service_description
 from rograph.web.streaming import ResultStream, ResultTooLarge
@@ -74,9 +74,9 @@ def endpoint() -> Response:
         return _error(error.status, error.message, headers)
     if parsed.query is None:
         return _describe_service(parsed)
-    refusal = _federation_refusal(parsed.query)
+    refusal = federation_refusal(parsed.query, context().settings.service_allowlist)
     if refusal is not None:
-        return refusal
+        return _error(400, refusal)
     return _answer(parsed)
 
 
@@ -99,17 +99,6 @@ _RDFLIB_NAMES = {
     "application/trig": "trig",
     "application/n-quads": "nquads",
 }
-
-
-def _federation_refusal(query: str) -> Response | None:
-    allowed = set(context().settings.service_allowlist)
-    for endpoint_iri in service_endpoints(query):
-        if endpoint_iri is None:
-            return _error(400, "SERVICE with a variable endpoint is not allowed: the endpoint must be a fixed IRI")
-        if endpoint_iri not in allowed:
-            why = "federation is off on this endpoint" if not allowed else f"allowed endpoints: {' '.join(sorted(allowed))}"
-            return _error(400, f"SERVICE <{endpoint_iri}> is not allowed ({why}); no outbound request was made")
-    return None
 
 
 def _answer(parsed: SparqlRequest) -> Response:

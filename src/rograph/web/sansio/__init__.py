@@ -13,7 +13,7 @@ from rograph.web.sansio.negotiation import (
     choose_format,
     negotiate,
 )
-from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
+from rograph.web.sansio.request import ProtocolError, SparqlRequest, federation_refusal, parse_request
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -23,6 +23,7 @@ __all__ = [
     "ResultFormat",
     "SparqlRequest",
     "choose_format",
+    "federation_refusal",
     "negotiate",
     "parse_request",
     "query_form",

@@ -1,0 +1,132 @@
+"""The dataset's own description in VoID and DCAT, computed at build time from the store.
+
+Everything a crawler or a data portal needs to decide whether and how to use the data: size
+(triples, entities, class and property partitions, one subset per named graph with its
+source), licence, publisher, where to query it, the dumps with byte size and SHA-256, example
+resources, and the ontology and shapes it conforms to. IRIs are the published ones
+(``https://w3id.org/rograph/…``); the server maps them to its own address.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pyoxigraph as ox
+
+from rograph.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from rograph.store.dumps import Dump
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SPDX = "http://spdx.org/rdf/terms#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+#: Where the dumps and the endpoint are published, under the base IRI.
+DUMPS_PATH = "dumps/"
+SPARQL_PATH = "sparql"
+
+_VOCABULARIES = ("rg", "org", "cpov", "schema", "prov", "dcterms", "skos", "foaf")
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> list[ox.Triple]:
+    """The VoID/DCAT description of the dataset in ``store``."""
+    dataset = _n(DATASET_IRI)
+    triples: list[ox.Triple] = []
+
+    def add(subject, predicate: str, value) -> None:
+        triples.append(ox.Triple(subject, _n(predicate), value))
+
+    add(dataset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
+    add(dataset, str(RDF_TYPE.value), _n(DCAT + "Dataset"))
+    add(dataset, DCTERMS + "title", ox.Literal("rograph: actors in Roma integration", language="en"))
+    add(dataset, DCTERMS + "title", ox.Literal("rograph: romu integrācijas dalībnieki", language="lv"))
+    add(dataset, DCTERMS + "description", ox.Literal(
+        "Ministries, municipalities and their departments, social services, Roma mediator posts, experts, "
+        "civil-society groups, national Roma contact points, projects, funding programmes, meetings and what "
+        "they agreed, as stated by public sources; each source's facts are in a named graph of their own.",
+        language="en"))
+    add(dataset, DCTERMS + "license", _n(LICENCE))
+    publisher = ox.BlankNode("publisher")
+    add(dataset, DCTERMS + "publisher", publisher)
+    add(publisher, str(RDF_TYPE.value), _n(FOAF + "Organization"))
+    add(publisher, FOAF + "name", ox.Literal("The rograph developers"))
+    add(dataset, DCTERMS + "modified", ox.Literal(built.isoformat(), datatype=_n(XSD + "dateTime")))
+    add(dataset, DCTERMS + "conformsTo", _n(ONTOLOGY_IRI))
+    add(dataset, DCTERMS + "conformsTo", _n(SHAPES_IRI))
+    add(dataset, VOID + "uriSpace", ox.Literal(BASE))
+    add(dataset, VOID + "sparqlEndpoint", _n(BASE + SPARQL_PATH))
+    for prefix in _VOCABULARIES:
+        add(dataset, VOID + "vocabulary", _n(PREFIXES[prefix]))
+
+    union = next(d.triples for d in dumps if d.name == "dataset.ttl")
+    add(dataset, VOID + "triples", ox.Literal(union))
+    add(dataset, VOID + "entities", ox.Literal(_count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}""")))
+    add(dataset, VOID + "distinctSubjects", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+    add(dataset, VOID + "distinctObjects", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+    add(dataset, VOID + "properties", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+    add(dataset, VOID + "classes", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")))
+
+    for index, row in enumerate(store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")):
+        partition = ox.BlankNode(f"class{index}")
+        add(dataset, VOID + "classPartition", partition)
+        add(partition, VOID + "class", row["c"])
+        add(partition, VOID + "entities", ox.Literal(int(row["n"].value)))
+    for index, row in enumerate(store.query(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } GROUP BY ?p ORDER BY ?p")):
+        partition = ox.BlankNode(f"property{index}")
+        add(dataset, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", row["p"])
+        add(partition, VOID + "triples", ox.Literal(int(row["n"].value)))
+
+    for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?source) AS ?from) WHERE {
+            GRAPH ?g { ?s ?p ?o } OPTIONAL { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } }
+        } GROUP BY ?g ORDER BY ?g""")):
+        subset = ox.BlankNode(f"graph{index}")
+        add(dataset, VOID + "subset", subset)
+        add(subset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
+        add(subset, SD + "name", row["g"])
+        add(subset, VOID + "triples", ox.Literal(int(row["n"].value)))
+        if row["from"] is not None:
+            add(subset, DCTERMS + "source", row["from"])
+
+    for row in store.query("""SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?meeting
+            VALUES ?meeting { <https://w3id.org/rograph/ontology#Meeting> <https://w3id.org/rograph/ontology#ExpertMeeting> } } ORDER BY ?x LIMIT 2 }
+            UNION { SELECT ?x WHERE { ?x a <https://w3id.org/rograph/ontology#Municipality> } ORDER BY ?x LIMIT 1 } }""",
+                           use_default_graph_as_union=True):
+        add(dataset, VOID + "exampleResource", row["x"])
+
+    for index, dump in enumerate(dumps):
+        download = _n(BASE + DUMPS_PATH + dump.name)
+        distribution = ox.BlankNode(f"dump{index}")
+        if not dump.compressed:
+            add(dataset, VOID + "dataDump", download)
+        add(dataset, DCAT + "distribution", distribution)
+        add(distribution, str(RDF_TYPE.value), _n(DCAT + "Distribution"))
+        add(distribution, DCAT + "downloadURL", download)
+        add(distribution, DCAT + "mediaType", _n("https://www.iana.org/assignments/media-types/" + dump.media_type))
+        if dump.compressed:
+            add(distribution, DCAT + "compressFormat", _n("https://www.iana.org/assignments/media-types/application/gzip"))
+        add(distribution, DCAT + "byteSize", ox.Literal(str(dump.byte_size), datatype=_n(XSD + "nonNegativeInteger")))
+        add(distribution, DCTERMS + "license", _n(LICENCE))
+        checksum = ox.BlankNode(f"checksum{index}")
+        add(distribution, SPDX + "checksum", checksum)
+        add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", ox.Literal(dump.sha256, datatype=_n(XSD + "hexBinary")))
+        add(distribution, VOID + "triples", ox.Literal(dump.triples))
+    # Grouped by subject, the dataset first, so the Turtle reads as one description per node.
+    return sorted(triples, key=lambda triple: (triple.subject != dataset, str(triple.subject)))
