@@ -137,18 +137,99 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[Server]:
-    """The project's own data, served once for the whole session."""
-    with start_server(tmp_path_factory.mktemp("live")) as server:
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+
+
+@dataclass
+class OxigraphServer:
+    """A real ``oxigraph serve`` (the pip package ``oxigraph``) on a free loopback port."""
+
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def query(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def store(self) -> str:
+        return self.url + "/store"
+
+    @property
+    def update(self) -> str:
+        return self.url + "/update"
+
+
+@contextmanager
+def start_oxigraph(folder: Path, *, union_default_graph: bool = True, port: int | None = None,
+                   timeout_s: int | None = None) -> Iterator[OxigraphServer]:
+    port = port or free_port()
+    command = [OXIGRAPH, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        command.append("--union-default-graph")
+    if timeout_s:
+        command += ["--timeout-s", str(timeout_s)]
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "oxigraph.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(server.query, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError("oxigraph serve did not start:\n" + (folder / "oxigraph.log").read_text())
+            time.sleep(0.05)
+        yield server
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+
+
+def publish(oxigraph: OxigraphServer, var: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``rograph publish`` into ``oxigraph``."""
+    command = [ROGRAPH, "publish", "--to", oxigraph.query, "--gsp", oxigraph.store, "--var-dir", str(var),
+               "--project-dir", str(PROJECT_DIR), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+@contextmanager
+def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = ()) -> Iterator[Server]:
+    """``rograph serve`` on the embedded store, or on a real Oxigraph server it published to."""
+    if backend == "embedded":
+        with start_server(folder, data=data, args=args) as server:
+            yield server
+        return
+    with start_oxigraph(folder) as oxigraph:
+        extra = [arg for path in data or () for arg in ("--data", str(path))] + [a for a in args if a == "--no-validate"]
+        done = publish(oxigraph, folder / "var", *extra)
+        assert done.returncode == 0, done.stdout + done.stderr
+        with start_server(folder, data=data, args=args, env={"ROGRAPH_STORE": oxigraph.query}) as server:
+            yield server
+
+
+BACKENDS = ["embedded", "oxigraph"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live_server(request, tmp_path_factory) -> Iterator[Server]:
+    """The project's own data, served once per session on each back end."""
+    with start_backed_server(request.param, tmp_path_factory.mktemp(f"live-{request.param}")) as server:
         yield server
 
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="session")
-def protocol_server(tmp_path_factory) -> Iterator[Server]:
-    """Three named graphs and awkward literals (tests/fixtures/protocol), served unvalidated."""
-    with start_server(tmp_path_factory.mktemp("protocol"), data=[FIXTURES / "protocol" / "dataset.trig"], args=("--no-validate",)) as server:
+@pytest.fixture(scope="session", params=BACKENDS)
+def protocol_server(request, tmp_path_factory) -> Iterator[Server]:
+    """Three named graphs and awkward literals (tests/fixtures/protocol), served unvalidated,
+    on each back end."""
+    with start_backed_server(request.param, tmp_path_factory.mktemp(f"protocol-{request.param}"),
+                             data=[FIXTURES / "protocol" / "dataset.trig"], args=("--no-validate",)) as server:
         yield server

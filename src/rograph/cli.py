@@ -13,6 +13,7 @@ from rograph import __version__
 from rograph.config import Settings
 from rograph.query_cli import query_command
 from rograph.serve_cli import build_command, export_command, serve_command
+from rograph.store.publish import publish_command
 from rograph.synth import synth_command
 from rograph.validation.cli import validate_command
 
@@ -35,5 +36,6 @@ main.add_command(validate_command)
 main.add_command(build_command)
 main.add_command(export_command)
 main.add_command(serve_command)
+main.add_command(publish_command)
 main.add_command(query_command)
 main.add_command(synth_command)

@@ -68,6 +68,19 @@ class Settings:
     cache_bytes: int = _setting(
         64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries."
     )
+    store: str = _setting(
+        "",
+        "The store to serve from: empty or oxigraph:PATH for the embedded pyoxigraph store (PATH "
+        "replaces ROGRAPH_VAR_DIR), or the http(s) URL of a remote SPARQL 1.1 query endpoint.",
+    )
+    store_update: str = _setting("", "A remote store's SPARQL 1.1 Update endpoint (for rograph publish).")
+    store_gsp: str = _setting(
+        "", "A remote store's Graph Store Protocol endpoint (for rograph publish; preferred over updates)."
+    )
+    store_user: str = _setting("", "User name for a remote store's HTTP basic authentication.")
+    store_password: str = field(
+        default="", repr=False, metadata={"doc": "Password for a remote store (never printed or logged)."}
+    )
     log_level: str = _setting("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
 
     @classmethod
@@ -89,6 +102,10 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         settings = cls(**values)
+        if settings.store.startswith("oxigraph:"):
+            settings = dataclasses.replace(settings, var_dir=Path(settings.store[len("oxigraph:"):]))
+        elif settings.store and not settings.store.startswith(("http://", "https://")):
+            raise SettingError(f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL")
         if not settings.var_dir.is_absolute():
             settings = dataclasses.replace(settings, var_dir=settings.project_dir / settings.var_dir)
         return settings
@@ -100,6 +117,8 @@ class Settings:
         for f in dataclasses.fields(cls):
             default = f.default
             shown = " ".join(default) if isinstance(default, tuple) else str(default)
+            if f.name == "store_password":
+                shown = ""
             rows.append((ENV_PREFIX + f.name.upper(), shown, f.metadata["doc"]))
         return rows
 

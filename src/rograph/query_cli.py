@@ -50,9 +50,9 @@ def table(solutions: ox.QuerySolutions) -> str:
 
 def _local(query: str, fmt: str) -> str:
     from rograph.store.base import QuerySyntaxError
-    from rograph.store.embedded import open_built_store
+    from rograph.store import open_store
 
-    store = open_built_store(Settings.from_env())
+    store = open_store(Settings.from_env())
     try:
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):

@@ -67,27 +67,28 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
 @click.option("--query-timeout", type=float, help="Seconds [ROGRAPH_QUERY_TIMEOUT, 30].")
 @click.option("--max-response-bytes", type=int, help="[ROGRAPH_MAX_RESPONSE_BYTES]")
 @click.option("--public-url", help="The server's own address that published IRIs map to [ROGRAPH_PUBLIC_URL].")
+@click.option("--store", help="oxigraph:PATH or the URL of a remote SPARQL endpoint [ROGRAPH_STORE, embedded].")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
 @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR, var]")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Serve these RDF files instead of the project's data (repeatable).")
 @click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
 @click.option("--debug", is_flag=True, help="Flask's development server, one process, no timeouts.")
-def serve_command(host, port, workers, query_timeout, max_response_bytes, public_url, project_dir, var_dir, data, no_validate, debug):
-    """Serve SPARQL and the linked-data pages on the embedded store.
+def serve_command(host, port, workers, query_timeout, max_response_bytes, public_url, store, project_dir, var_dir, data, no_validate, debug):
+    """Serve SPARQL and the linked-data pages, on the embedded store or a remote one.
 
     Builds the store first if the sources changed (validating them); if they do not validate,
     the last good build is served and the report is logged.
     """
     settings = _settings(
         host=host, port=port, workers=workers, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
-        public_url=public_url, project_dir=project_dir, var_dir=var_dir,
+        public_url=public_url, store=store, project_dir=project_dir, var_dir=var_dir,
     )
-    from rograph.store.embedded import open_built_store
+    from rograph.store import StoreMisconfigured, StoreUnavailable, open_store
     from rograph.web import create_app
 
     try:
-        store = open_built_store(settings, data=external_files(data), validate=not (data and no_validate))
+        served = open_store(settings, data=external_files(data), validate=not (data and no_validate))
     except BuildRefused as refused:
         click.echo(refused.report_text, err=True)
         click.echo("rograph serve: the sources do not validate and there is no earlier build to serve", err=True)
@@ -95,10 +96,18 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
     except SourceError as error:
         click.echo(f"rograph serve: {error}", err=True)
         sys.exit(2)
-    app = create_app(settings, store)
+    try:
+        problems = served.check()
+    except (StoreMisconfigured, StoreUnavailable) as error:
+        click.echo(f"rograph serve: {error}", err=True)
+        sys.exit(2)
+    for problem in problems:
+        logging.getLogger("rograph.store").warning("%s", problem)
+    app = create_app(settings, served)
     if debug:
         app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
         return
     from rograph.serve import serve
 
     serve(settings, app)
+

@@ -43,6 +43,24 @@ def declares_dataset(query: str) -> bool:
     return any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
 
 
+def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
+    """The graphs named by ``FROM`` and by ``FROM NAMED``, as IRIs (prefixed names expanded
+    with the query's PREFIX declarations)."""
+    tokens = _tokens(query)
+    prefixes = _declared_prefixes(tokens)
+    default, named = [], []
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "FROM" and index + 1 < len(tokens):
+            target = tokens[index + 1]
+            into = default
+            if target[0] == "word" and target[1].upper() == "NAMED" and index + 2 < len(tokens):
+                target, into = tokens[index + 2], named
+            iri = _resolve(target, prefixes)
+            if iri is not None:
+                into.append(iri)
+    return default, named
+
+
 def service_endpoints(query: str) -> list[str | None]:
     """Every endpoint named after a ``SERVICE`` keyword, in order.
 
@@ -51,26 +69,34 @@ def service_endpoints(query: str) -> list[str | None]:
     only known while the query runs, so a caller should refuse it.
     """
     tokens = _tokens(query)
-    prefixes: dict[str, str] = {}
+    prefixes = _declared_prefixes(tokens)
     endpoints: list[str | None] = []
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "SERVICE":
+            following = tokens[index + 1 : index + 3]
+            if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+                following = following[1:]
+            endpoints.append(_resolve(following[0], prefixes) if following else None)
+    return endpoints
+
+
+def _declared_prefixes(tokens: list[tuple[str, str]]) -> dict[str, str]:
+    prefixes: dict[str, str] = {}
     for index, (kind, text) in enumerate(tokens):
         if kind == "word" and text.upper() == "PREFIX" and index + 2 < len(tokens):
             (pkind, ptext), (ikind, itext) = tokens[index + 1], tokens[index + 2]
             if pkind == "pname" and ptext.endswith(":") and ikind == "iri":
                 prefixes[ptext[:-1]] = itext[1:-1]
-        if kind == "word" and text.upper() == "SERVICE":
-            following = tokens[index + 1 : index + 3]
-            if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
-                following = following[1:]
-            if not following:
-                endpoints.append(None)
-                continue
-            target_kind, target = following[0]
-            if target_kind == "iri":
-                endpoints.append(target[1:-1])
-            elif target_kind == "pname":
-                prefix, _, local = target.partition(":")
-                endpoints.append(prefixes[prefix] + local if prefix in prefixes else target)
-            else:
-                endpoints.append(None)
-    return endpoints
+    return prefixes
+
+
+def _resolve(token: tuple[str, str], prefixes: dict[str, str]) -> str | None:
+    """The IRI a token names: an IRI, or a prefixed name (expanded if its prefix is declared);
+    ``None`` for anything else (a variable)."""
+    kind, text = token
+    if kind == "iri":
+        return text[1:-1]
+    if kind == "pname":
+        prefix, _, local = text.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else text
+    return None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, BinaryIO, Union
+from typing import TYPE_CHECKING, Union
 
 import pyoxigraph as ox
 
@@ -25,6 +26,34 @@ class QuerySyntaxError(ValueError):
         self.message, self.line, self.column = message, line, column
         where = f" at line {line}, column {column}" if line is not None else ""
         super().__init__(f"{message}{where}")
+
+    @classmethod
+    def from_parser(cls, text: str) -> "QuerySyntaxError":
+        """From a parser's message, with the position taken out of it where it has one in a
+        known form: Oxigraph's ``error at 1:25: …``, Jena's ``… at line 1, column 25``."""
+        match = _OXIGRAPH_POSITION.match(text)
+        if match:
+            return cls(text[match.end():], int(match[1]), int(match[2]))
+        match = _JENA_POSITION.search(text)
+        if match:
+            return cls((text[:match.start()] + text[match.end():]).strip(" .:"), int(match[1]), int(match[2]))
+        return cls(text)
+
+
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+_JENA_POSITION = re.compile(r",? at line (\d+), column (\d+)")
+
+
+class StoreUnavailable(Exception):
+    """A remote store could not be reached or gave an answer that is not SPARQL (502)."""
+
+
+class StoreTimeout(Exception):
+    """A remote store did not answer within the query time limit (503, as a local timeout)."""
+
+
+class StoreMisconfigured(Exception):
+    """The store is reachable but set up so that rograph cannot serve from it."""
 
 
 class Store(ABC):
@@ -51,14 +80,16 @@ class Store(ABC):
     ) -> QueryResults:
         """Run a SPARQL query. Raises :class:`QuerySyntaxError` when it does not parse."""
 
-    @abstractmethod
     def graph_counts(self) -> dict[str, int]:
-        """The named graphs in the store, each with its number of triples."""
+        """The named graphs served, each with its number of triples (from the build)."""
+        return self.build.graph_counts
 
-    @abstractmethod
     def quad_count(self) -> int:
-        """Number of quads in the store."""
+        """Number of quads served (from the build)."""
+        return self.build.quad_count
 
-    @abstractmethod
-    def dump(self, output: BinaryIO, format: ox.RdfFormat, *, from_graph: str | None = None) -> None:
-        """Serialise the whole dataset (or one graph) to ``output``."""
+    def check(self) -> list[str]:
+        """Before serving: what would make the service answer from other data than the
+        build's, in words an operator can act on (empty: ready). Raises
+        :class:`StoreMisconfigured` or :class:`StoreUnavailable` when serving cannot work."""
+        return []

@@ -20,24 +20,18 @@ one is served from disk.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
-
 import pyoxigraph as ox
 
-from rograph.config import Settings
 from rograph.namespaces import PREFIXES
 from rograph.sparql_text import declares_dataset
-from rograph.sources import ProjectFiles, SourceFile, discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
-from rograph.store.build import Build, ensure_build
+from rograph.store.build import Build
 
 #: Resident bytes per quad of pyoxigraph's in-memory store, measured on generated data
 #: (460 MiB for 1M quads, ``benchmarks/service.py``).
 BYTES_PER_QUAD = 480
 
-_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
 
 class EmbeddedStore(Store):
@@ -90,37 +84,6 @@ class EmbeddedStore(Store):
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as error:
-            message = str(error)
-            match = _POSITION.match(message)
-            if match:
-                raise QuerySyntaxError(message[match.end():], int(match[1]), int(match[2])) from None
-            raise QuerySyntaxError(message) from None
+            raise QuerySyntaxError.from_parser(str(error)) from None
         except ValueError as error:  # an invalid IRI in the dataset parameters
             raise QuerySyntaxError(str(error)) from None
-
-    def graph_counts(self) -> dict[str, int]:
-        return self.build.graph_counts
-
-    def quad_count(self) -> int:
-        return self.build.quad_count
-
-    def dump(self, output: BinaryIO, format: ox.RdfFormat, *, from_graph: str | None = None) -> None:
-        if from_graph is not None:
-            self._store.dump(output, format=format, from_graph=ox.NamedNode(from_graph))
-        else:
-            self._store.dump(output, format=format)
-
-
-def open_built_store(
-    settings: Settings, *, data: Sequence[SourceFile] = (), validate: bool = True
-) -> EmbeddedStore:
-    """Build (if the sources changed) and load the store to serve.
-
-    ``data``: files to serve instead of the project's data (``rograph serve --data``),
-    validated against the project's ontology and shapes unless ``validate`` is false.
-    """
-    files = discover(settings.project_dir)
-    if data:
-        files = ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=tuple(data))
-    build = ensure_build(files, settings.var_dir, validate=validate)
-    return EmbeddedStore.from_build(build, memory_budget=settings.memory_budget, processes=settings.workers + 1)

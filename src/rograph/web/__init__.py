@@ -36,9 +36,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """Build the Flask app for ``store`` (default: the project's built embedded store)."""
     settings = settings or Settings.from_env()
     if store is None:
-        from rograph.store.embedded import open_built_store
+        from rograph.store import open_store
 
-        store = open_built_store(settings)
+        store = open_store(settings)
     app = Flask(__name__)
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
@@ -107,8 +107,16 @@ def _finish_request(response: Response) -> Response:
 
 
 def _unexpected_error(error: Exception) -> Response:
+    from rograph.store import StoreTimeout, StoreUnavailable
+
     if isinstance(error, HTTPException):
         return error
+    if isinstance(error, (StoreTimeout, StoreUnavailable)):
+        # A page whose queries a remote store did not answer: the same answers as /sparql gives.
+        status = 503 if isinstance(error, StoreTimeout) else 502
+        log.warning("request %s: %s", g.get("request_id", "-"), error)
+        return Response(f"the store behind this site did not answer: {error}\n", status=status,
+                        content_type="text/plain; charset=utf-8", headers={"Retry-After": "5", "Access-Control-Allow-Origin": "*"})
     log.exception("unexpected error in request %s", g.get("request_id", "-"))
     return Response(
         f"internal error (request id {g.get('request_id', '-')}); the server log has the details\n",

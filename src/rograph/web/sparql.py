@@ -11,7 +11,7 @@ import logging
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from rograph.store.base import QuerySyntaxError
+from rograph.store.base import QuerySyntaxError, StoreTimeout, StoreUnavailable
 from rograph.web import context
 from rograph.web.sansio import (
     GRAPH_FORMATS,
@@ -126,6 +126,11 @@ def _answer(parsed: SparqlRequest) -> Response:
         return _error(400, f"SPARQL syntax error: {error}")
     except ResultTooLarge as error:
         return _error(400, str(error))
+    except StoreTimeout as error:
+        return _error(503, f"The query ran longer than this endpoint's limit and was stopped ({error}).", {"Retry-After": "1"})
+    except StoreUnavailable as error:
+        log.warning("store unavailable: %s", error)
+        return _error(502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"})
     except (OSError, RuntimeError, ValueError) as error:
         stream.close()
         log.warning("query failed during evaluation: %s", error)

@@ -1,0 +1,220 @@
+"""``rograph publish``: put the validated build into a remote store, one named graph at a time.
+
+The order of work makes it safe to run against a store others use, and to run again:
+
+1. build and validate (an invalid change is refused with the validator's report, and nothing
+   is sent);
+2. replace each of the build's named graphs in the store, with the Graph Store Protocol (PUT)
+   when the store has one, else one SPARQL Update request per graph (DROP SILENT + INSERT DATA);
+3. drop the graphs rograph published earlier (under ``{BASE}graph/``) that the build no longer
+   has; graphs outside that namespace are never touched;
+4. count each graph in the store and compare with the build.
+
+Every step is idempotent, so a run cut short is completed by the next; the report says which
+graphs were replaced and which were not.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from rograph.config import Settings
+from rograph.namespaces import BASE
+from rograph.store.build import Build
+from rograph.store.remote import basic_authorization
+
+#: Graphs under this namespace are rograph's own: publish may replace or drop them.
+OWNED_GRAPHS = BASE + "graph/"
+
+
+class PublishError(Exception):
+    """A request to the store failed; the message names the graph and the store's answer."""
+
+
+@dataclass
+class PublishReport:
+    replaced: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    mismatched: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed and not self.mismatched
+
+
+class StoreWriter:
+    """Writes named graphs into a remote store, by Graph Store Protocol or SPARQL Update."""
+
+    def __init__(self, settings: Settings):
+        if not (settings.store_gsp or settings.store_update):
+            raise click.UsageError("publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)")
+        self.settings = settings
+        authorization = basic_authorization(settings.store_user, settings.store_password)
+        self._headers = {"Authorization": authorization} if authorization else {}
+
+    def replace(self, graph: str, ntriples: bytes) -> None:
+        if self.settings.store_gsp:
+            self._gsp("PUT", graph, ntriples)
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode()}\n}} }}")
+
+    def drop(self, graph: str) -> None:
+        if self.settings.store_gsp:
+            self._gsp("DELETE", graph, None)
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def _gsp(self, method: str, graph: str, body: bytes | None) -> None:
+        url = self.settings.store_gsp + ("&" if "?" in self.settings.store_gsp else "?") + urllib.parse.urlencode({"graph": graph})
+        headers = dict(self._headers)
+        if body is not None:
+            headers["Content-Type"] = "application/n-triples"
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=600) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            if method == "DELETE" and error.code == 404:
+                return
+            raise PublishError(f"{method} {graph}: the store answered {error.code} {error.read()[:500].decode(errors='replace')}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise PublishError(f"{method} {graph}: {getattr(error, 'reason', error)}") from None
+
+    def update(self, text: str) -> None:
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(self.settings.store, updateEndpoint=self.settings.store_update)
+        client.setMethod(POST)
+        client.setTimeout(600)
+        for name, value in self._headers.items():
+            client.addCustomHttpHeader(name, value)
+        client.setQuery(text)
+        try:
+            client.query()
+        except (SPARQLWrapperException, urllib.error.URLError, OSError) as error:
+            raise PublishError(f"update: {str(error)[:500]}") from None
+
+
+def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int]:
+    """Triples per graph in the store: of ``graphs``, or of every graph rograph owns."""
+    from rograph.store.remote import SparqlClient
+
+    if graphs is None:
+        query = f'SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OWNED_GRAPHS}")) }} GROUP BY ?g'
+    else:
+        values = " ".join(f"<{g}>" for g in graphs)
+        query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    rows = SparqlClient.for_settings(settings, timeout=600.0).query(query)
+    return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def publish(build: Build, settings: Settings, progress: Callable[[int, int, str], None]) -> PublishReport:
+    """Replace the build's graphs in the store, drop the ones it no longer has, verify."""
+    writer = StoreWriter(settings)
+    dataset = ox.Store()
+    dataset.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
+    graphs = sorted(build.graph_counts)
+    report = PublishReport()
+    for index, graph in enumerate(graphs, start=1):
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        try:
+            writer.replace(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+            report.replaced.append(graph)
+        except PublishError as error:
+            report.failed[graph] = str(error)
+        progress(index, len(graphs), graph)
+    if report.failed:
+        return report
+    for graph in sorted(set(remote_counts(settings, None)) - set(graphs)):
+        writer.drop(graph)
+        report.dropped.append(graph)
+    held = remote_counts(settings, graphs)
+    for graph in graphs:
+        if held.get(graph, 0) != build.graph_counts[graph]:
+            report.mismatched[graph] = (held.get(graph, 0), build.graph_counts[graph])
+    return report
+
+
+class _Progress:
+    """A bar on a terminal; a line every few seconds (and at the end) in a CI log."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, graph: str) -> None:
+        now = time.monotonic()
+        if self.interactive:
+            width = 30
+            filled = width * done // total
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} graphs", nl=done == total, err=True)
+        elif done == total or now - self.last >= 5:
+            click.echo(f"published {done}/{total} graphs (last: {graph})", err=True)
+            self.last = now
+
+
+@click.command("publish")
+@click.option("--to", "store", help="The store's SPARQL query endpoint [ROGRAPH_STORE].")
+@click.option("--update", "store_update", help="Its SPARQL Update endpoint [ROGRAPH_STORE_UPDATE].")
+@click.option("--gsp", "store_gsp", help="Its Graph Store Protocol endpoint [ROGRAPH_STORE_GSP].")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Publish these RDF files instead of the project's data (repeatable).")
+@click.option("--no-validate", is_flag=True, help="With --data: publish without validating.")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
+def publish_command(store, store_update, store_gsp, data, no_validate, project_dir, var_dir):
+    """Validate, then replace the project's named graphs in a remote store and verify them.
+
+    Graphs the project does not own are left alone; running it again completes a run that was
+    cut short. Exit codes: 0 published and verified; 1 the data does not validate (nothing was
+    sent); 2 bad usage or the store cannot be reached; 3 some graphs were not replaced or do not
+    match (the report lists them; run it again).
+    """
+    from rograph.sources import SourceError, discover, external_files
+    from rograph.sources import ProjectFiles
+    from rograph.store.build import BuildRefused, ensure_build
+
+    settings = Settings.from_env(store=store, store_update=store_update, store_gsp=store_gsp,
+                                 project_dir=project_dir, var_dir=var_dir)
+    if not settings.store.startswith(("http://", "https://")):
+        raise click.UsageError("publish needs a remote store: --to URL or ROGRAPH_STORE")
+    files = discover(settings.project_dir)
+    if data:
+        files = ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=external_files(data))
+    try:
+        build = ensure_build(files, settings.var_dir, validate=not (data and no_validate))
+    except BuildRefused as refused:
+        click.echo(refused.report_text, err=True)
+        click.echo("rograph publish: the data does not validate; nothing was sent", err=True)
+        sys.exit(1)
+    except SourceError as error:
+        click.echo(f"rograph publish: {error}", err=True)
+        sys.exit(2)
+    from rograph.store import StoreUnavailable
+
+    try:
+        report = publish(build, settings, _Progress())
+    except (StoreUnavailable, PublishError) as error:
+        click.echo(f"rograph publish: {error}", err=True)
+        sys.exit(2)
+    for graph in report.dropped:
+        click.echo(f"dropped {graph} (no longer in the build)")
+    for graph, error in report.failed.items():
+        click.echo(f"NOT replaced {graph}: {error}", err=True)
+    for graph, (held, expected) in report.mismatched.items():
+        click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
+    click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
+               + ("; verified" if report.complete else "; run rograph publish again to complete"))
+    sys.exit(0 if report.complete else 3)

@@ -1,0 +1,180 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever…) as the
+back end, reached through SPARQLWrapper.
+
+Answers are parsed into pyoxigraph's result types, so everything above the store interface
+(the endpoint, the pages, ``rograph query``) works unchanged. The store's errors become the
+same errors as the embedded store's: a syntax error is :class:`QuerySyntaxError`, an answer
+later than the time limit :class:`StoreTimeout`, an unreachable store or an answer that is not
+SPARQL :class:`StoreUnavailable`.
+
+Two things rograph asks of the store, checked by :meth:`RemoteStore.check`: its default graph
+is the union of its named graphs (Oxigraph: ``--union-default-graph``; Fuseki:
+``tdb2:unionDefaultGraph true``; Virtuoso, GraphDB and QLever do so already), and it holds the
+graphs of the build being served (``rograph publish`` puts them there).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import socket
+import urllib.error
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from rograph.config import Settings
+from rograph.namespaces import PREFIXES
+from rograph.sparql_text import dataset_clauses, query_form
+from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
+from rograph.store.build import Build
+
+log = logging.getLogger(__name__)
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w<#?$])([A-Za-z][\w-]*):")
+
+
+def with_prefixes(query: str) -> str:
+    """``query`` with the project's prefixes it uses but does not declare, on its first line
+    (so the store's line numbers in error messages stay right)."""
+    declared = {name or "" for name in _DECLARED.findall(query)}
+    used = set(_USED.findall(re.sub(r"<[^>]*>|\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)))
+    missing = [p for p in PREFIXES if p in used and p not in declared]
+    if not missing:
+        return query
+    return " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing) + " " + query
+
+
+def basic_authorization(user: str, password: str) -> str | None:
+    """The HTTP ``Authorization`` value for basic authentication, or None without a user."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
+
+
+class SparqlClient:
+    """Queries to one remote endpoint, answered as pyoxigraph results (see the module's doc
+    for how errors map)."""
+
+    def __init__(self, endpoint: str, *, timeout: float, user: str = "", password: str = ""):
+        self.endpoint, self.timeout = endpoint, timeout
+        self.authorization = basic_authorization(user, password)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, timeout: float) -> "SparqlClient":
+        return cls(settings.store, timeout=timeout, user=settings.store_user, password=settings.store_password)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResults:
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
+
+        form = query_form(sparql)
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setTimeout(self.timeout)
+        client.setQuery(with_prefixes(sparql))
+        for uri in default_graph_uris:
+            client.addDefaultGraph(uri)
+        for uri in named_graph_uris:
+            client.addNamedGraph(uri)
+        graph_result = form in ("CONSTRUCT", "DESCRIBE")
+        client.addCustomHttpHeader("Accept", "application/n-triples" if graph_result else "application/sparql-results+json")
+        if self.authorization:
+            client.addCustomHttpHeader("Authorization", self.authorization)
+        try:
+            response = client.query().response
+            if graph_result:
+                return _as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
+            return ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+        except QueryBadFormed as error:
+            raise QuerySyntaxError.from_parser(_store_message(error)) from None
+        except (TimeoutError, socket.timeout) as error:
+            raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, (TimeoutError, socket.timeout)):
+                raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
+            raise StoreUnavailable(f"the store at {self.endpoint} cannot be reached: {error.reason}") from error
+        except (EndPointInternalError, EndPointNotFound, Unauthorized) as error:
+            raise StoreUnavailable(f"the store at {self.endpoint} refused the query: {_store_message(error)}") from error
+        except (SyntaxError, ValueError, OSError) as error:
+            raise StoreUnavailable(f"the store at {self.endpoint} answered with something that is not SPARQL results: {error}") from error
+
+
+class RemoteStore(Store):
+    """The service's queries, sent to a remote SPARQL endpoint."""
+
+    def __init__(self, settings: Settings, build: Build):
+        self.build, self.version, self.built = build, build.version, build.built
+        # Answer ourselves a little before the worker's watchdog would.
+        self.client = SparqlClient.for_settings(settings, timeout=max(1.0, settings.query_timeout - 1.0))
+        self.endpoint = settings.store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResults:
+        if not default_graph_uris and not named_graph_uris:
+            # A store set to use the union as its default graph may apply it to queries with
+            # FROM too (Oxigraph's server does); the same graphs as protocol parameters are
+            # the same dataset, and every store honours those.
+            default_graph_uris, named_graph_uris = dataset_clauses(sparql)
+        return self.client.query(sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+
+    def check(self) -> list[str]:
+        """What would make the service answer from other data than the build's, in words an
+        operator can act on; empty when the store holds exactly the build's graphs.
+
+        Raises :class:`StoreMisconfigured` if the store's default graph is not the union of
+        its graphs (naive queries would see nothing), :class:`StoreUnavailable` if it cannot
+        be reached.
+        """
+        graphs = list(self.build.graph_counts)
+        values = " ".join(f"<{g}>" for g in graphs)
+        rows = self.query(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
+        held = {row["g"].value: int(row["n"].value) for row in rows}
+        problems = []
+        missing = [g for g in graphs if g not in held]
+        differing = [g for g in graphs if g in held and held[g] != self.build.graph_counts[g]]
+        if missing:
+            problems.append(f"{len(missing)} of the build's {len(graphs)} graphs are not in the store (e.g. {missing[0]}): run rograph publish")
+        if differing:
+            problems.append(f"{len(differing)} graphs differ from the build (e.g. {differing[0]}: {held[differing[0]]} triples, "
+                            f"the build has {self.build.graph_counts[differing[0]]}): run rograph publish")
+        if held:
+            sample = next(iter(self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
+                FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1""")), None)
+            if sample is not None and not bool(self.query(f"ASK {{ {sample['s']} {sample['p']} {sample['o']} }}")):
+                raise StoreMisconfigured(
+                    f"the default graph of {self.endpoint} is not the union of its named graphs, so queries without "
+                    "GRAPH would see nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "
+                    "true in Fuseki (Virtuoso, GraphDB and QLever do this by default)")
+        return problems
+
+
+def _as_query_triples(triples) -> ox.QueryTriples:
+    """Triples parsed from the store's answer, as the query result type the embedded store gives."""
+    holder = ox.Store()
+    holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def _store_message(error: Exception) -> str:
+    """The store's own words from a SPARQLWrapper error, without SPARQLWrapper's preamble."""
+    text = str(error)
+    for marker in ("Response:\n", "Response:"):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = text.strip()
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1].encode().decode("unicode_escape", errors="replace")
+    return text.strip()[:2000]
