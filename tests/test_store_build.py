@@ -136,4 +136,5 @@ def test_the_server_on_the_on_disk_store_answers_survives_a_timeout_and_shuts_do
         assert len(answers) == 1 and int(answers.pop().split()[-1]) > 2000
         assert (tmp_path / "var" / "current" / "oxigraph").is_dir()
     log = server.log_text()
-    assert "SIGSEGV" not in log and "was sent" not in log, log
+    # (a worker still booting when the server stops may be "sent SIGTERM": that is shutdown, not a crash)
+    assert "SIGSEGV" not in log and "SIGABRT" not in log and "SIGBUS" not in log, log

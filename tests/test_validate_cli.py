@@ -87,7 +87,7 @@ def test_missing_path_and_unknown_option_exit_2():
 
 
 def test_internal_error_exits_3(monkeypatch):
-    def explode(files):
+    def explode(files, **options):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("rograph.validation.cli.validate", explode)

@@ -100,3 +100,24 @@ def _resolve(token: tuple[str, str], prefixes: dict[str, str]) -> str | None:
         prefix, _, local = text.partition(":")
         return prefixes[prefix] + local if prefix in prefixes else text
     return None
+
+
+def where_group(query: str) -> tuple[int, int]:
+    """Character offsets of the braces that open and close the query's WHERE group (the
+    first group after ``WHERE``, or the first group at all), found by tokens, so braces in
+    strings, IRIs and comments do not count. Raises ValueError if the braces do not balance."""
+    start, depth, seen_where = None, 0, False
+    for match in _TOKEN.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "word" and text.upper() == "WHERE":
+            seen_where = True
+        elif kind == "other" and text == "{":
+            if start is None and (seen_where or "WHERE" not in query.upper()):
+                start = match.start()
+            if start is not None:
+                depth += 1
+        elif kind == "other" and text == "}" and start is not None:
+            depth -= 1
+            if depth == 0:
+                return start, match.start()
+    raise ValueError("the query's WHERE group is not closed")

@@ -287,7 +287,10 @@ def synthesize(triples: int, *, seed: int = 0) -> Iterator[ox.Quad]:
 
 def write(triples: int, out: Path, *, seed: int = 0) -> int:
     """Write a generated world to ``out`` in the RDF format its extension names (``.nq`` or
-    ``.trig``); returns the number of quads written."""
+    ``.trig``), or, if ``out`` has no extension, as a folder with one TriG file per named graph
+    (the layout of ``data/``: one file per source); returns the number of quads written."""
+    if not out.suffix:
+        return _write_folder(triples, out, seed)
     format = ox.RdfFormat.from_extension(out.suffix.lstrip("."))
     if format is None or not format.supports_datasets:
         raise ValueError(f"{out}: use a dataset format (.nq or .trig) so that each report keeps its named graph")
@@ -304,9 +307,20 @@ def write(triples: int, out: Path, *, seed: int = 0) -> int:
     return count
 
 
+def _write_folder(triples: int, folder: Path, seed: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in synthesize(triples, seed=seed):
+        graphs.setdefault(quad.graph_name.value, []).append(quad)
+    for name, quads in graphs.items():
+        ox.serialize(quads, str(folder / (name.rsplit("/", 1)[-1] + ".trig")), ox.RdfFormat.TRIG)
+    return sum(len(quads) for quads in graphs.values())
+
+
 @click.command("synth")
 @click.option("--triples", type=click.IntRange(min=1), required=True, help="How many quads, at least.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="A .nq or .trig file to write.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A .nq or .trig file to write, or a folder (no extension) for one TriG file per source.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same graph.")
 def synth_command(triples: int, out: Path, seed: int) -> None:
     """Write a generated graph in the ontology's shape, for benchmarks and scale tests.

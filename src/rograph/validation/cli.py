@@ -12,7 +12,8 @@ from rograph.config import Settings
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
-from rograph.validation.run import validate
+from rograph.validation.incremental import validate_incremental
+from rograph.validation.run import ENGINES, validate
 
 EXIT_CONFORMS, EXIT_RESULTS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -63,8 +64,14 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
               help="Write the report to this file instead of standard output.")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Project whose ontology and shapes to use [default: ROGRAPH_PROJECT_DIR or .].")
+@click.option("--engine", type=click.Choice(ENGINES), default="compiled", show_default=True,
+              help="compiled: the shapes as SPARQL on pyoxigraph (pyshacl for what does not compile); "
+                   "pyshacl: the reference engine for everything.")
+@click.option("--incremental", is_flag=True,
+              help="Re-check only what changed since the last run (state in ROGRAPH_VAR_DIR/validation; "
+                   "the first run is a full one).")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
-def validate_command(paths, format_, fail_on, output, project_dir, debug):
+def validate_command(paths, format_, fail_on, output, project_dir, engine, incremental, debug):
     """Check RDF files against the project's SHACL shapes and ontology.
 
     With no PATHS, validates the whole project (ontology/, data/, shapes/). Each result
@@ -82,10 +89,18 @@ def validate_command(paths, format_, fail_on, output, project_dir, debug):
     try:
         settings = Settings.from_env(project_dir=project_dir)
         files = select_files(tuple(paths), settings.project_dir)
-        report = validate(files)
+        if incremental:
+            if engine != "compiled":
+                raise click.UsageError("--incremental works with --engine compiled")
+            report, account = validate_incremental(files, settings.var_dir / "validation")
+            click.echo(f"rograph validate: {account}", err=True)
+        else:
+            report = validate(files, engine=engine)
     except SourceError as error:
         _emit(render_source_error(error, format_), output, err=format_ == "text")
         sys.exit(EXIT_BAD_INPUT)
+    except click.UsageError:
+        raise
     except Exception as error:  # the top of the command: anything here is our bug, said briefly
         if debug:
             traceback.print_exc()

@@ -1,0 +1,188 @@
+"""Validate only what changed since the last validated state.
+
+The state lives in ``<var>/validation/``: ``store/``, an on-disk pyoxigraph store holding the
+data and ontology as last validated, and ``state.json`` with a hash of the rules (ontology and
+shapes), each data file's signature and the named graphs it fills, the nodes each graph
+mentions, and the results. A new run, if the rules are unchanged:
+
+1. finds the data files that changed (size and modification time, then content hash), and
+   parses only those;
+2. replaces their graphs in the store (every file filling one of those graphs is re-read);
+3. re-checks the focus nodes those changes can affect: the changed graphs themselves, every
+   node an old or new version of them mentions, and every node pointing at one of those
+   (``sh:class`` reads a value's types, inverse paths read who points here: one hop, as far
+   as a compiled core constraint looks). SPARQL-based constraints can look anywhere, so they
+   run whole (compiled, each is one query);
+4. keeps the results of every other focus node from the state.
+
+Anything the state cannot vouch for means a full run: changed rules, shapes that do not
+compile (pyshacl needs the whole graph), a changed graph with blank nodes (their labels
+change between parses). The test suite checks that an incremental run gives exactly the
+report of a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rograph.sources import ProjectFiles, read_quads
+from rograph.validation.compiled import SPARQL_COMPONENT, compile_shapes
+from rograph.validation.model import Report, Severity
+from rograph.validation.run import Found, Parsed, named_graph_statements, run_checks
+
+STATE_VERSION = 2
+
+
+def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, str]:
+    """Validate ``files`` using and updating the state in ``state_dir``; returns the report and
+    a one-line account of what was re-checked."""
+    state = _load(state_dir / "state.json")
+    rules = _rules_hash(files)
+    shapes_quads = [q for source in files.shapes for q in read_quads(source)]
+    checks, left = compile_shapes(shapes_quads)
+    signatures = {str(s.path): _signature(s.path, state.get("files", {}).get(str(s.path))) for s in files.data}
+    if state.get("rules") != rules or left or not (state_dir / "store").is_dir():
+        return _full(files, state_dir, rules, signatures, "full run (no earlier state for these rules)")
+
+    before = state["files"]
+    changed = {path for path, signature in signatures.items() if before.get(path, {}).get("hash") != signature["hash"]}
+    removed = set(before) - set(signatures)
+    graphs = {g for path in changed | removed for g in before.get(path, {}).get("graphs", [])}
+    reread = {s for s in files.data if str(s.path) in changed}
+    # Every file that fills an affected graph is read again, so the graph is whole.
+    reread |= {s for s in files.data if set(before.get(str(s.path), {}).get("graphs", [])) & graphs}
+    new_quads = {str(s.path): list(read_quads(s)) for s in reread}
+    for path, quads in new_quads.items():
+        signatures[path]["graphs"] = sorted(_graph_names(quads))
+        graphs |= set(signatures[path]["graphs"])
+    if "" in graphs or any(isinstance(t, ox.BlankNode) for quads in new_quads.values() for q in quads for t in (q.subject, q.object)):
+        return _full(files, state_dir, rules, signatures, "full run (a changed file has blank nodes or default-graph statements)")
+
+    # From here the store no longer matches the state: without a state, a run cut short here
+    # is followed by a full one.
+    (state_dir / "state.json").unlink()
+    store = ox.Store(str(state_dir / "store"))
+    affected = set(graphs)
+    for graph in graphs:
+        affected |= set(state["graphs"].get(graph, []))
+        store.update(f"DROP SILENT GRAPH <{graph}>")
+        store.remove(named_graph_statements([graph])[0])
+    added = [q for quads in new_quads.values() for q in quads]
+    store.extend(added)
+    store.extend(named_graph_statements(_graph_names(added)))
+    nodes_now = _nodes_by_graph(added)
+    for graph in graphs:
+        affected |= nodes_now.get(graph, set())
+    affected |= _pointing_at(store, affected)
+
+    kept = [Found(**{**r, "severity": Severity(r["severity"])}) for r in state["results"]
+            if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
+    found = kept + run_checks(store, checks, focus=affected)
+    store.flush()
+    graph_nodes = {g: n for g, n in state["graphs"].items() if g not in graphs}
+    graph_nodes.update({g: sorted(nodes_now.get(g, set())) for g in graphs if g in nodes_now})
+    _save(state_dir / "state.json", rules, signatures, graph_nodes, found)
+    account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
+               f"re-checked {len(affected)} focus nodes")
+    return _report(files, found), account
+
+
+def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str) -> tuple[Report, str]:
+    """Validate everything, and write the state (store included) for the next run."""
+    from rograph.validation.run import run_compiled
+
+    parsed = Parsed.read(files)
+    found = run_compiled(parsed)
+    by_file: dict[str, list[ox.Quad]] = {}
+    for source in files.data:
+        by_file[str(source.path)] = parsed.data_by_file[source.path]
+        signatures[str(source.path)]["graphs"] = sorted(_graph_names(by_file[str(source.path)]))
+    location = state_dir / "store"
+    shutil.rmtree(location, ignore_errors=True)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(location))
+    store.bulk_extend(parsed.ontology_quads)
+    store.bulk_extend(parsed.data_quads)
+    store.bulk_extend(named_graph_statements(parsed.graph_names))
+    store.flush()
+    graph_nodes = {g: sorted(n) for g, n in _nodes_by_graph(parsed.data_quads).items()}
+    _save(state_dir / "state.json", rules, signatures, graph_nodes, found)
+    return parsed.report(found), account
+
+
+def _report(files: ProjectFiles, found: list[Found]) -> Report:
+    return Parsed(files, [], {}, []).report(found)
+
+
+def _graph_names(quads) -> set[str]:
+    return {q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "" for q in quads}
+
+
+def _nodes_by_graph(quads) -> dict[str, set[str]]:
+    """The IRIs each graph mentions as subject or object."""
+    nodes: dict[str, set[str]] = {}
+    for quad in quads:
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        mentioned = nodes.setdefault(graph, set())
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode):
+                mentioned.add(term.value)
+    return nodes
+
+
+def _signature(path: Path, before: dict | None) -> dict:
+    """Size, modification time and content hash; the hash is reused when size and time match."""
+    status = path.stat()
+    if before and before.get("size") == status.st_size and before.get("mtime") == status.st_mtime_ns:
+        return dict(before)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"size": status.st_size, "mtime": status.st_mtime_ns, "hash": digest, "graphs": (before or {}).get("graphs", [])}
+
+
+def _rules_hash(files: ProjectFiles) -> str:
+    digest = hashlib.sha256(f"rograph-validation-{STATE_VERSION}".encode())
+    for source in files.ontology + files.shapes:
+        digest.update(str(source.path).encode() + b"\0" + source.path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _pointing_at(store: ox.Store, nodes: set[str]) -> set[str]:
+    """IRIs with a statement whose object is one of ``nodes``, anywhere in the union."""
+    pointing: set[str] = set()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), 5000):
+        values = " ".join(f"<{n}>" for n in ordered[start:start + 5000])
+        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
+                           use_default_graph_as_union=True)
+        pointing.update(row["s"].value for row in rows)
+    return pointing
+
+
+def _load(path: Path) -> dict:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("version") == STATE_VERSION else {}
+
+
+def _save(path: Path, rules: str, files: dict, graph_nodes: dict, found: list[Found]) -> None:
+    state = {
+        "version": STATE_VERSION,
+        "rules": rules,
+        "files": files,
+        "graphs": {g: sorted(n) for g, n in graph_nodes.items()},
+        "results": [{**asdict(f), "severity": int(f.severity)} for f in found],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".tmp-{os.getpid()}")
+    temporary.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(temporary, path)
+
