@@ -2,21 +2,22 @@
 
 The state lives in ``<var>/validation/``: ``store/``, an on-disk pyoxigraph store holding the
 data and ontology as last validated, and ``state.json`` with a hash of the rules (ontology and
-shapes), each data file's signature and the named graphs it fills, the nodes each graph
-mentions, and the results. A new run, if the rules are unchanged:
+shapes), each data file's signature and the named graphs it fills, and the results. A new run,
+if the rules are unchanged:
 
 1. finds the data files that changed (size and modification time, then content hash), and
    parses only those;
-2. replaces their graphs in the store (every file filling one of those graphs is re-read);
-3. re-checks the focus nodes those changes can affect: the changed graphs themselves, every
-   node an old or new version of them mentions, and every node pointing at one of those
-   (``sh:class`` reads a value's types, inverse paths read who points here: one hop, as far
-   as a compiled core constraint looks). SPARQL-based constraints can look anywhere, so they
-   run whole (compiled, each is one query);
+2. replaces their graphs in the store (every file filling one of those graphs is re-read),
+   and compares the old statements of those graphs with the new ones;
+3. re-checks the focus nodes a changed statement can affect: its subject (its values
+   changed); its object, if some shape reads that predicate backwards (inverse paths,
+   ``sh:targetObjectsOf``); and, if a node's types changed, every node pointing at it
+   (``sh:class`` reads the types of values). That is as far as a compiled core constraint
+   looks. SPARQL-based constraints can look anywhere, so they run whole (each is one query);
 4. keeps the results of every other focus node from the state.
 
 Anything the state cannot vouch for means a full run: changed rules, shapes that do not
-compile (pyshacl needs the whole graph), a changed graph with blank nodes (their labels
+compile (pyshacl needs the whole graph), a changed file with blank nodes (their labels
 change between parses). The test suite checks that an incremental run gives exactly the
 report of a full one.
 """
@@ -37,7 +38,9 @@ from rograph.validation.compiled import SPARQL_COMPONENT, compile_shapes
 from rograph.validation.model import Report, Severity
 from rograph.validation.run import Found, Parsed, named_graph_statements, run_checks
 
-STATE_VERSION = 2
+STATE_VERSION = 3
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, str]:
@@ -59,6 +62,9 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
     # Every file that fills an affected graph is read again, so the graph is whole.
     reread |= {s for s in files.data if set(before.get(str(s.path), {}).get("graphs", [])) & graphs}
     new_quads = {str(s.path): list(read_quads(s)) for s in reread}
+    if not changed and not removed:
+        _save(state_dir / "state.json", rules, signatures, [_found(r) for r in state["results"]])
+        return _report(files, [_found(r) for r in state["results"]]), f"0 of {len(signatures)} data files changed"
     for path, quads in new_quads.items():
         signatures[path]["graphs"] = sorted(_graph_names(quads))
         graphs |= set(signatures[path]["graphs"])
@@ -69,26 +75,20 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
     # is followed by a full one.
     (state_dir / "state.json").unlink()
     store = ox.Store(str(state_dir / "store"))
-    affected = set(graphs)
+    old = {ox.Triple(q.subject, q.predicate, q.object) for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+    added = [q for quads in new_quads.values() for q in quads]
+    new = {ox.Triple(q.subject, q.predicate, q.object) for q in added}
     for graph in graphs:
-        affected |= set(state["graphs"].get(graph, []))
         store.update(f"DROP SILENT GRAPH <{graph}>")
         store.remove(named_graph_statements([graph])[0])
-    added = [q for quads in new_quads.values() for q in quads]
     store.extend(added)
     store.extend(named_graph_statements(_graph_names(added)))
-    nodes_now = _nodes_by_graph(added)
-    for graph in graphs:
-        affected |= nodes_now.get(graph, set())
-    affected |= _pointing_at(store, affected)
+    affected = {g for g in graphs if g} | _affected_by(store, old ^ new, _inverse_predicates(shapes_quads))
 
-    kept = [Found(**{**r, "severity": Severity(r["severity"])}) for r in state["results"]
-            if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
+    kept = [_found(r) for r in state["results"] if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
     found = kept + run_checks(store, checks, focus=affected)
     store.flush()
-    graph_nodes = {g: n for g, n in state["graphs"].items() if g not in graphs}
-    graph_nodes.update({g: sorted(nodes_now.get(g, set())) for g in graphs if g in nodes_now})
-    _save(state_dir / "state.json", rules, signatures, graph_nodes, found)
+    _save(state_dir / "state.json", rules, signatures, found)
     account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
                f"re-checked {len(affected)} focus nodes")
     return _report(files, found), account
@@ -112,8 +112,7 @@ def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, ac
     store.bulk_extend(parsed.data_quads)
     store.bulk_extend(named_graph_statements(parsed.graph_names))
     store.flush()
-    graph_nodes = {g: sorted(n) for g, n in _nodes_by_graph(parsed.data_quads).items()}
-    _save(state_dir / "state.json", rules, signatures, graph_nodes, found)
+    _save(state_dir / "state.json", rules, signatures, found)
     return parsed.report(found), account
 
 
@@ -121,20 +120,37 @@ def _report(files: ProjectFiles, found: list[Found]) -> Report:
     return Parsed(files, [], {}, []).report(found)
 
 
+def _found(stored: dict) -> Found:
+    return Found(**{**stored, "severity": Severity(stored["severity"])})
+
+
 def _graph_names(quads) -> set[str]:
     return {q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "" for q in quads}
 
 
-def _nodes_by_graph(quads) -> dict[str, set[str]]:
-    """The IRIs each graph mentions as subject or object."""
-    nodes: dict[str, set[str]] = {}
-    for quad in quads:
-        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        mentioned = nodes.setdefault(graph, set())
-        for term in (quad.subject, quad.object):
-            if isinstance(term, ox.NamedNode):
-                mentioned.add(term.value)
-    return nodes
+def _inverse_predicates(shapes_quads: list[ox.Quad]) -> set[str]:
+    """Predicates whose objects a shape reads: in inverse paths and sh:targetObjectsOf."""
+    return {q.object.value for q in shapes_quads
+            if q.predicate.value in (SH + "inversePath", SH + "targetObjectsOf") and isinstance(q.object, ox.NamedNode)}
+
+
+def _affected_by(store: ox.Store, changed: set[ox.Triple], inverse: set[str]) -> set[str]:
+    """The focus nodes whose results a change of these statements can alter.
+
+    A statement's subject (its values changed); its object when the predicate is read
+    backwards by some shape; and, when a node's types changed, every node pointing at it
+    (``sh:class`` reads the types of values).
+    """
+    affected: set[str] = set()
+    retyped: set[str] = set()
+    for triple in changed:
+        if isinstance(triple.subject, ox.NamedNode):
+            affected.add(triple.subject.value)
+            if triple.predicate.value == RDF_TYPE:
+                retyped.add(triple.subject.value)
+        if isinstance(triple.object, ox.NamedNode) and triple.predicate.value in inverse:
+            affected.add(triple.object.value)
+    return affected | _pointing_at(store, retyped)
 
 
 def _signature(path: Path, before: dict | None) -> dict:
@@ -173,12 +189,11 @@ def _load(path: Path) -> dict:
     return state if state.get("version") == STATE_VERSION else {}
 
 
-def _save(path: Path, rules: str, files: dict, graph_nodes: dict, found: list[Found]) -> None:
+def _save(path: Path, rules: str, files: dict, found: list[Found]) -> None:
     state = {
         "version": STATE_VERSION,
         "rules": rules,
         "files": files,
-        "graphs": {g: sorted(n) for g, n in graph_nodes.items()},
         "results": [{**asdict(f), "severity": int(f.severity)} for f in found],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
