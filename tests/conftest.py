@@ -61,6 +61,16 @@ def line_of(path: Path, pattern: str) -> int:
     raise AssertionError(f"{pattern!r} not in {path}")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--soak", type=float, default=15.0, metavar="SECONDS",
+                     help="how long the soak test runs (default 15 s in the suite; e.g. --soak=600 on demand)")
+
+
+@pytest.fixture
+def soak_seconds(request) -> float:
+    return request.config.getoption("--soak")
+
+
 # ------------------------------------------------------------------ a real server on loopback
 
 import os
@@ -68,6 +78,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -233,3 +244,30 @@ def protocol_server(request, tmp_path_factory) -> Iterator[Server]:
     with start_backed_server(request.param, tmp_path_factory.mktemp(f"protocol-{request.param}"),
                              data=[FIXTURES / "protocol" / "dataset.trig"], args=("--no-validate",)) as server:
         yield server
+
+
+@pytest.fixture
+def listener():
+    """A TCP listener on loopback that records every connection it accepts."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    accepted: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+                accepted.append(connection.recv(1024))
+                connection.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], accepted
+    stop.set()
+    thread.join()
+    server.close()

@@ -7,7 +7,6 @@ import csv
 import html
 import io
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests

@@ -5,38 +5,9 @@ Also FROM and GRAPH IRIs that point at the listener are never dereferenced.
 
 from __future__ import annotations
 
-import socket
-import threading
 
 import pytest
 import requests
-
-
-@pytest.fixture
-def listener():
-    """A TCP listener on loopback that records every connection it accepts."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    accepted: list = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-                accepted.append(connection.recv(1024))
-                connection.close()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], accepted
-    stop.set()
-    thread.join()
-    server.close()
 
 
 @pytest.mark.parametrize("template", [

@@ -68,6 +68,14 @@ class Settings:
     cache_bytes: int = _setting(
         64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries."
     )
+    rate_limit: str = _setting(
+        "120/minute;3000/hour",
+        "Requests a client may make, e.g. 120/minute;3000/hour (answered with 429 and Retry-After "
+        "beyond it); empty turns rate limiting off.",
+    )
+    rate_limit_loopback: bool = _setting(False, "Apply the rate limit to loopback clients too (off: local use is never limited).")
+    proxy_hops: int = _setting(0, "Reverse proxies in front whose X-Forwarded-For to trust for the client's address.")
+    max_request_bytes: int = _setting(1024 * 1024, "Largest request body accepted (a POSTed query), in bytes; larger is 413.")
     store: str = _setting(
         "",
         "The store to serve from: empty or oxigraph:PATH for the embedded pyoxigraph store (PATH "

@@ -75,13 +75,13 @@ class EmbeddedStore(Store):
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
         options: dict = {"prefixes": PREFIXES}
-        if default_graph_uris or named_graph_uris:
-            # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.
-            options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
-            options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
-        elif not declares_dataset(sparql):
-            options["use_default_graph_as_union"] = True
         try:
+            if default_graph_uris or named_graph_uris:
+                # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.
+                options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
+                options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
+            elif not declares_dataset(sparql):
+                options["use_default_graph_as_union"] = True
             return self._store.query(sparql, **options)
         except SyntaxError as error:
             raise QuerySyntaxError.from_parser(str(error)) from None

@@ -17,7 +17,6 @@ graphs were replaced and which were not.
 from __future__ import annotations
 
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,6 +29,7 @@ import pyoxigraph as ox
 
 from rograph.config import Settings
 from rograph.namespaces import BASE
+from rograph.progress import Progress
 from rograph.store.build import Build
 from rograph.store.remote import basic_authorization
 
@@ -147,24 +147,6 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
     return report
 
 
-class _Progress:
-    """A bar on a terminal; a line every few seconds (and at the end) in a CI log."""
-
-    def __init__(self) -> None:
-        self.interactive = sys.stderr.isatty()
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int, graph: str) -> None:
-        now = time.monotonic()
-        if self.interactive:
-            width = 30
-            filled = width * done // total
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} graphs", nl=done == total, err=True)
-        elif done == total or now - self.last >= 5:
-            click.echo(f"published {done}/{total} graphs (last: {graph})", err=True)
-            self.last = now
-
-
 @click.command("publish")
 @click.option("--to", "store", help="The store's SPARQL query endpoint [ROGRAPH_STORE].")
 @click.option("--update", "store_update", help="Its SPARQL Update endpoint [ROGRAPH_STORE_UPDATE].")
@@ -205,7 +187,7 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
     from rograph.store import StoreUnavailable
 
     try:
-        report = publish(build, settings, _Progress())
+        report = publish(build, settings, Progress("graphs published"))
     except (StoreUnavailable, PublishError) as error:
         click.echo(f"rograph publish: {error}", err=True)
         sys.exit(2)

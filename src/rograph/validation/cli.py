@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from rograph.config import Settings
+from rograph.progress import Progress
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
@@ -92,10 +93,10 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
         if incremental:
             if engine != "compiled":
                 raise click.UsageError("--incremental works with --engine compiled")
-            report, account = validate_incremental(files, settings.var_dir / "validation")
+            report, account = validate_incremental(files, settings.var_dir / "validation", Progress("constraints checked"))
             click.echo(f"rograph validate: {account}", err=True)
         else:
-            report = validate(files, engine=engine)
+            report = validate(files, engine=engine, progress=Progress("constraints checked"))
     except SourceError as error:
         _emit(render_source_error(error, format_), output, err=format_ == "text")
         sys.exit(EXIT_BAD_INPUT)

@@ -159,9 +159,9 @@ def _targets(shapes: _Shapes, shape) -> str:
     for cls in shapes.values(shape, SH + "targetClass") + _implicit_class(shapes, shape):
         parts.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {cls} }}")
     for predicate in shapes.values(shape, SH + "targetSubjectsOf"):
-        parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {predicate} ?targetObject }} }}")
+        parts.append(f"{{ ?this {predicate} ?targetObject }}")  # made distinct below, once
     for predicate in shapes.values(shape, SH + "targetObjectsOf"):
-        parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?targetSubject {predicate} ?this }} }}")
+        parts.append(f"{{ ?targetSubject {predicate} ?this }}")
     nodes = shapes.values(shape, SH + "targetNode")
     if nodes:
         parts.append("{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }")

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -43,7 +44,8 @@ SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, str]:
+def validate_incremental(files: ProjectFiles, state_dir: Path,
+                         progress: Callable[[int, int, str], None] | None = None) -> tuple[Report, str]:
     """Validate ``files`` using and updating the state in ``state_dir``; returns the report and
     a one-line account of what was re-checked."""
     state = _load(state_dir / "state.json")
@@ -52,7 +54,7 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
     checks, left = compile_shapes(shapes_quads)
     signatures = {str(s.path): _signature(s.path, state.get("files", {}).get(str(s.path))) for s in files.data}
     if state.get("rules") != rules or left or not (state_dir / "store").is_dir():
-        return _full(files, state_dir, rules, signatures, "full run (no earlier state for these rules)")
+        return _full(files, state_dir, rules, signatures, "full run (no earlier state for these rules)", progress)
 
     before = state["files"]
     changed = {path for path, signature in signatures.items() if before.get(path, {}).get("hash") != signature["hash"]}
@@ -69,7 +71,7 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
         signatures[path]["graphs"] = sorted(_graph_names(quads))
         graphs |= set(signatures[path]["graphs"])
     if "" in graphs or any(isinstance(t, ox.BlankNode) for quads in new_quads.values() for q in quads for t in (q.subject, q.object)):
-        return _full(files, state_dir, rules, signatures, "full run (a changed file has blank nodes or default-graph statements)")
+        return _full(files, state_dir, rules, signatures, "full run (a changed file has blank nodes or default-graph statements)", progress)
 
     # From here the store no longer matches the state: without a state, a run cut short here
     # is followed by a full one.
@@ -86,7 +88,7 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
     affected = {g for g in graphs if g} | _affected_by(store, old ^ new, _inverse_predicates(shapes_quads))
 
     kept = [_found(r) for r in state["results"] if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
-    found = kept + run_checks(store, checks, focus=affected)
+    found = kept + run_checks(store, checks, focus=affected, progress=progress)
     store.flush()
     _save(state_dir / "state.json", rules, signatures, found)
     account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
@@ -94,16 +96,16 @@ def validate_incremental(files: ProjectFiles, state_dir: Path) -> tuple[Report, 
     return _report(files, found), account
 
 
-def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str) -> tuple[Report, str]:
+def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str,
+          progress: Callable[[int, int, str], None] | None) -> tuple[Report, str]:
     """Validate everything, and write the state (store included) for the next run."""
     from rograph.validation.run import run_compiled
 
     parsed = Parsed.read(files)
-    found = run_compiled(parsed)
-    by_file: dict[str, list[ox.Quad]] = {}
+    found = run_compiled(parsed, progress)
     for source in files.data:
-        by_file[str(source.path)] = parsed.data_by_file[source.path]
-        signatures[str(source.path)]["graphs"] = sorted(_graph_names(by_file[str(source.path)]))
+        signatures[str(source.path)]["graphs"] = sorted(_graph_names(parsed.data_by_file[source.path]))
+    parsed.__dict__.pop("store", None)  # the in-memory copy is done with: free it before writing the disk one
     location = state_dir / "store"
     shutil.rmtree(location, ignore_errors=True)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -164,8 +166,9 @@ def _signature(path: Path, before: dict | None) -> dict:
 
 def _rules_hash(files: ProjectFiles) -> str:
     digest = hashlib.sha256(f"rograph-validation-{STATE_VERSION}".encode())
+    # File names and contents, not paths: the same project in another folder has the same rules.
     for source in files.ontology + files.shapes:
-        digest.update(str(source.path).encode() + b"\0" + source.path.read_bytes() + b"\0")
+        digest.update(source.path.name.encode() + b"\0" + source.path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -15,13 +15,12 @@ to rdflib as N-Triples, which rdflib parses faster than any other route we measu
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
@@ -41,7 +40,7 @@ ENGINES = ("compiled", "pyshacl")
 ADDED_GRAPH = ox.NamedNode("urn:rograph:validation:named-graphs")
 
 
-def validate(files: ProjectFiles, *, engine: str = "compiled") -> Report:
+def validate(files: ProjectFiles, *, engine: str = "compiled", progress: Callable[[int, int, str], None] | None = None) -> Report:
     """Validate the data and ontology in ``files`` against its shapes.
 
     Raises :class:`rograph.sources.SourceError` if any file cannot be read or parsed; in that
@@ -51,7 +50,7 @@ def validate(files: ProjectFiles, *, engine: str = "compiled") -> Report:
     if engine == "pyshacl":
         found = list(_pyshacl_results(parsed.data_graph(), parsed.shapes_quads))
     elif engine == "compiled":
-        found = run_compiled(parsed)
+        found = run_compiled(parsed, progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     return parsed.report(found)
@@ -124,23 +123,29 @@ class Found:
     focus_iri: bool
 
 
-def run_compiled(parsed: Parsed) -> list[Found]:
+def run_compiled(parsed: Parsed, progress: Callable[[int, int, str], None] | None = None) -> list[Found]:
     """The compiled engine: every compiled check on a pyoxigraph store, and pyshacl for the
     shapes that do not compile."""
     checks, left = compile_shapes(parsed.shapes_quads)
-    found = run_checks(parsed.store, checks)
+    found = run_checks(parsed.store, checks, progress=progress)
     if left:
         found += list(_pyshacl_results(parsed.data_graph(), _closure(parsed.shapes_quads, left)))
     return found
 
 
-def run_checks(store: ox.Store, checks: list[Check], focus: set[str] | None = None) -> list[Found]:
+def run_checks(store: ox.Store, checks: list[Check], focus: set[str] | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> list[Found]:
     """Run ``checks`` on ``store``, as many at a time as there are cores (pyoxigraph lets go
     of the GIL while it evaluates). ``focus``: only these focus nodes, except for checks of
-    global scope, which always run whole."""
+    global scope, which always run whole. ``progress`` is told after each check."""
+    found: list[Found] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         batches = pool.map(lambda c: (c, run_check(store, c, None if c.global_scope else focus)), checks)
-        return [_from_row(check, row) for check, rows in batches for row in rows]
+        for done, (check, rows) in enumerate(batches, start=1):
+            found += [_from_row(check, row) for row in rows]
+            if progress is not None:
+                progress(done, len(checks), check.shape.rsplit("#", 1)[-1])
+    return found
 
 
 def _closure(quads: list[ox.Quad], roots: list) -> list[ox.Quad]:
@@ -188,6 +193,8 @@ def _from_row(check: Check, row: dict) -> Found:
 
 
 def _pyshacl_results(data_graph: rdflib.Graph, shapes_quads: list[ox.Quad]) -> Iterator[Found]:
+    import pyshacl  # imported here: the compiled engine rarely needs it, and it is slow to import
+
     _, results_graph, _ = pyshacl.validate(
         data_graph,
         shacl_graph=_to_rdflib(shapes_quads),

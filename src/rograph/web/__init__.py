@@ -48,7 +48,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(health.bp)
     app.register_blueprint(query_page.bp)
     app.register_blueprint(pages.bp)
+    from rograph.web import limits
+
+    # The request id first: even a request the limits refuse is logged with one.
     app.before_request(_start_request)
+    limits.install(app, settings)
     app.after_request(_finish_request)
     app.register_error_handler(Exception, _unexpected_error)
     return app
@@ -113,7 +117,7 @@ def _unexpected_error(error: Exception) -> Response:
         return error
     if isinstance(error, (StoreTimeout, StoreUnavailable)):
         # A page whose queries a remote store did not answer: the same answers as /sparql gives.
-        status = 503 if isinstance(error, StoreTimeout) else 502
+        status = 504 if isinstance(error, StoreTimeout) else 502
         log.warning("request %s: %s", g.get("request_id", "-"), error)
         return Response(f"the store behind this site did not answer: {error}\n", status=status,
                         content_type="text/plain; charset=utf-8", headers={"Retry-After": "5", "Access-Control-Allow-Origin": "*"})

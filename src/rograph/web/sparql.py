@@ -127,7 +127,8 @@ def _answer(parsed: SparqlRequest) -> Response:
     except ResultTooLarge as error:
         return _error(400, str(error))
     except StoreTimeout as error:
-        return _error(503, f"The query ran longer than this endpoint's limit and was stopped ({error}).", {"Retry-After": "1"})
+        return _error(504, f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
+                           "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/).", {"Retry-After": "1"})
     except StoreUnavailable as error:
         log.warning("store unavailable: %s", error)
         return _error(502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"})

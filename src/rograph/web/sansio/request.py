@@ -7,6 +7,7 @@ HTML form, POST of the query itself) and its dataset parameters. Anything else i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -118,12 +119,20 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
     formats = params.get("format", [])
     if len(formats) > 1:
         raise ProtocolError(400, "more than one format parameter")
+    for name in ("default-graph-uri", "named-graph-uri"):
+        for value in params.get(name, []):
+            if not _ABSOLUTE_IRI.match(value):
+                raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI (such as https://w3id.org/rograph/graph/…)")
     return SparqlRequest(
         query=query,
         default_graph_uris=tuple(params.get("default-graph-uri", [])),
         named_graph_uris=tuple(params.get("named-graph-uri", [])),
         format=formats[0] if formats else None,
     )
+
+
+#: An absolute IRI as RFC 3987 has it: a scheme, then no character an IRI may not hold.
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$")
 
 
 def _refuse_update(params: dict[str, list[str]]) -> None:

@@ -1,0 +1,85 @@
+"""Many concurrent clients for a while: every answer equals the single-client answer, no
+errors, memory flat. A short run is part of the suite; ``pytest --soak=600`` runs ten minutes
+(the figures go in the issue's note)."""
+
+from __future__ import annotations
+
+import random
+import threading
+import sys
+import time
+from collections import Counter
+
+import requests
+
+from conftest import PROJECT_DIR, start_server
+
+sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+from harness import memory_mib  # noqa: E402  (PSS of a process tree: the benchmarks' measure)
+from rograph.examples import load_examples
+
+CLIENTS = 8
+WARM_UP_SECONDS = 5
+PAGES = ["/", "/organisation/valga-city-government", "/meeting/valga-expert-meeting-2020-02-06?lang=lv", "/ontology",
+         "/place/valga.ttl", "/dataset.jsonld", "/query?example=figures-with-sources"]
+
+
+def _requests() -> list[tuple[str, dict, dict]]:
+    work = [("/sparql", {"query": e.query}, {"Accept": "text/csv"}) for e in load_examples(PROJECT_DIR)]
+    work += [(page, {}, {"Accept-Language": "en"}) for page in PAGES]
+    return work
+
+
+def _normalised(path: str, body: str) -> object:
+    """CSV answers compared as a multiset of rows (row order is not promised without ORDER BY)."""
+    return Counter(body.splitlines()) if path == "/sparql" else body
+
+
+def test_concurrent_clients_get_the_single_client_answers_without_errors(tmp_path, soak_seconds):
+    with start_server(tmp_path, workers=4) as server:
+        work = _requests()
+        session = requests.Session()
+        expected = {}
+        for path, params, headers in work:
+            response = session.get(server.url + path, params=params, headers=headers, timeout=60)
+            assert response.status_code == 200, path
+            expected[path, tuple(sorted(params.items()))] = _normalised(path, response.text)
+        failures: list[str] = []
+        done = Counter()
+
+        def load(seconds: float) -> None:
+            stop = time.monotonic() + seconds
+
+            def client(seed: int) -> None:
+                rng = random.Random(seed)
+                own = requests.Session()
+                while time.monotonic() < stop:
+                    path, params, headers = rng.choice(work)
+                    try:
+                        response = own.get(server.url + path, params=params, headers=headers, timeout=60)
+                    except requests.RequestException as error:
+                        failures.append(f"{path}: {error}")
+                        continue
+                    if response.status_code != 200:
+                        failures.append(f"{path}: {response.status_code}")
+                    elif _normalised(path, response.text) != expected[path, tuple(sorted(params.items()))]:
+                        failures.append(f"{path}: a different answer")
+                    done[path] += 1
+
+            threads = [threading.Thread(target=client, args=(seed,)) for seed in range(CLIENTS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        load(WARM_UP_SECONDS)  # every worker has compiled its templates and filled its cache
+        memory_before = memory_mib(server.process.pid)
+        done.clear()
+        load(soak_seconds)
+        memory_after = memory_mib(server.process.pid)
+        total = sum(done.values())
+        print(f"\nsoak: {CLIENTS} clients, {soak_seconds:.0f} s, {total} requests ({total / soak_seconds:.0f}/s), "
+              f"{len(failures)} failures, PSS {memory_before:.0f} -> {memory_after:.0f} MiB")
+        assert not failures, failures[:10]
+        assert total > 20 * soak_seconds
+        assert memory_after - memory_before < 24, f"memory grew from {memory_before:.0f} to {memory_after:.0f} MiB"
