@@ -5,7 +5,7 @@ The order of work makes it safe to run against a store others use, and to run ag
 1. build and validate (an invalid change is refused with the validator's report, and nothing
    is sent);
 2. replace each of the build's named graphs in the store, with the Graph Store Protocol (PUT)
-   when the store has one, else one SPARQL Update request per graph (DROP SILENT + INSERT DATA);
+   when the store has one, else one SPARQL Update request per graph (DROP SILENT + INSERT … WHERE {});
 3. drop the graphs rograph published earlier (under ``{BASE}graph/``) that the build no longer
    has; graphs outside that namespace are never touched;
 4. count each graph in the store and compare with the build.
@@ -67,7 +67,9 @@ class StoreWriter:
         if self.settings.store_gsp:
             self._gsp("PUT", graph, ntriples)
         else:
-            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode()}\n}} }}")
+            # INSERT … WHERE {} rather than INSERT DATA: the same for SPARQL 1.1, and Virtuoso
+            # refuses blank nodes in INSERT DATA.
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT {{ GRAPH <{graph}> {{\n{ntriples.decode()}\n}} }} WHERE {{}}")
 
     def drop(self, graph: str) -> None:
         if self.settings.store_gsp:

@@ -78,6 +78,9 @@ class SparqlClient:
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
+        # Content negotiation only: SPARQLWrapper's extra format= parameters contradict our
+        # Accept header, and Virtuoso answers that contradiction with 406.
+        client.setOnlyConneg(True)
         client.setTimeout(self.timeout)
         client.setQuery(with_prefixes(sparql))
         for uri in default_graph_uris:
