@@ -47,6 +47,8 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 ENTITY = "https://w3id.org/rograph/"
+#: Oxigraph's server: on the PATH, or installed beside this Python (pip install oxigraph).
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
 
 def report_count(triples: int) -> int:
@@ -129,7 +131,7 @@ def start_rograph(data: Path, work: Path, *, cache: bool, workers: int | None) -
 
 def start_oxigraph(location: Path) -> Server:
     port = free_port()
-    command = [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location", str(location),
+    command = [OXIGRAPH, "serve-read-only", "--location", str(location),
                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
@@ -174,7 +176,7 @@ def run_size(triples: int, work: Path, clients: int, seconds: float, workers: in
     location = work / f"oxigraph-{triples}"
     if not location.exists():
         started = time.perf_counter()
-        subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(data)], check=True,
+        subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(data)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"oxigraph load: {time.perf_counter() - started:.1f} s")
 
