@@ -12,13 +12,31 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timezone
+from email.utils import format_datetime
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
-from rograph.namespaces import BASE, DATASET_IRI, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_GRAPH, SHAPES_IRI
-from rograph.web import context
-from rograph.web import describe
+from rograph.examples import load_examples
+from rograph.namespaces import (
+    BASE,
+    DATASET_IRI,
+    ONTOLOGY_GRAPH,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    SHAPES_GRAPH,
+    SHAPES_IRI,
+)
+from rograph.web import context, describe
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -60,16 +78,10 @@ def reader_language() -> str:
 def _page_helpers() -> dict:
     def language_link(lang: str) -> str:
         args = {**request.args.to_dict(), "lang": lang}
-        return request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in args.items())
+        return request.path + "?" + urlencode(args)
 
     lang = reader_language() if request else "en"
     return {"lang": lang, "t": TEXT[lang], "languages": LANGUAGES, "language_link": language_link, "root": root_url()}
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 def _page_number() -> int:
@@ -96,8 +108,6 @@ def home() -> Response:
 
 
 def _examples():
-    from rograph.examples import load_examples
-
     return load_examples(context().settings.project_dir)
 
 
@@ -237,6 +247,4 @@ def _not_found(doc: DocumentRequest, fmt: ResultFormat, root: str) -> Response:
 
 
 def _http_date(moment: datetime) -> str:
-    from email.utils import format_datetime
-
     return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
