@@ -28,6 +28,10 @@ def _parent(pid: int) -> int | None:
 
 def test_pathological_query_times_out_and_the_server_keeps_answering(tmp_path):
     with start_server(tmp_path, env={"ROGRAPH_QUERY_TIMEOUT": "2"}, workers=2) as server:
+        # /health answers as soon as one worker is up; wait for both.
+        deadline = time.monotonic() + 10
+        while len(worker_pids(server.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         workers_before = worker_pids(server.process.pid)
         assert len(workers_before) == 2
         outcome = {}

@@ -33,7 +33,7 @@ SPARQL_COMPONENT = SH + "SPARQLConstraintComponent"
 COMPILED_COMPONENTS = {
     "class", "datatype", "nodeKind", "minCount", "maxCount", "minInclusive", "maxInclusive",
     "minExclusive", "maxExclusive", "pattern", "languageIn", "uniqueLang", "in", "hasValue",
-    "or", "qualifiedValueShape", "sparql",
+    "or", "and", "not", "xone", "node", "minLength", "maxLength", "qualifiedValueShape", "sparql",
 }
 #: Shape properties that are not constraints (naming, targets, structure).
 _NOT_CONSTRAINTS = {
@@ -76,7 +76,7 @@ class Check:
     global_scope: bool = False
 
 
-class _Shapes:
+class ShapesGraph:
     """The shapes graph, read into dictionaries for the compiler."""
 
     def __init__(self, quads: Iterable[ox.Quad]):
@@ -105,7 +105,7 @@ class _Shapes:
 
 def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.Term]]:
     """The checks for every node shape that compiles, and the node shapes that do not."""
-    shapes = _Shapes(quads)
+    shapes = ShapesGraph(quads)
     node_shapes = [s for s, props in shapes.props.items()
                    if any(t.value == SH + "NodeShape" for t in props.get(RDF + "type", []))
                    or any(k in props for k in (SH + "targetClass", SH + "targetSubjectsOf", SH + "targetNode", SH + "targetObjectsOf"))]
@@ -123,18 +123,18 @@ def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.Term]
     return checks, left
 
 
-def _deactivated(shapes: _Shapes, node) -> bool:
+def _deactivated(shapes: ShapesGraph, node) -> bool:
     flag = shapes.one(node, SH + "deactivated")
     return flag is not None and flag.value == "true"
 
 
-def _message(shapes: _Shapes, node) -> str:
+def _message(shapes: ShapesGraph, node) -> str:
     messages = shapes.values(node, SH + "message")
     english = [m.value for m in messages if m.language == "en"]
     return (english or [m.value for m in messages] or [""])[0]
 
 
-def _severity(shapes: _Shapes, node) -> str:
+def _severity(shapes: ShapesGraph, node) -> str:
     severity = shapes.one(node, SH + "severity")
     if severity is None:
         return SH + "Violation"
@@ -143,18 +143,18 @@ def _severity(shapes: _Shapes, node) -> str:
     return severity.value
 
 
-def _implicit_class(shapes: _Shapes, shape) -> list:
+def _implicit_class(shapes: ShapesGraph, shape) -> list:
     """A shape that is also a class targets its own instances (SHACL 2.1.3.3)."""
     is_class = any(t.value in (RDFS + "Class", "http://www.w3.org/2002/07/owl#Class") for t in shapes.values(shape, RDF + "type"))
     return [shape] if is_class and isinstance(shape, ox.NamedNode) else []
 
 
-def _has_targets(shapes: _Shapes, shape) -> bool:
+def _has_targets(shapes: ShapesGraph, shape) -> bool:
     return bool(_implicit_class(shapes, shape)) or any(
         shapes.values(shape, SH + key) for key in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode"))
 
 
-def _targets(shapes: _Shapes, shape) -> str:
+def _targets(shapes: ShapesGraph, shape) -> str:
     parts = []
     for cls in shapes.values(shape, SH + "targetClass") + _implicit_class(shapes, shape):
         parts.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {cls} }}")
@@ -172,17 +172,51 @@ def _targets(shapes: _Shapes, shape) -> str:
     return "{ SELECT DISTINCT ?this WHERE { {focus} " + " UNION ".join(parts) + " } }"
 
 
-def _path(shapes: _Shapes, path) -> tuple[str, str]:
-    """(SPARQL path, path as shown) for an IRI or an inverse path."""
+def _path(shapes: ShapesGraph, path) -> tuple[str, str]:
+    """(SPARQL property path, path as shown) for a SHACL path.
+
+    Every SHACL path is a SPARQL property path: a list is a sequence, ``sh:inversePath`` is
+    ``^``, ``sh:alternativePath`` is ``|``, ``sh:zeroOrMorePath`` ``*``, ``sh:oneOrMorePath``
+    ``+``, ``sh:zeroOrOnePath`` ``?``. A predicate is shown as its IRI and its inverse as
+    ``^IRI``; other paths are shown in SPARQL syntax.
+    """
+    sparql = path_sparql(shapes, path)
     if isinstance(path, ox.NamedNode):
-        return str(path), path.value
+        return sparql, path.value
     inverse = shapes.one(path, SH + "inversePath")
     if isinstance(inverse, ox.NamedNode) and len(shapes.props.get(path, {})) == 1:
-        return f"^{inverse}", "^" + inverse.value
-    raise NotCompilable("complex path")
+        return sparql, "^" + inverse.value
+    return sparql, sparql
 
 
-def _compile_node_shape(shapes: _Shapes, shape) -> list[Check]:
+def shown_path(shapes: ShapesGraph, path) -> str:
+    """A SHACL path as results show it (the second half of :func:`_path`)."""
+    return _path(shapes, path)[1]
+
+
+def path_sparql(shapes: ShapesGraph, path, depth: int = 0) -> str:
+    """A SHACL path (read from ``shapes``) as a SPARQL property path."""
+    if isinstance(path, ox.NamedNode):
+        return str(path)
+    if depth > 16 or path is None:
+        raise NotCompilable("path too deep or missing")
+    if shapes.one(path, RDF + "first") is not None:
+        return "(" + "/".join(path_sparql(shapes, step, depth + 1) for step in shapes.items(path)) + ")"
+    props = shapes.props.get(path, {})
+    if len(props) != 1:
+        raise NotCompilable("path node with more than one path property")
+    (key, (inner,)), = ((k, v) for k, v in props.items())
+    if key == SH + "inversePath":
+        return "^" + path_sparql(shapes, inner, depth + 1)
+    if key == SH + "alternativePath":
+        return "(" + "|".join(path_sparql(shapes, option, depth + 1) for option in shapes.items(inner)) + ")"
+    suffix = {SH + "zeroOrMorePath": "*", SH + "oneOrMorePath": "+", SH + "zeroOrOnePath": "?"}.get(key)
+    if suffix is None:
+        raise NotCompilable(f"path {key}")
+    return "(" + path_sparql(shapes, inner, depth + 1) + ")" + suffix
+
+
+def _compile_node_shape(shapes: ShapesGraph, shape) -> list[Check]:
     targets = _targets(shapes, shape)
     names = shapes.constraint_names(shape)
     if names - COMPILED_COMPONENTS:
@@ -211,7 +245,7 @@ def _component(name: str) -> str:
     return SH + special.get(name, name[0].upper() + name[1:]) + "ConstraintComponent"
 
 
-def _compile_property_shape(shapes: _Shapes, shape, targets: str) -> list[Check]:
+def _compile_property_shape(shapes: ShapesGraph, shape, targets: str) -> list[Check]:
     path, shown = _path(shapes, shapes.one(shape, SH + "path"))
     names = shapes.constraint_names(shape)
     if names - COMPILED_COMPONENTS or "sparql" in names:
@@ -259,10 +293,26 @@ def _compile_property_shape(shapes: _Shapes, shape, targets: str) -> list[Check]
     return checks
 
 
-def _value_test(shapes: _Shapes, shape, name: str, v: str) -> str | None:
+def _value_test(shapes: ShapesGraph, shape, name: str, v: str, depth: int = 0) -> str | None:
     """A SPARQL expression true when ``v`` satisfies constraint ``name`` of ``shape``; None if
     the constraint is not a test of one value."""
     value = shapes.one(shape, SH + name)
+    if name in ("minLength", "maxLength"):
+        operator = ">=" if name == "minLength" else "<="
+        return f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {int(value.value)})"
+    if name == "node":
+        tests = [_shape_test(shapes, node, v, depth) for node in shapes.values(shape, SH + name)]
+        return None if None in tests else "(" + " && ".join(tests) + ")"
+    if name == "not":
+        test = _shape_test(shapes, value, v, depth)
+        return None if test is None else f"!COALESCE({test}, false)"
+    if name in ("and", "xone"):
+        members = [_shape_test(shapes, member, v, depth) for member in shapes.items(value)]
+        if None in members or not members:
+            return None
+        if name == "and":
+            return "(" + " && ".join(f"COALESCE({m}, false)" for m in members) + ")"
+        return "((" + " + ".join(f"IF(COALESCE({m}, false), 1, 0)" for m in members) + ") = 1)"
     if name == "class":
         return " && ".join(f"EXISTS {{ {v} <{RDF}type>/<{RDFS}subClassOf>* {c} }}" for c in shapes.values(shape, SH + name))
     if name == "datatype":
@@ -288,14 +338,20 @@ def _value_test(shapes: _Shapes, shape, name: str, v: str) -> str | None:
     if name == "hasValue":
         return f"sameTerm({v}, {value})"
     if name == "or":
-        alternatives = [_shape_test(shapes, member, v) for member in shapes.items(value)]
+        alternatives = [_shape_test(shapes, member, v, depth) for member in shapes.items(value)]
         return None if None in alternatives else "(" + " || ".join(f"COALESCE({a}, false)" for a in alternatives) + ")"
     return None
 
 
-def _shape_test(shapes: _Shapes, shape, v: str) -> str | None:
-    """A SPARQL expression true when ``v`` conforms to an anonymous ``shape`` made of value
-    tests, or of a path with sh:minCount (as in ``sh:or ( [ sh:path p ; sh:minCount 1 ] … )``)."""
+def _shape_test(shapes: ShapesGraph, shape, v: str, depth: int = 0) -> str | None:
+    """A SPARQL expression true when ``v`` conforms to ``shape`` (referred to by sh:node,
+    sh:or, sh:and, sh:not, sh:xone or sh:qualifiedValueShape), if the shape is made of value
+    tests, or of a path with sh:minCount 1 (``sh:or ( [ sh:path p ; sh:minCount 1 ] … )``);
+    None for anything else (property shapes inside it, other counts, recursion)."""
+    if _deactivated(shapes, shape):
+        return "true"  # SHACL: every node conforms to a deactivated shape
+    if depth > 8 or shapes.values(shape, SH + "property"):
+        return None
     names = shapes.constraint_names(shape)
     path = shapes.one(shape, SH + "path")
     if path is not None:
@@ -304,11 +360,13 @@ def _shape_test(shapes: _Shapes, shape, v: str) -> str | None:
             return None
         n = int(shapes.one(shape, SH + "minCount").value)
         return f"EXISTS {{ {v} {sparql_path} ?anyValue }}" if n == 1 else None
-    tests = [_value_test(shapes, shape, name, v) for name in sorted(names)]
-    return None if not tests or None in tests else "(" + " && ".join(tests) + ")"
+    tests = [_value_test(shapes, shape, name, v, depth + 1) for name in sorted(names)]
+    if not tests:
+        return "true"  # a shape without constraints: everything conforms
+    return None if None in tests else "(" + " && ".join(f"COALESCE({t}, false)" for t in tests) + ")"
 
 
-def _sparql_check(shapes: _Shapes, shape, constraint, targets: str, severity: str) -> Check:
+def _sparql_check(shapes: ShapesGraph, shape, constraint, targets: str, severity: str) -> Check:
     """A SPARQL-based constraint: its SELECT, with ``$this`` joined to the shape's targets."""
     select = shapes.one(constraint, SH + "select").value.replace("$this", "?this")
     prefixes = ""

@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles, read_quads
 from rograph.validation.locate import Locator
-from rograph.validation.compiled import SPARQL_COMPONENT, Check, compile_shapes, run_check
+from rograph.validation.compiled import SPARQL_COMPONENT, Check, NotCompilable, ShapesGraph, compile_shapes, run_check, shown_path
 from rograph.validation.model import Report, Result, Severity
 
 SD_NAMED_GRAPH = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#NamedGraph")
@@ -246,7 +246,28 @@ def _show(term, graph: rdflib.Graph) -> str:
 
 
 def _show_path(path, graph: rdflib.Graph) -> str:
-    inverse = graph.value(path, SH.inversePath) if isinstance(path, rdflib.BNode) else None
-    if inverse is not None:
-        return "^" + str(inverse)
-    return _show(path, graph)
+    """A result path as the compiled engine shows it: IRI, ^IRI, or a SPARQL property path."""
+    if not isinstance(path, rdflib.BNode):
+        return _show(path, graph)
+    quads, todo, seen = [], [path], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in graph.predicate_objects(node):
+            quads.append(ox.Quad(_ox_term(node), ox.NamedNode(str(predicate)), _ox_term(value)))
+            if isinstance(value, rdflib.BNode):
+                todo.append(value)
+    try:
+        return shown_path(ShapesGraph(quads), _ox_term(path))
+    except NotCompilable:
+        return _show(path, graph)
+
+
+def _ox_term(term):
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    return ox.Literal(str(term))
