@@ -11,7 +11,8 @@ import pyoxigraph as ox
 from rograph.config import Settings
 from rograph.namespaces import PREFIXES
 
-EXIT_OK, EXIT_QUERY_ERROR, EXIT_USAGE = 0, 1, 2
+#: Exit code of a query the endpoint or store refused; 0 (answered) and 2 (bad usage) are click's own.
+EXIT_QUERY_ERROR = 1
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 _SPARQLWRAPPER_FORMATS = {"csv": "csv", "json": "json", "turtle": "turtle", "table": "json"}

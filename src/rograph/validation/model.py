@@ -58,10 +58,6 @@ class Report:
     def conforms(self) -> bool:
         return not self.results
 
-    @property
-    def worst(self) -> Severity | None:
-        return max((r.severity for r in self.results), default=None)
-
     def at_or_above(self, severity: Severity) -> list[Result]:
         return [r for r in self.results if r.severity >= severity]
 

@@ -137,11 +137,6 @@ class Labeller:
             self.fetch([iri])
         return self._labels[iri] or prefixed(iri)
 
-    def has_label(self, iri: str) -> bool:
-        if iri not in self._labels:
-            self.fetch([iri])
-        return self._labels[iri] is not None
-
     def show(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, *, approximate: bool = False,
              sources: tuple[int, ...] = ()) -> Shown:
         if isinstance(term, ox.NamedNode):

@@ -36,10 +36,6 @@ class SparqlRequest:
     named_graph_uris: tuple[str, ...] = ()
     format: str | None = None
 
-    @property
-    def has_dataset(self) -> bool:
-        return bool(self.default_graph_uris or self.named_graph_uris)
-
 
 def _decode(data: bytes, charset: str, what: str) -> str:
     try:
