@@ -12,8 +12,7 @@ import click
 from rograph import __version__
 from rograph.config import Settings
 from rograph.query_cli import query_command
-from rograph.serve_cli import build_command, export_command, serve_command
-from rograph.store.publish import publish_command
+from rograph.serve_cli import build_command, export_command, publish_command, serve_command
 from rograph.synth import synth_command
 from rograph.validation.cli import validate_command
 

@@ -1,4 +1,5 @@
-"""``rograph build``, ``rograph export`` and ``rograph serve``."""
+"""The commands that build the data and put it to use: ``rograph build``, ``export``, ``serve``
+and ``publish`` (its work is in :mod:`rograph.store.publish`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import click
 
 from rograph.config import Settings
-from rograph.sources import SourceError, discover, external_files
+from rograph.progress import Progress
+from rograph.sources import SourceError, discover, with_data
 from rograph.store.build import Build, BuildRefused, ensure_build
 from rograph.store.dumps import DUMP_FORMATS, dump_format
 
@@ -21,16 +23,19 @@ def _settings(**overrides) -> Settings:
     return settings
 
 
-def _current_build(settings: Settings) -> Build:
-    """The project's build, made first if the sources changed; exits with the validator's
-    report (1) or the syntax error (2) if there is nothing good to use."""
+def _build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] = (), validate: bool = True,
+                   refused: tuple[int, str] = (1, "the sources do not validate")) -> Build:
+    """The build of the project (with ``data`` in place of its data), made first if the
+    sources changed; exits with the validator's report (``refused``: exit code and what it
+    means) or a syntax error (2) when there is nothing good to use."""
     try:
-        return ensure_build(discover(settings.project_dir), settings.var_dir)
-    except BuildRefused as refused:
-        click.echo(refused.report_text, err=True)
-        sys.exit(1)
+        return ensure_build(with_data(discover(settings.project_dir), data), settings.var_dir, validate=validate)
+    except BuildRefused as error:
+        click.echo(error.report_text, err=True)
+        click.echo(f"rograph {command}: {refused[1]}", err=True)
+        sys.exit(refused[0])
     except SourceError as error:
-        click.echo(str(error), err=True)
+        click.echo(f"rograph {command}: {error}", err=True)
         sys.exit(2)
 
 
@@ -39,7 +44,7 @@ def _current_build(settings: Settings) -> Build:
 @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
 def build_command(project_dir, var_dir):
     """Validate the sources and build the store, dumps and dataset description (if they changed)."""
-    build = _current_build(_settings(project_dir=project_dir, var_dir=var_dir))
+    build = _build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "build")
     click.echo(f"serving build {build.version[:12]}: {build.quad_count} quads, built {build.built.isoformat()}")
 
 
@@ -52,7 +57,7 @@ def build_command(project_dir, var_dir):
 @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
 def export_command(format_name, compressed, out, project_dir, var_dir):
     """Write a dump of the whole dataset: the same file the server publishes under /dumps/."""
-    build = _current_build(_settings(project_dir=project_dir, var_dir=var_dir))
+    build = _build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "export")
     name = f"dataset.{format_name}" + (".gz" if compressed else "")
     dump = next(d for d in build.dumps if d.name == name)
     shutil.copyfile(build.dump_file(name), out)
@@ -87,15 +92,9 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
     from rograph.store import StoreMisconfigured, StoreUnavailable, open_store
     from rograph.web import create_app
 
-    try:
-        served = open_store(settings, data=external_files(data), validate=not (data and no_validate))
-    except BuildRefused as refused:
-        click.echo(refused.report_text, err=True)
-        click.echo("rograph serve: the sources do not validate and there is no earlier build to serve", err=True)
-        sys.exit(2)
-    except SourceError as error:
-        click.echo(f"rograph serve: {error}", err=True)
-        sys.exit(2)
+    build = _build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
+                           refused=(2, "the sources do not validate and there is no earlier build to serve"))
+    served = open_store(settings, build)
     try:
         problems = served.check()
     except (StoreMisconfigured, StoreUnavailable) as error:
@@ -111,3 +110,44 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
 
     serve(settings, app)
 
+
+@click.command("publish")
+@click.option("--to", "store", help="The store's SPARQL query endpoint [ROGRAPH_STORE].")
+@click.option("--update", "store_update", help="Its SPARQL Update endpoint [ROGRAPH_STORE_UPDATE].")
+@click.option("--gsp", "store_gsp", help="Its Graph Store Protocol endpoint [ROGRAPH_STORE_GSP].")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Publish these RDF files instead of the project's data (repeatable).")
+@click.option("--no-validate", is_flag=True, help="With --data: publish without validating.")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
+def publish_command(store, store_update, store_gsp, data, no_validate, project_dir, var_dir):
+    """Validate, then replace the project's named graphs in a remote store and verify them.
+
+    Graphs the project does not own are left alone; running it again completes a run that was
+    cut short. Exit codes: 0 published and verified; 1 the data does not validate (nothing was
+    sent); 2 bad usage or the store cannot be reached; 3 some graphs were not replaced or do not
+    match (the report lists them; run it again).
+    """
+    from rograph.store import StoreUnavailable
+    from rograph.store.publish import PublishError, publish
+
+    settings = _settings(store=store, store_update=store_update, store_gsp=store_gsp,
+                                 project_dir=project_dir, var_dir=var_dir)
+    if not settings.store.startswith(("http://", "https://")):
+        raise click.UsageError("publish needs a remote store: --to URL or ROGRAPH_STORE")
+    build = _build_or_exit(settings, "publish", data=data, validate=not (data and no_validate),
+                           refused=(1, "the data does not validate; nothing was sent"))
+    try:
+        report = publish(build, settings, Progress("graphs published"))
+    except (StoreUnavailable, PublishError) as error:
+        click.echo(f"rograph publish: {error}", err=True)
+        sys.exit(2)
+    for graph in report.dropped:
+        click.echo(f"dropped {graph} (no longer in the build)")
+    for graph, error in report.failed.items():
+        click.echo(f"NOT replaced {graph}: {error}", err=True)
+    for graph, (held, expected) in report.mismatched.items():
+        click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
+    click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
+               + ("; verified" if report.complete else "; run rograph publish again to complete"))
+    sys.exit(0 if report.complete else 3)

@@ -114,6 +114,13 @@ def external_files(paths: Iterable[Path]) -> tuple[SourceFile, ...]:
     return tuple(SourceFile(Path(p), "external", None) for p in paths)
 
 
+def with_data(files: ProjectFiles, paths: Iterable[Path]) -> ProjectFiles:
+    """``files`` with anyone's RDF files (``--data``) in place of the project's data, checked
+    against the same ontology and shapes; unchanged when ``paths`` is empty."""
+    data = external_files(paths)
+    return ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=data) if data else files
+
+
 def read_quads(source: SourceFile) -> Iterator[ox.Quad]:
     """Parse one file, placing its triples in the source's graph.
 

@@ -8,27 +8,23 @@ as ``ROGRAPH_STORE`` says. No code outside this package knows which one runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rograph.config import Settings
-from rograph.sources import ProjectFiles, SourceFile, discover
+from rograph.sources import discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
-from rograph.store.build import ensure_build
+from rograph.store.build import Build, ensure_build
 
 __all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store"]
 
 
-def open_store(settings: Settings, *, data: Sequence[SourceFile] = (), validate: bool = True) -> Store:
-    """Build (if the sources changed) and open the store to serve.
+def open_store(settings: Settings, build: Build | None = None) -> Store:
+    """Open the store that serves ``build`` (by default the project's, built first if its
+    sources changed).
 
-    The build, validated unless ``validate`` is false, is made in every case: it is what the
-    embedded store loads, and what a remote store was published from (its dumps and dataset
-    description are served either way). ``data``: files to serve instead of the project's data.
+    The build is there in every case: it is what the embedded store loads, and what a remote
+    store was published from (its dumps and dataset description are served either way).
     """
-    files = discover(settings.project_dir)
-    if data:
-        files = ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=tuple(data))
-    build = ensure_build(files, settings.var_dir, validate=validate)
+    if build is None:
+        build = ensure_build(discover(settings.project_dir), settings.var_dir)
     if settings.store.startswith(("http://", "https://")):
         from rograph.store.remote import RemoteStore
 

@@ -16,20 +16,17 @@ graphs were replaced and which were not.
 
 from __future__ import annotations
 
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
 from rograph.config import Settings
 from rograph.namespaces import BASE
-from rograph.progress import Progress
 from rograph.store.build import Build
 from rograph.store.remote import basic_authorization
 
@@ -147,58 +144,3 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
         if held.get(graph, 0) != build.graph_counts[graph]:
             report.mismatched[graph] = (held.get(graph, 0), build.graph_counts[graph])
     return report
-
-
-@click.command("publish")
-@click.option("--to", "store", help="The store's SPARQL query endpoint [ROGRAPH_STORE].")
-@click.option("--update", "store_update", help="Its SPARQL Update endpoint [ROGRAPH_STORE_UPDATE].")
-@click.option("--gsp", "store_gsp", help="Its Graph Store Protocol endpoint [ROGRAPH_STORE_GSP].")
-@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Publish these RDF files instead of the project's data (repeatable).")
-@click.option("--no-validate", is_flag=True, help="With --data: publish without validating.")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR]")
-@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
-def publish_command(store, store_update, store_gsp, data, no_validate, project_dir, var_dir):
-    """Validate, then replace the project's named graphs in a remote store and verify them.
-
-    Graphs the project does not own are left alone; running it again completes a run that was
-    cut short. Exit codes: 0 published and verified; 1 the data does not validate (nothing was
-    sent); 2 bad usage or the store cannot be reached; 3 some graphs were not replaced or do not
-    match (the report lists them; run it again).
-    """
-    from rograph.sources import SourceError, discover, external_files
-    from rograph.sources import ProjectFiles
-    from rograph.store.build import BuildRefused, ensure_build
-
-    settings = Settings.from_env(store=store, store_update=store_update, store_gsp=store_gsp,
-                                 project_dir=project_dir, var_dir=var_dir)
-    if not settings.store.startswith(("http://", "https://")):
-        raise click.UsageError("publish needs a remote store: --to URL or ROGRAPH_STORE")
-    files = discover(settings.project_dir)
-    if data:
-        files = ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=external_files(data))
-    try:
-        build = ensure_build(files, settings.var_dir, validate=not (data and no_validate))
-    except BuildRefused as refused:
-        click.echo(refused.report_text, err=True)
-        click.echo("rograph publish: the data does not validate; nothing was sent", err=True)
-        sys.exit(1)
-    except SourceError as error:
-        click.echo(f"rograph publish: {error}", err=True)
-        sys.exit(2)
-    from rograph.store import StoreUnavailable
-
-    try:
-        report = publish(build, settings, Progress("graphs published"))
-    except (StoreUnavailable, PublishError) as error:
-        click.echo(f"rograph publish: {error}", err=True)
-        sys.exit(2)
-    for graph in report.dropped:
-        click.echo(f"dropped {graph} (no longer in the build)")
-    for graph, error in report.failed.items():
-        click.echo(f"NOT replaced {graph}: {error}", err=True)
-    for graph, (held, expected) in report.mismatched.items():
-        click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
-    click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
-               + ("; verified" if report.complete else "; run rograph publish again to complete"))
-    sys.exit(0 if report.complete else 3)
