@@ -11,6 +11,7 @@ import click
 
 from rograph import __version__
 from rograph.config import Settings
+from rograph.curation.cli import diff_command, source_command
 from rograph.query_cli import query_command
 from rograph.serve_cli import build_command, export_command, publish_command, serve_command
 from rograph.synth import synth_command
@@ -31,10 +32,12 @@ def settings_command() -> None:
 
 
 # Subcommands, registered in the order a newcomer meets them.
+main.add_command(source_command)
 main.add_command(validate_command)
 main.add_command(build_command)
 main.add_command(export_command)
 main.add_command(serve_command)
 main.add_command(publish_command)
 main.add_command(query_command)
+main.add_command(diff_command)
 main.add_command(synth_command)
