@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph import sources
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import PREFIXES, prefixed
 from rograph.validation.locate import Locator
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -230,13 +230,6 @@ class Labels:
     def of(self, iri: str) -> str | None:
         labels = self.found.get(iri, {})
         return labels.get(self.lang) or labels.get("en") or next(iter(labels.values()), None)
-
-
-def prefixed(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def term_text(term: Term | None, labels: Labels) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
 from rograph.store import Store
 from rograph.web.formatting import format_literal
 from rograph.web.sansio.linked_data import LANGUAGES, address_of
@@ -87,21 +87,13 @@ class EntityView:
 # --------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _vocabulary_labels() -> dict[str, dict[str, str]]:
+def vocabulary_labels() -> dict[str, dict[str, str]]:
     """Display labels of reused vocabularies' terms (``vocabulary-labels.ttl``)."""
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     path = Path(__file__).with_name("vocabulary-labels.ttl")
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         labels[quad.subject.value][quad.object.language or ""] = quad.object.value
     return dict(labels)
-
-
-def prefixed(iri: str) -> str:
-    """``https://schema.org/startDate`` as ``schema:startDate``; other IRIs unchanged."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def _pick(by_language: dict[str, str], lang: str) -> str | None:
@@ -128,7 +120,7 @@ class Labeller:
                 {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} }}""")
             for row in rows:
                 found[row["x"].value][row["label"].language or ""] = row["label"].value
-            vocabulary = _vocabulary_labels()
+            vocabulary = vocabulary_labels()
             for iri in batch:
                 self._labels[iri] = _pick(found.get(iri) or vocabulary.get(iri) or {}, self.lang)
 

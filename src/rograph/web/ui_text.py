@@ -4,6 +4,9 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "search": "Search", "search_found": "{n} found for “{query}”", "search_untyped": "Other",
+        "search_label": "label", "search_alternative_label": "also called", "search_description": "description",
+        "source_count": "sources: {n}",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -22,6 +25,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
     },
     "lv": {
+        "search": "Meklēt", "search_found": "Atrasti {n} vienumi vaicājumam “{query}”", "search_untyped": "Citi",
+        "search_label": "nosaukums", "search_alternative_label": "saukts arī", "search_description": "apraksts",
+        "source_count": "avoti: {n}",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -40,6 +46,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
     },
     "et": {
+        "search": "Otsi", "search_found": "Leiti {n} vastet päringule “{query}”", "search_untyped": "Muud",
+        "search_label": "nimetus", "search_alternative_label": "ka", "search_description": "kirjeldus",
+        "source_count": "allikaid: {n}",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
