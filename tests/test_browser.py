@@ -100,3 +100,23 @@ def test_pages_work_without_javascript(live_server, browser):
     page.goto(live_server.url + "/meeting/valga-expert-meeting-2020-02-06")
     assert page.locator("svg.neighbourhood a").count() >= 5
     context.close()
+
+
+def test_the_search_box_of_every_page_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="lv-LV")
+    page = context.new_page()
+    for path in ("/", "/query", "/ontology", "/place/valga", "/dataset"):
+        page.goto(live_server.url + path)
+        assert page.locator("header form[role=search] input[name=q]").count() == 1, path
+    page.goto(live_server.url + "/organisation/valga-city-government")
+    page.locator("header form[role=search] input[name=q]").fill("Valgā")
+    page.locator("header form[role=search] button").click()
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("h1").inner_text() == "Meklēt"
+    first = page.locator("section.search-group").first
+    assert first.locator("h2 a").inner_text() == "pilsēta"
+    assert first.locator("ul.search-results li a").first.inner_text() == "Valga"
+    page.screenshot(path=str(ARTIFACTS / "search-lv.png"), full_page=True)
+    first.locator("ul.search-results li a").first.click()
+    page.wait_for_url("**/place/valga*")
+    context.close()

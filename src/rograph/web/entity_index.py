@@ -134,7 +134,8 @@ class EntityIndex:
                     todo.append(parent)
         return found
 
-    def match(self, query: str, *, types: set[str] | None = None, minimum: float = 0.0, containment: bool = False) -> list[Hit]:
+    def match(self, query: str, *, types: set[str] | None = None, minimum: float = 0.0, containment: bool = False,
+              lang: str = "en") -> list[Hit]:
         """Entities whose names match ``query``, best first (one hit per entity, its best name).
 
         Between names that match about as well, the entity more statements point to comes
@@ -146,8 +147,9 @@ class EntityIndex:
         for entry in self.entities.values():
             if allowed is not None and not allowed.intersection(entry.types):
                 continue
+            # Of names that match equally well, the one in the reader's language.
             best = max(((score(folded, query_stems, name, self.weights, containment=containment), name) for name in entry.names),
-                       key=lambda item: item[0], default=(0.0, None))
+                       key=lambda item: (item[0], item[1].lang == lang), default=(0.0, None))
             if best[1] is not None and best[0] > minimum:
                 hits.append(Hit(entry, best[0], best[1]))
         return sorted(hits, key=lambda h: (-h.score * (0.9 + 0.1 * h.entry.popularity), h.entry.label("en").lower(), h.entry.iri))

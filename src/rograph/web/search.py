@@ -56,7 +56,7 @@ def search() -> Response:
     total = 0
     if query:
         index = index_of(context().store)
-        hits = [h for h in index.match(query, minimum=MIN_SCORE, containment=True)][:MAX_HITS]
+        hits = [h for h in index.match(query, minimum=MIN_SCORE, containment=True, lang=lang)][:MAX_HITS]
         total = len(hits)
         words = TEXT[lang]
         for hit in hits:
