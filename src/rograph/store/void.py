@@ -33,6 +33,15 @@ SPARQL_PATH = "sparql"
 _VOCABULARIES = ("rg", "org", "cpov", "schema", "prov", "dcterms", "skos", "foaf")
 
 
+#: Every source document a named graph is derived from, its web address if it has one, and
+#: how many statements (facts) the graphs derived from it hold. The home page shows the same.
+SOURCE_FACTS_QUERY = """SELECT ?source (SAMPLE(?url) AS ?address) (SUM(?n) AS ?facts) WHERE {
+    { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
+    GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }
+    OPTIONAL { GRAPH ?any { ?source <https://schema.org/url> ?url } }
+} GROUP BY ?source ORDER BY ?source"""
+
+
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
@@ -92,6 +101,11 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
         add(dataset, VOID + "propertyPartition", partition)
         add(partition, VOID + "property", row["p"])
         add(partition, VOID + "triples", ox.Literal(int(row["n"].value)))
+
+    # The sources: each one the dataset's graphs are derived from (their facts are counted per
+    # graph in the subsets below).
+    for row in store.query(SOURCE_FACTS_QUERY):
+        add(dataset, DCTERMS + "source", row["source"])
 
     for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?source) AS ?from) WHERE {
             GRAPH ?g { ?s ?p ?o } OPTIONAL { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } }

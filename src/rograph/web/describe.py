@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
 from rograph.store import Store
+from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.formatting import format_literal
 from rograph.web.sansio.linked_data import LANGUAGES, address_of
 
@@ -49,6 +50,8 @@ class Shown:
     lang: str | None = None
     #: Footnote numbers of the sources that state it.
     sources: tuple[int, ...] = ()
+    #: Numbers of the page's "sources differ" notes that concern it (rograph.web.differences).
+    differs: tuple[int, ...] = ()
 
 
 @dataclass
@@ -80,6 +83,9 @@ class EntityView:
     page_count: int
     sources: list[tuple[int, Shown]]
     neighbours: list[Neighbour]
+    #: Where sources differ about the entity or its values (rograph.web.differences).
+    differences: list = field(default_factory=list)
+    differs: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +192,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs}
-    source_of = _sources_of_graphs(store, graphs)
+    source_of = sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
     def notes(graph_names: Iterable[str]) -> tuple[int, ...]:
@@ -227,7 +233,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     )
 
 
-def _sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
+def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
     """The source document each named graph is derived from."""
     if not graphs:
         return {}
@@ -263,20 +269,32 @@ def _neighbourhood(outgoing: dict[str, Group], incoming: dict[str, Group]) -> li
 @dataclass
 class HomeView:
     classes: list[tuple[Shown, int]]
-    sources: list[Shown]
+    #: Every source document with the facts of the graphs derived from it; ``published``: the
+    #: ones with a web address (the others are the curators' reference documents).
+    sources: list[tuple[Shown, int, bool]]
     quads: int
     graphs: int
+    #: Statements in the data graphs (every one derived from a source; the shapes see to it).
+    facts: int
+
+    @property
+    def published_sources(self) -> int:
+        return sum(1 for _, _, published in self.sources if published)
+
 
 
 def home_view(store: Store, lang: str, root: str) -> HomeView:
     labeller = Labeller(store, lang, root)
     rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
         FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
-    sources = [row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{RG}SourceDocument> }} ORDER BY ?s")]
-    labeller.fetch([row["class"].value for row in rows] + [s.value for s in sources])
+    sources = list(store.query(SOURCE_FACTS_QUERY))
+    labeller.fetch([row["class"].value for row in rows] + [row["source"].value for row in sources])
     classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
     counts = store.graph_counts()
-    return HomeView(classes, [labeller.show(s) for s in sources], store.quad_count(), len(counts))
+    shown = sorted(((labeller.show(row["source"]), int(row["facts"].value), row["address"] is not None) for row in sources),
+                   key=lambda item: (not item[2], item[0].text.lower()))
+    facts = sum(n for graph, n in counts.items() if graph not in (ONTOLOGY_GRAPH, SHAPES_GRAPH))
+    return HomeView(classes, shown, store.quad_count(), len(counts), facts)
 
 
 @dataclass

@@ -36,7 +36,7 @@ from rograph.namespaces import (
     SHAPES_GRAPH,
     SHAPES_IRI,
 )
-from rograph.web import context, describe
+from rograph.web import context, describe, differences
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -195,7 +195,7 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     if kind == "dataset":
         return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
                                dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built)
-    view = describe.entity_view(ctx.store, doc.iri, lang, root, page)
+    view = differences.annotate(describe.entity_view(ctx.store, doc.iri, lang, root, page), ctx.store, lang, root)
     return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"))
 
 

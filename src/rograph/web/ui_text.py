@@ -6,7 +6,8 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "search": "Search", "search_found": "{n} found for “{query}”", "search_untyped": "Other",
         "search_label": "label", "search_alternative_label": "also called", "search_description": "description",
-        "source_count": "sources: {n}",
+        "source_count": "sources: {n}", "sources_differ": "sources differ", "sources_differ_heading": "Where sources differ",
+        "source_documents": "sources", "facts": "facts", "reference_document": "curators' reference document",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -27,7 +28,8 @@ TEXT: dict[str, dict[str, str]] = {
     "lv": {
         "search": "Meklēt", "search_found": "Atrasti {n} vienumi vaicājumam “{query}”", "search_untyped": "Citi",
         "search_label": "nosaukums", "search_alternative_label": "saukts arī", "search_description": "apraksts",
-        "source_count": "avoti: {n}",
+        "source_count": "avoti: {n}", "sources_differ": "avoti atšķiras", "sources_differ_heading": "Kur avoti atšķiras",
+        "source_documents": "avoti", "facts": "fakti", "reference_document": "kuratoru atsauces dokuments",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -48,7 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
     "et": {
         "search": "Otsi", "search_found": "Leiti {n} vastet päringule “{query}”", "search_untyped": "Muud",
         "search_label": "nimetus", "search_alternative_label": "ka", "search_description": "kirjeldus",
-        "source_count": "allikaid: {n}",
+        "source_count": "allikaid: {n}", "sources_differ": "allikad erinevad", "sources_differ_heading": "Kus allikad erinevad",
+        "source_documents": "allikat", "facts": "fakti", "reference_document": "kuraatorite viitedokument",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
