@@ -45,9 +45,11 @@ ADD_PAGE = ("source", "add", "https://www.example.org/en/roma-platform-page", "-
 
 FACT = """
     <https://w3id.org/rograph/project/latvian-roma-platform-iv>
-        rg:grantAgreementNumber "856468-NRP4-LV" ;
-        rdfs:label "Latvian Roma Platform IV"@en , "Latvijas romu platforma IV"@lv .
-    <https://w3id.org/rograph/place/valga> schema:containedInPlace <https://w3id.org/rograph/place/estonia> .
+        rg:objective "Public awareness of Roma culture."@en .
+    <https://w3id.org/rograph/place/valga> schema:containedInPlace <https://w3id.org/rograph/place/estonia> ;
+        skos:altLabel "Valga linn"@et .
+    <https://w3id.org/rograph/organisation/latvia-ministry-of-culture>
+        rg:actsAs <https://w3id.org/rograph/organisation/latvia-national-roma-contact-point> .
 """
 
 
@@ -78,7 +80,10 @@ def test_a_source_is_added_end_to_end(repo: Path):
     stated = {(c["property"], c["value"]) for c in source["changes"] if c["change"] == "added"}
     assert ("https://schema.org/url", "https://www.example.org/en/roma-platform-page") in stated
     assert ("http://purl.org/dc/terms/publisher", BASE + "organisation/latvia-ministry-of-culture") in stated
-    assert ("http://purl.org/dc/terms/language", "http://id.loc.gov/vocabulary/iso639-1/en") in stated
+    assert ("http://purl.org/dc/terms/language", "http://publications.europa.eu/resource/authority/language/ENG") in stated
+    curation = next(e for e in graph["entities"] if e["entity"] == BASE + "curation/example-roma-platform-page")
+    assert ("http://www.w3.org/ns/prov#wasAssociatedWith", BASE + "organisation/rograph-curators") in {
+        (c["property"], c["value"]) for c in curation["changes"]}
     assert ("http://purl.org/dc/terms/type", BASE + "concept/project-page") in stated
     assert source["label"] == "Roma platform page"
     assert all(g["graph"] == BASE + "graph/example-roma-platform-page" for g in diff["graphs"])
@@ -90,7 +95,7 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert rograph(repo, "validate", "--project-dir", str(repo)).returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a new source")
-    trig.write_text(trig.read_text(encoding="utf-8").replace('"856468-NRP4-LV"', '"856468-NRP4-XX"'), encoding="utf-8")
+    trig.write_text(trig.read_text(encoding="utf-8").replace('"Public awareness of Roma culture."@en', '"Public awareness of Roma culture and history."@en'), encoding="utf-8")
     diff = json.loads(rograph(repo, "diff", "--format", "json").stdout)
     assert diff["summary"] == {"added": 0, "removed": 0, "changed": 1, "graphs": 1, "entities": 1}
     [graph] = diff["graphs"]
@@ -98,12 +103,13 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert entity["entity"] == BASE + "project/latvian-roma-platform-iv"
     assert entity["label"] == "Latvian Roma Platform IV"
     [change] = entity["changes"]
-    assert change["change"] == "changed" and change["old"] == "856468-NRP4-LV" and change["new"] == "856468-NRP4-XX"
-    assert change["property_label"] == "grant agreement number"
+    assert change["change"] == "changed" and change["old"] == "Public awareness of Roma culture."
+    assert change["new"] == "Public awareness of Roma culture and history."
+    assert change["property_label"] == "objective"
 
     # The same as text, Markdown and GitHub workflow commands, with labels and file:line.
     text = rograph(repo, "diff").stdout
-    assert "Latvian Roma Platform IV" in text and "856468-NRP4-LV" in text and "856468-NRP4-XX" in text
+    assert "Latvian Roma Platform IV" in text and "Roma culture." in text and "Roma culture and history." in text
     markdown = rograph(repo, "diff", "--format", "markdown").stdout
     assert markdown.startswith("## ") and "| ~ |" in markdown and "Latvian Roma Platform IV" in markdown
     summary = repo.parent / "summary.md"
@@ -118,7 +124,8 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert between["summary"]["added"] == provenance + 4
     new_facts = {(e["entity"], c["property"]) for g in between["graphs"] for e in g["entities"] for c in e["changes"]}
     assert (BASE + "place/valga", "https://schema.org/containedInPlace") in new_facts
-    assert (BASE + "project/latvian-roma-platform-iv", BASE + "ontology#grantAgreementNumber") in new_facts
+    assert (BASE + "project/latvian-roma-platform-iv", BASE + "ontology#objective") in new_facts
+    assert (BASE + "organisation/latvia-ministry-of-culture", BASE + "ontology#actsAs") in new_facts
 
     # source list: both sources, each with its graph, file, counts and checks.
     listed = json.loads(rograph(repo, "source", "list", "--format", "json").stdout)
@@ -128,13 +135,15 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert new["file"] == "data/example-roma-platform-page.trig"
     assert new["address"] == "https://www.example.org/en/roma-platform-page"
     assert new["statements"] > 10 and new["entities"] >= 2
-    # The changed grant number contradicts the other source's (one number per project): caught.
-    assert new["checks"]["violations"] == 1 and new["checks"]["file"] is None
+    assert new["checks"] == {"violations": 0, "warnings": 0, "infos": 0, "file": None}
     assert BASE + "source/lv-moc-valga-expert-meeting-2020" in by_iri
-    git(repo, "checkout", "--", "data/example-roma-platform-page.trig")
+    # A fault in the new file shows in its checks.
+    trig.write_text(trig.read_text(encoding="utf-8").replace("dcterms:type <https://w3id.org/rograph/concept/project-page>",
+                                                               "dcterms:type <https://w3id.org/rograph/place/valga>"), encoding="utf-8")
     listed = json.loads(rograph(repo, "source", "list", "--format", "json").stdout)
     new = next(s for s in listed["sources"] if s["source"] == BASE + "source/example-roma-platform-page")
-    assert new["checks"] == {"violations": 0, "warnings": 0, "infos": new["checks"]["infos"], "file": None}
+    assert new["checks"]["violations"] >= 1 and new["checks"]["file"] is None
+    assert "FAILS" in rograph(repo, "source", "list").stdout
     assert "example-roma-platform-page" in rograph(repo, "source", "list").stdout
 
 
@@ -214,3 +223,12 @@ def test_diff_of_builds_and_bad_revisions(repo: Path, tmp_path: Path):
     assert entity["label"] == "Valmiera town"
     assert entity["changes"][0]["old"] == "Valmiera" and entity["changes"][0]["new"] == "Valmiera town"
     assert graph["source"] == BASE + "source/lv-moc-valga-expert-meeting-2020"
+
+
+def test_a_file_outside_the_sources_folder_is_refused(repo: Path):
+    outside = repo.parent / "page.txt"
+    outside.write_text("text\n", encoding="utf-8")
+    done = rograph(repo, "source", "add", str(outside), "--publisher", "organisation:latvia-ministry-of-culture",
+                   "--language", "lv", "--kind", "news-item", "--title", "Teksts", "--label", "en:Text")
+    assert done.returncode == 2 and "is not in the project's sources/ folder" in done.stderr
+    assert git(repo, "status", "--porcelain") == ""

@@ -46,7 +46,7 @@ def _label_option(values: tuple[str, ...]) -> dict[str, str]:
 @source_command.command("add")
 @click.argument("target", metavar="ADDRESS|FILE")
 @click.option("--publisher", required=True, help="The organisation that published it: organisation:SLUG or its IRI.")
-@click.option("--language", required=True, help="ISO 639-1 code of the source's language (lv, en, et…).")
+@click.option("--language", required=True, help="ISO 639-1 code of the source's language (lv, en, et…); written as the EU language authority's IRI.")
 @click.option("--kind", required=True, help="news-item, press-release, project-page, web-page (ontology/concepts.ttl).")
 @click.option("--title", required=True, help="The source's title, in its own language.")
 @click.option("--label", "labels", multiple=True, metavar="LANG:TEXT",
@@ -54,13 +54,14 @@ def _label_option(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--slug", help="Slug of the source's and graph's IRIs and the file name [from the address or file name].")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
 def add_command(target, publisher, language, kind, title, labels, slug, project_dir):
-    """Register a source (a web ADDRESS or a FILE) and write its graph's file in data/."""
+    """Register a source (a web ADDRESS, or a FILE in the project's sources/ folder) and write its
+    graph's file in data/."""
     project = _project_dir(project_dir)
     try:
         store = registry.load_project(project)
         new = registry.check_new_source(store, project, target, publisher=publisher, language=language, kind=kind,
                                         title=title, labels=_label_option(labels), slug=slug)
-        path = registry.register(project, new)
+        path = registry.register(project, new, store)
     except (registry.RegistrationError, SourceError) as error:
         _fail("source add", str(error))
     shown = registry.relative_path(path, Path.cwd())

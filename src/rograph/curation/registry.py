@@ -1,8 +1,9 @@
 """The sources of the graph: registering the next one (``rograph source add``) and listing them
 all with their graphs, counts and checks (``rograph source list``).
 
-A source is a document identified by its web address, or a file held with the project
-(identified by its SHA-256 and the path it is read from). Registering it mints the source's,
+A source is a document identified by its web address, or a text file kept in the project's
+``sources/`` folder (a ``rg:SourceText`` distribution with its path and SHA-256, as the model of
+issue 12 has it). Registering it mints the source's,
 its graph's and its curation activity's IRIs by the one IRI rule
 (:func:`rograph.namespaces.entity_iri`) from one slug, and writes ``data/{slug}.trig``: the
 graph's provenance and nothing else, so the file passes the shapes before the curator adds a
@@ -33,7 +34,18 @@ SKOS = PREFIXES["skos"]
 ORG = PREFIXES["org"]
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
 SOURCE_KINDS = BASE + "concept/source-kinds"
-LANGUAGE_IRI = "http://id.loc.gov/vocabulary/iso639-1/{}"
+#: The EU Publications Office's language authority table (the model's dcterms:language values).
+LANGUAGE_IRI = "http://publications.europa.eu/resource/authority/language/{}"
+#: ISO 639-1 codes a curator types, and the authority table's codes for them.
+LANGUAGES = {"bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA", "et": "EST",
+             "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA", "lt": "LIT", "lv": "LAV",
+             "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON", "ru": "RUS", "sk": "SLK", "sl": "SLV",
+             "sv": "SWE", "uk": "UKR", "rom": "ROM"}
+#: The team every curation activity is associated with (never a person).
+CURATORS = BASE + "organisation/rograph-curators"
+DCAT = PREFIXES["dcat"]
+SPDX = "http://spdx.org/rdf/terms#"
+OWL = PREFIXES["owl"]
 #: Languages a label must exist in (the shapes' LabelledEntityShape).
 REQUIRED_LABELS = ("lv", "en")
 
@@ -125,13 +137,18 @@ def check_new_source(store: ox.Store, project_dir: Path, target: str, *, publish
         if not absolute.is_file():
             raise RegistrationError(f"ADDRESS|FILE: {target!r} is neither an http(s) address nor a file")
         file = absolute.resolve()
+        folder = (Path(project_dir) / "sources").resolve()
+        if not file.is_relative_to(folder):
+            raise RegistrationError(f"FILE: {target} is not in the project's sources/ folder ({folder}); copy it there "
+                                    "first: a source's text is kept with the project, byte for byte")
 
     kinds = source_kinds(store)
     if kind not in kinds:
         raise RegistrationError(f"--kind: {kind!r} is not a source kind; use one of {', '.join(kinds)} "
                                 f"(the concepts of <{SOURCE_KINDS}> in ontology/concepts.ttl)")
-    if not re.fullmatch(r"[a-z]{2}", language):
-        raise RegistrationError(f"--language: {language!r} is not an ISO 639-1 code such as lv, en or et")
+    if language not in LANGUAGES:
+        raise RegistrationError(f"--language: {language!r} is not an ISO 639-1 code such as lv, en or et "
+                                f"(one of {', '.join(sorted(LANGUAGES))})")
     try:
         publisher_iri = resolve_entity(publisher, "organisation")
     except ValueError as error:
@@ -146,6 +163,9 @@ def check_new_source(store: ox.Store, project_dir: Path, target: str, *, publish
         raise RegistrationError(f"--publisher: {publisher_iri} is not an organisation in the graph; use one of "
                                 + ", ".join(known) + " (or describe the publisher in a data file first)")
 
+    if not _one(store, f"SELECT ?t WHERE {{ <{CURATORS}> a ?t }}"):
+        raise RegistrationError(f"the project does not describe <{CURATORS}>, the team every curation activity is "
+                                "associated with; describe it in a data file first")
     all_labels = {language: title, **labels}
     missing = [lang for lang in REQUIRED_LABELS if lang not in all_labels]
     if missing:
@@ -170,7 +190,8 @@ def _check_unused(store: ox.Store, project_dir: Path, new: NewSource) -> None:
             raise RegistrationError(f"ADDRESS: {new.address} is already registered as {row['s'].value}")
     if new.file:
         digest = sha256_of(new.file)
-        for row in _one(store, f'SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{RG}contentSha256> ?d FILTER(STR(?d) = "{digest}") }} }}'):
+        for row in _one(store, f"""SELECT ?s WHERE {{ ?s <{DCAT}distribution>/<{SPDX}checksum>/<{SPDX}checksumValue> ?d
+                FILTER(STR(?d) = "{digest}") }}"""):
             raise RegistrationError(f"FILE: {new.file} (SHA-256 {digest}) is already registered as {row['s'].value}")
 
 
@@ -203,7 +224,7 @@ def relative_path(path: Path, project_dir: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(project_dir).resolve())).as_posix()
 
 
-def graph_file_text(new: NewSource, project_dir: Path, now: datetime | None = None) -> str:
+def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | None, now: datetime | None = None) -> str:
     """The TriG of the new source's graph: its provenance, ready for the facts."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
 
@@ -214,13 +235,23 @@ def graph_file_text(new: NewSource, project_dir: Path, now: datetime | None = No
         return str(ox.NamedNode(value))
 
     title_en, title_lv = new.labels["en"], new.labels["lv"]
-    identified = [f"schema:url {iri(new.address)}"] if new.address else [
-        f"rg:contentSha256 {lit(sha256_of(new.file), datatype=PREFIXES['xsd'] + 'hexBinary')}",
-        f"rg:readFrom {lit(relative_path(new.file, project_dir))}",
-    ]
+    text_iri = new.source + "-text"
+    if new.address:
+        identification, text_node = f"schema:url {iri(new.address)}", ""
+    else:
+        path = relative_path(new.file, project_dir)
+        identification = f"dcat:distribution {iri(text_iri)}"
+        text_node = f"""
+    {iri(text_iri)} a rg:SourceText ;
+        rdfs:label {lit("Avota teksts (" + new.file.name + ")", "lv")} , {lit("Text of the source (" + new.file.name + ")", "en")} ;
+        rg:projectPath {lit(path)} ;
+        dcterms:language {iri(LANGUAGE_IRI.format(LANGUAGES[new.language]))} ;
+        spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;
+            spdx:checksumValue {lit(sha256_of(new.file), datatype=PREFIXES["xsd"] + "hexBinary")} ] .
+"""
     labels = " , ".join(lit(text, lang) for lang, text in sorted(new.labels.items()))
     where = new.address or relative_path(new.file, project_dir)
-    identification = " ;\n        ".join(identified)
+    used = " , ".join([iri(new.source)] + ([iri(ontology_version)] if ontology_version else []))
     started = lit(now.isoformat().replace("+00:00", "Z"), datatype=PREFIXES["xsd"] + "dateTime")
     return f"""# Facts stated by the source {where}
 # Registered with `rograph source add` on {now.date().isoformat()}. Everything below is in ONE named graph, the graph
@@ -234,9 +265,11 @@ def graph_file_text(new: NewSource, project_dir: Path, now: datetime | None = No
 @prefix xsd: <{PREFIXES['xsd']}> .
 @prefix skos: <{SKOS}> .
 @prefix dcterms: <{DCTERMS}> .
+@prefix dcat: <{DCAT}> .
 @prefix org: <{ORG}> .
 @prefix schema: <{SCHEMA}> .
 @prefix prov: <{PROV}> .
+@prefix spdx: <{SPDX}> .
 
 {iri(new.graph)} {{
 
@@ -255,15 +288,17 @@ def graph_file_text(new: NewSource, project_dir: Path, now: datetime | None = No
         rdfs:label {labels} ;
         dcterms:title {lit(new.title, new.language)} ;
         dcterms:publisher {iri(new.publisher)} ;
-        dcterms:language {iri(LANGUAGE_IRI.format(new.language))} ;
+        dcterms:language {iri(LANGUAGE_IRI.format(LANGUAGES[new.language]))} ;
         dcterms:type {iri(new.kind)} ;
         {identification} .
-
+{text_node}
     {iri(new.curation)} a rg:CurationActivity ;
-        rdfs:label {lit("Avota “" + title_lv + "” faktu ierakstīšana", "lv")} ,
-            {lit("Recording the facts of “" + title_en + "”", "en")} ;
-        prov:used {iri(new.source)} ;
-        prov:startedAtTime {started} .
+        rdfs:label {lit("Avota “" + title_lv + "” kurēšana", "lv")} ,
+            {lit("Curation of “" + title_en + "”", "en")} ;
+        dcterms:date {lit(now.date().isoformat(), datatype=PREFIXES["xsd"] + "date")} ;
+        prov:startedAtTime {started} ;
+        prov:wasAssociatedWith {iri(CURATORS)} ;
+        prov:used {used} .
 
     ################################################################################################
     # The facts the source states
@@ -273,11 +308,17 @@ def graph_file_text(new: NewSource, project_dir: Path, now: datetime | None = No
 """
 
 
-def register(project_dir: Path, new: NewSource) -> Path:
+def ontology_version(store: ox.Store) -> str | None:
+    """The ontology's owl:versionIRI, which each curation activity says it used."""
+    rows = _one(store, f"SELECT ?v WHERE {{ <{BASE}ontology> <{OWL}versionIRI> ?v }}")
+    return rows[0]["v"].value if rows else None
+
+
+def register(project_dir: Path, new: NewSource, store: ox.Store) -> Path:
     """Write ``data/{slug}.trig`` (never over an existing file) and return its path."""
     path = project_dir / "data" / f"{new.slug}.trig"
     with path.open("x", encoding="utf-8") as out:
-        out.write(graph_file_text(new, project_dir))
+        out.write(graph_file_text(new, project_dir, ontology_version(store)))
     return path
 
 
@@ -317,8 +358,10 @@ def list_sources(project_dir: Path, lang: str = "en") -> list[ListedSource]:
             results_by_file.setdefault(relative_path(result.file, project_dir), []).append(result)
 
     listed = []
-    rows = _one(store, f"""SELECT ?s ?url ?path ?digest WHERE {{ GRAPH ?g {{ ?s a <{RG}SourceDocument>
-        OPTIONAL {{ ?s <{SCHEMA}url> ?url }} OPTIONAL {{ ?s <{RG}readFrom> ?path }} OPTIONAL {{ ?s <{RG}contentSha256> ?digest }} }} }} ORDER BY ?s""")
+    rows = _one(store, f"""SELECT ?s ?url ?path ?digest WHERE {{ ?s a <{RG}SourceDocument>
+        OPTIONAL {{ ?s <{SCHEMA}url> ?url }}
+        OPTIONAL {{ ?s <{DCAT}distribution> ?text . ?text <{RG}projectPath> ?path
+                    OPTIONAL {{ ?text <{SPDX}checksum>/<{SPDX}checksumValue> ?digest }} }} }} ORDER BY ?s""")
     seen = set()
     for row in rows:
         iri = row["s"].value
