@@ -149,7 +149,7 @@ def test_a_source_is_added_end_to_end(repo: Path):
 
 def test_a_source_file_is_registered_with_its_checksum(repo: Path):
     text = repo / "sources" / "page.txt"
-    text.parent.mkdir()
+    text.parent.mkdir(exist_ok=True)
     text.write_text("Latvijas romu platforma IV\n", encoding="utf-8")
     added = rograph(repo, "source", "add", "sources/page.txt", "--publisher", "organisation:latvia-ministry-of-culture",
                     "--language", "lv", "--kind", "news-item", "--title", "Romu platforma", "--label", "en:Roma platform")
