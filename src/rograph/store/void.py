@@ -30,7 +30,7 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 DUMPS_PATH = "dumps/"
 SPARQL_PATH = "sparql"
 
-_VOCABULARIES = ("rg", "org", "cpov", "schema", "prov", "dcterms", "skos", "foaf")
+_VOCABULARIES = ("rg", "org", "m8g", "schema", "prov", "dcterms", "skos", "foaf")
 
 
 def _n(iri: str) -> ox.NamedNode:
