@@ -140,12 +140,27 @@ def test_entity_page_shows_labels_in_the_readers_language_values_formatted_and_s
     assert "<h1>umbes 160 Valgas elavat romat</h1>" in et
 
 
+def _select(server, query: str) -> list[tuple[str, ...]]:
+    rows = requests.post(server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    names = rows["head"]["vars"]
+    return [tuple(b[n]["value"] for n in names) for b in rows["results"]["bindings"]]
+
+
 def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
     page = requests.get(live_server.url + "/agreement/annual-expert-meeting", headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
     footnote = page[page.index('<li id="source-1"'):]
     footnote = footnote[:footnote.index("</li>")]
     assert '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>' in footnote
     assert '<figcaption lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</figcaption>' in footnote
+    # Every statement of the text shows every quote that states it.
+    import html as html_module
+    bodies = _select(live_server, """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;
+        <http://www.w3.org/ns/oa#hasBody> ?body ; <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?exact
+        FILTER(isIRI(?body) && STRSTARTS(STR(?body), "https://w3id.org/rograph/")) }""")
+    assert len(bodies) >= 40
+    for body, exact in bodies:
+        shown = requests.get(live_server.url + "/" + body[len("https://w3id.org/rograph/"):], headers={"Accept": "text/html"}, timeout=30).text
+        assert f'<blockquote lang="lv">{html_module.escape(exact, quote=False)}</blockquote>' in shown, body
     # A thing stated in two places of the text shows both quotes, in the text's order.
     finding = requests.get(live_server.url + "/finding/roma-participants-value-the-initiative", headers={"Accept": "text/html"}, timeout=30).text
     assert finding.index("Sanāksmē piedalījās vairāki romu tautības pārstāvji") < finding.index("Romi aktīvi piedalījās viedokļu apmaiņā")
