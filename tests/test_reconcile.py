@@ -101,7 +101,7 @@ REAL_QUERIES = [
     ("Valgas", {}, "place/valga"),        # Latvian genitive, Estonian inessive
     ("Valgast", {}, "place/valga"),       # Estonian elative
     ("VALGA", {}, "place/valga"),
-    ("valga vald", {}, "place/valga"),
+    ("valga vald", {}, "place/valga-parish"),  # Valga rural municipality, of which Valga town is part
     ("Jelgavā", {}, "place/jelgava"),
     ("Valmierā", {}, "place/valmiera"),
     ("Valkā", {}, "place/valka"),
