@@ -27,17 +27,17 @@ def test_inflected_names_in_any_language(live_server):
         assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
         found = groups(answer.text)
         assert found["town or city"][0] == "Valga", (query, found)
-        assert "Valga city government" in found["municipality"]
+        assert "Valga Rural Municipality Government" in found["municipality"]
         assert "Roma residents of Valga" in found["population group"]
 
 
 def test_results_grouped_by_class_with_source_counts(live_server):
     answer = search(live_server, "Kultūras ministrija")
     found = groups(answer.text)
-    assert found["ministry"] == ["Ministry of Culture of the Republic of Latvia", "Ministry of Culture of the Republic of Estonia"] or \
-        set(found["ministry"]) == {"Ministry of Culture of the Republic of Latvia", "Ministry of Culture of the Republic of Estonia"}
+    # The two ministries of culture first; other ministries match "ministrija" alone.
+    assert set(found["ministry"][:2]) == {"Ministry of Culture of the Republic of Latvia", "Ministry of Culture of the Republic of Estonia"}
     item = re.search(r'<li><a href="[^"]*/organisation/latvia-ministry-of-culture">[^<]*</a>(.*?)</li>', answer.text, re.S)[1]
-    assert "sources: 1" in item
+    assert "sources: 2" in item  # the graphs of 000 and of the English project page describe it
     # The name that matched is shown when it is not the label shown.
     assert 'lang="lv">Latvijas Republikas Kultūras ministrija' in item
 

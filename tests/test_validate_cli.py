@@ -58,7 +58,7 @@ def test_results_are_grouped_by_focus_node(project_copy):
 
 
 def test_fail_on_warning_versus_violation(project_copy):
-    project_copy.replace(DATA_FILE, "rg:participantCount figure:valga-expert-meeting-2020-02-06-participants ;", "")
+    project_copy.replace(DATA_FILE, "rg:participantCount figure:valga-expert-meeting-2020-02-06-participants ;", "rg:participantCount place:valga ;")
     assert run(cwd=project_copy.root).returncode == 0
     warned = run("--fail-on", "warning", cwd=project_copy.root)
     assert warned.returncode == 1

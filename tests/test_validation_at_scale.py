@@ -165,6 +165,7 @@ def test_changed_rules_mean_a_full_run(world, tmp_path):
     assert account.startswith("0 of")
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(files.shapes[0].path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    edited = ProjectFiles(ontology=files.ontology, shapes=(sources.SourceFile(shapes, "shapes", files.shapes[0].graph),), data=files.data)
+    edited = ProjectFiles(ontology=files.ontology, shapes=(sources.SourceFile(shapes, "shapes", files.shapes[0].graph),) + files.shapes[1:],
+                          data=files.data)
     _, account = validate_incremental(edited, tmp_path / "state")
     assert account.startswith("full run")
