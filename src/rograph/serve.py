@@ -1,4 +1,7 @@
-"""``rograph serve``: the app under gunicorn, with hard query timeouts.
+"""``rograph serve``: the app under its HTTP front (``ROGRAPH_SERVER``), with hard query timeouts.
+
+The default front is waitress (:mod:`rograph.front`); gunicorn's sync workers stay selectable
+(``ROGRAPH_SERVER=gunicorn``) for a site behind a buffering proxy. Both run the same watchdog.
 
 Why gunicorn's sync workers with ``preload_app``: the master process loads the store once;
 each worker is forked from it and shares the store's memory copy-on-write, and answers one
@@ -105,7 +108,7 @@ class DeadlineMiddleware:
 
     def __call__(self, environ, start_response):
         dog = self._dog()
-        dog.arm(environ.get("gunicorn.socket"))
+        dog.arm(_client_socket(environ))
 
         def watched_start_response(status, headers, exc_info=None):
             dog.response_started()
@@ -117,6 +120,15 @@ class DeadlineMiddleware:
             dog.disarm()
             raise
         return _ClosingIterable(body, dog.disarm)
+
+
+def _client_socket(environ) -> socket.socket | None:
+    """The client's socket, where the watchdog writes its 503: gunicorn hands it over; waitress
+    keeps it on the channel whose disconnect check it hands over."""
+    if "gunicorn.socket" in environ:
+        return environ["gunicorn.socket"]
+    channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
+    return getattr(channel, "socket", None)
 
 
 class _ClosingIterable:
@@ -148,7 +160,19 @@ class _Server(BaseApplication):
 
 
 def serve(settings: Settings, app) -> None:
-    """Run ``app`` (already holding its store) under gunicorn until stopped."""
+    """Run ``app`` (already holding its store) under the configured front until stopped."""
+    watched = DeadlineMiddleware(app, settings.query_timeout)
+    if settings.server == "waitress":
+        from rograph.front import serve_waitress
+
+        serve_waitress(settings, watched)
+        return
+    _serve_gunicorn(settings, watched)
+
+
+def _serve_gunicorn(settings: Settings, app) -> None:
+    from rograph.web.limits import HEADER_BYTES, REQUEST_LINE_BYTES
+
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
@@ -163,6 +187,11 @@ def serve(settings: Settings, app) -> None:
         "proc_name": "rograph",
         # Administration happens through the CLI only; and several servers may share a machine.
         "control_socket_disable": True,
-        "limit_request_line": 16384,
+        # The app enforces the documented limits (web/limits.py); gunicorn's sit above them.
+        "limit_request_line": REQUEST_LINE_BYTES + 1024,
+        "limit_request_field_size": HEADER_BYTES + 1024,
+        # X-Forwarded-* only through ROGRAPH_PROXY_HOPS, never because a request came from loopback.
+        "forwarded_allow_ips": "",
     }
-    _Server(DeadlineMiddleware(app, settings.query_timeout), options).run()
+    log.info("rograph serving on http://%s:%d/ with gunicorn sync workers", settings.host, settings.port)
+    _Server(app, options).run()
