@@ -107,8 +107,9 @@ def _fork_worker(settings: Settings, app, listener: socket.socket) -> int:
             # Take a whole answer into the buffer (spilling to a temporary file past 1 MiB), so
             # a client that reads slowly never holds a thread: up to the response size cap.
             outbuf_high_watermark=settings.max_response_bytes + 1024 * 1024,
-            # X-Forwarded-* are read only from trusted proxy hops (ROGRAPH_PROXY_HOPS, in the app).
-            trusted_proxy=None,
+            # X-Forwarded-* are read only from trusted proxy hops (ROGRAPH_PROXY_HOPS, by the
+            # app's ProxyFix); with none, waitress drops them before the app sees them.
+            trusted_proxy=None, clear_untrusted_proxy_headers=not settings.proxy_hops,
         )
         server.channel_class = _Channel
         server.run()
