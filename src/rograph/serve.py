@@ -171,7 +171,7 @@ def serve(settings: Settings, app) -> None:
 
 
 def _serve_gunicorn(settings: Settings, app) -> None:
-    from rograph.web.limits import HEADER_BYTES, REQUEST_LINE_BYTES
+    from rograph.web.limits import HEADER_BYTES
 
     options = {
         "bind": f"{settings.host}:{settings.port}",
@@ -187,8 +187,9 @@ def _serve_gunicorn(settings: Settings, app) -> None:
         "proc_name": "rograph",
         # Administration happens through the CLI only; and several servers may share a machine.
         "control_socket_disable": True,
-        # The app enforces the documented limits (web/limits.py); gunicorn's sit above them.
-        "limit_request_line": REQUEST_LINE_BYTES + 1024,
+        # The app enforces the documented limits (web/limits.py). gunicorn's own sit above them,
+        # except the request line: gunicorn allows at most 8190 bytes (or no limit at all).
+        "limit_request_line": 8190,
         "limit_request_field_size": HEADER_BYTES + 1024,
         # X-Forwarded-* only through ROGRAPH_PROXY_HOPS, never because a request came from loopback.
         "forwarded_allow_ips": "",

@@ -78,8 +78,10 @@ class RequestLimits:
             body = environ["wsgi.input"].read(self.max_body + 1)
             if len(body) > self.max_body:
                 return _refuse(start_response, "413 Content Too Large", _too_large_text(self.max_body))
+            # From here on the body is a plain one of known length.
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
 
 
