@@ -53,9 +53,9 @@ class Settings:
         "one connection each: only behind a buffering proxy).",
     )
     threads: int = _setting(
-        1,
-        "Request threads per worker process (waitress). 1 while queries run inside the worker: "
-        "ending a worker at the query deadline then loses only the request that ran too long.",
+        4,
+        "Request threads per worker process (waitress). While queries run inside the workers, a "
+        "worker ended at the query deadline also ends the requests running beside it.",
     )
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."

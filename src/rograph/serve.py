@@ -19,6 +19,7 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass
 
 from gunicorn.app.base import BaseApplication
 
@@ -29,12 +30,23 @@ log = logging.getLogger(__name__)
 EXIT_TIMED_OUT = 75
 
 
-class Watchdog:
-    """Ends this worker process when the current request passes its deadline.
+@dataclass
+class _Watched:
+    """One request under watch: its deadline, its client's socket, whether its answer began."""
 
-    The watching thread polls (every :data:`POLL_SECONDS`) rather than being woken per
-    request: arming and disarming are then two attribute writes under an uncontended lock,
-    which matters when a cached answer takes a fraction of a millisecond.
+    deadline: float
+    client: socket.socket | None
+    started_response: bool = False
+
+
+class Watchdog:
+    """Ends this worker process when a request in it passes its deadline.
+
+    Each request in flight (one per thread) has its own deadline. The watching thread polls
+    (every :data:`POLL_SECONDS`) rather than being woken per request: arming and disarming are
+    then a dictionary write under an uncontended lock, which matters when a cached answer takes
+    a fraction of a millisecond. Ending the process ends every request in it: with threads,
+    those running beside the one that ran too long are lost too (docs/serving.md).
     """
 
     POLL_SECONDS = 0.1
@@ -42,33 +54,31 @@ class Watchdog:
     def __init__(self, timeout: float):
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._deadline: float | None = None
-        self._socket: socket.socket | None = None
-        self._started_response = False
+        self._requests: dict[int, _Watched] = {}
         self._pid = os.getpid()
         threading.Thread(target=self._watch, daemon=True, name="rograph-watchdog").start()
 
-    def arm(self, client: socket.socket | None) -> None:
+    def arm(self, client: socket.socket | None) -> _Watched:
+        watched = _Watched(time.monotonic() + self.timeout, client)
         with self._lock:
-            self._deadline = time.monotonic() + self.timeout
-            self._socket, self._started_response = client, False
+            self._requests[id(watched)] = watched
+        return watched
 
-    def response_started(self) -> None:
-        self._started_response = True
-
-    def disarm(self) -> None:
+    def disarm(self, watched: _Watched) -> None:
         with self._lock:
-            self._deadline = self._socket = None
+            self._requests.pop(id(watched), None)
 
     def _watch(self) -> None:
         while True:
             time.sleep(self.POLL_SECONDS)
             with self._lock:
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    self._expire()
+                now = time.monotonic()
+                for watched in self._requests.values():
+                    if now >= watched.deadline:
+                        self._expire(watched)
 
-    def _expire(self) -> None:
-        if self._socket is not None and not self._started_response:
+    def _expire(self, watched: _Watched) -> None:
+        if watched.client is not None and not watched.started_response:
             message = (
                 f"The query ran longer than this endpoint's limit of {self.timeout:g} seconds and was stopped.\n"
                 "Narrow it (more specific patterns, LIMIT) or run it on a copy of the data (see /dataset dumps).\n"
@@ -82,8 +92,8 @@ class Watchdog:
                 "Connection: close\r\n\r\n"
             ).encode()
             try:
-                self._socket.sendall(head + message)
-                self._socket.shutdown(socket.SHUT_RDWR)
+                watched.client.sendall(head + message)
+                watched.client.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
         logging.getLogger("rograph.requests").warning(
@@ -108,18 +118,18 @@ class DeadlineMiddleware:
 
     def __call__(self, environ, start_response):
         dog = self._dog()
-        dog.arm(_client_socket(environ))
+        watched = dog.arm(_client_socket(environ))
 
         def watched_start_response(status, headers, exc_info=None):
-            dog.response_started()
+            watched.started_response = True
             return start_response(status, headers, exc_info)
 
         try:
             body = self.app(environ, watched_start_response)
         except BaseException:
-            dog.disarm()
+            dog.disarm(watched)
             raise
-        return _ClosingIterable(body, dog.disarm)
+        return _ClosingIterable(body, lambda: dog.disarm(watched))
 
 
 def _client_socket(environ) -> socket.socket | None:
