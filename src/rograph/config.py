@@ -53,7 +53,7 @@ class Settings:
         "one connection each: only behind a buffering proxy).",
     )
     threads: int = _setting(
-        4,
+        2,
         "Request threads per worker process (waitress). While queries run inside the workers, a "
         "worker ended at the query deadline also ends the requests running beside it.",
     )
