@@ -117,6 +117,44 @@ def load(endpoint: Endpoint, queries: Sequence[str], *, clients: int, seconds: f
     return measurement
 
 
+@dataclass(frozen=True)
+class WrkResult:
+    """What ``wrk`` measured: requests per second, median latency, non-2xx answers."""
+
+    throughput: float
+    p50_ms: float
+    errors: int
+
+
+def _milliseconds(text: str) -> float:
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    for unit in ("us", "ms", "s"):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    raise ValueError(text)
+
+
+def wrk_lookups(endpoint: Endpoint, iris: Path, *, connections: int, threads: int, seconds: float) -> WrkResult:
+    """Distinct IRI lookups from Debian's ``wrk`` over keep-alive connections (lookups.lua)."""
+    script = Path(__file__).with_name("lookups.lua")
+    env = dict(os.environ, IRIS=str(iris), LOOKUP_PATH=endpoint.path, THREADS=str(threads))
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script),
+         f"http://{endpoint.host}:{endpoint.port}/"], env=env, capture_output=True, text=True, check=True).stdout
+    throughput = p50 = errors = None
+    for line in output.splitlines():
+        words = line.split()
+        if line.startswith("Requests/sec:"):
+            throughput = float(words[1])
+        elif words[:1] == ["50%"]:
+            p50 = _milliseconds(words[1])
+        elif line.strip().startswith("Non-2xx"):
+            errors = int(words[-1])
+    if throughput is None or p50 is None:
+        raise RuntimeError("wrk printed no figures:\n" + output)
+    return WrkResult(throughput, p50, errors or 0)
+
+
 def process_tree(pid: int) -> list[int]:
     """``pid`` and all its descendants, read from /proc."""
     children: dict[int, list[int]] = {}

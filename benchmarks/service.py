@@ -16,7 +16,10 @@ Three loads per size:
   so the answer cache sees the repeats a real query log has;
 * ``mix, no cache``: the same with rograph's answer cache off (``ROGRAPH_CACHE_BYTES=0``),
   the store's own speed;
-* ``lookup+describe``: IRI lookups and DESCRIBE only.
+* ``lookup+describe``: IRI lookups and DESCRIBE only;
+* ``lookups (wrk)``: distinct IRI lookups from Debian's ``wrk`` (``apt-get install wrk``) over
+  keep-alive connections, each request a different subject of the data (``lookups.lua``), so
+  no answer comes from a cache; skipped with a note when ``wrk`` is not installed.
 
 The data is validated in the test suite at small sizes; here it is served ``--no-validate``,
 since the figures are about serving, not about pyshacl (see issue 5 for validation at scale).
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import Endpoint, Measurement, free_port, load, memory_mib, stop, wait_until_answering  # noqa: E402
+from harness import Endpoint, Measurement, free_port, load, memory_mib, stop, wait_until_answering, wrk_lookups  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PREFIXES = """PREFIX rg: <https://w3id.org/rograph/ontology#>
@@ -171,7 +174,36 @@ def print_row(label: str, ours: tuple[Measurement, float], theirs: tuple[Measure
           f"memory {ratio(a_mem, b_mem)}", flush=True)
 
 
-def run_size(triples: int, work: Path, clients: int, seconds: float, workers: int | None) -> None:
+def subjects_file(data: Path, work: Path) -> Path:
+    """Every distinct subject IRI of ``data`` (N-Quads), one ``<iri>`` a line, in a random order."""
+    path = work / f"{data.stem}-subjects.txt"
+    if not path.exists():
+        subjects = sorted({line.split(" ", 1)[0] for line in data.open(encoding="utf-8") if line.startswith("<")})
+        random.Random(0).shuffle(subjects)
+        path.write_text("\n".join(subjects) + "\n", encoding="utf-8")
+    return path
+
+
+def wrk_row(data: Path, work: Path, location: Path, connections: int, seconds: float, workers: int | None) -> None:
+    if shutil.which("wrk") is None:
+        print("  lookups (wrk)      skipped: wrk is not installed (apt-get install wrk)")
+        return
+    iris = subjects_file(data, work)
+    figures = {}
+    for name in ("rograph", "oxigraph"):
+        server = start_rograph(data, work, cache=True, workers=workers) if name == "rograph" else start_oxigraph(location)
+        try:
+            figures[name] = wrk_lookups(server.endpoint, iris, connections=connections, threads=2, seconds=seconds)
+        finally:
+            stop(server.process)
+    ours, theirs = figures["rograph"], figures["oxigraph"]
+    print(f"  {'lookups (wrk)':<18} rograph {ours.throughput:8.1f} q/s  p50 {ours.p50_ms:7.2f} ms  non-2xx {ours.errors}")
+    print(f"  {'':<18} oxigraph{theirs.throughput:8.1f} q/s  p50 {theirs.p50_ms:7.2f} ms  non-2xx {theirs.errors}")
+    print(f"  {'':<18} ratio   {ratio(ours.throughput, theirs.throughput):>8} throughput, p50 {ours.p50_ms - theirs.p50_ms:+.2f} ms "
+          f"({connections} keep-alive connections, {sum(1 for _ in iris.open())} distinct IRIs)", flush=True)
+
+
+def run_size(triples: int, work: Path, clients: int, seconds: float, workers: int | None, only_wrk: bool = False) -> None:
     data = work / f"synth-{triples}.nq"
     if not data.exists():
         subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", str(triples), "--out", str(data)], check=True)
@@ -182,6 +214,10 @@ def run_size(triples: int, work: Path, clients: int, seconds: float, workers: in
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"oxigraph load: {time.perf_counter() - started:.1f} s")
 
+    if only_wrk:
+        print(f"\n{triples} triples, {seconds:.0f} s per load")
+        wrk_row(data, work, location, 8, seconds, workers)
+        return
     rng = random.Random(triples)
     reports = report_count(triples)
     mix, lookups = mix_queries(reports, rng, 200), lookup_queries(reports, rng, 200)
@@ -215,6 +251,7 @@ def run_size(triples: int, work: Path, clients: int, seconds: float, workers: in
     print_row("mix", results["mix", "rograph"], results["mix", "oxigraph"])
     print_row("mix, no cache", results["mix, no cache", "rograph"], results["mix", "oxigraph"])
     print_row("lookup+describe", results["lookup+describe", "rograph"], results["lookup+describe", "oxigraph"])
+    wrk_row(data, work, location, 8, seconds, workers)
 
 
 def main() -> None:
@@ -223,13 +260,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each load")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--workers", type=int, help="rograph's worker processes (default: ROGRAPH_WORKERS or 4)")
+    parser.add_argument("--server", choices=["waitress", "gunicorn"], help="rograph's HTTP front (default: ROGRAPH_SERVER or waitress)")
+    parser.add_argument("--only-wrk", action="store_true", help="only the wrk lookup load")
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "benchmarks" / "results",
                         help="where generated data and stores are kept between runs")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.server:
+        os.environ["ROGRAPH_SERVER"] = args.server
     print(f"rograph vs oxigraph serve-read-only; machine: {os.cpu_count()} cores")
     for triples in args.sizes:
-        run_size(triples, args.work, args.clients, args.seconds, args.workers)
+        run_size(triples, args.work, args.clients, args.seconds, args.workers, args.only_wrk)
 
 
 if __name__ == "__main__":

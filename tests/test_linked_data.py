@@ -48,7 +48,8 @@ def test_each_kind_of_iri_answers_each_rdf_format_by_accept(live_server, path, m
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].split(";")[0] == media_type
     suffix, rdflib_format = RDF_FORMATS[media_type]
-    assert response.headers["Content-Location"] == f"{live_server.url}/{path}.{suffix}"
+    # Relative (ROGRAPH_PUBLIC_URL unset): never built from the request's Host.
+    assert response.headers["Content-Location"] == f"/{path}.{suffix}"
     assert "Accept" in response.headers["Vary"]
     parsed = _parse(response.content, rdflib_format)
     assert any(parsed.quads((rdflib.URIRef(subject), rdflib.URIRef(predicate), None, None)))
@@ -61,7 +62,7 @@ def test_each_kind_of_iri_is_a_page_for_a_browser_and_a_suffix_url_for_each_form
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     for media_type, (suffix, _) in RDF_FORMATS.items():
-        assert f'<{live_server.url}/{path}.{suffix}>; rel="alternate"; type="{media_type}"' in page.headers["Link"]
+        assert f'</{path}.{suffix}>; rel="alternate"; type="{media_type}"' in page.headers["Link"]
         by_suffix = requests.get(f"{live_server.url}/{path}.{suffix}", headers={"Accept": "text/html"}, timeout=30)
         assert by_suffix.status_code == 200 and by_suffix.headers["Content-Type"].split(";")[0] == media_type
         assert "Content-Location" not in by_suffix.headers
@@ -169,7 +170,7 @@ def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
 def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_server):
     page = requests.get(live_server.url + "/organisation/latvia-ministry-of-culture", headers={"Accept": "text/html"}, timeout=30).text
     assert "Linked from" in page
-    assert f'href="{live_server.url}/meeting/valga-expert-meeting-2020-02-06"' in page
+    assert 'href="/meeting/valga-expert-meeting-2020-02-06"' in page
     assert '<svg class="neighbourhood"' in page and "<circle" in page
 
 

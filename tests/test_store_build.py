@@ -138,3 +138,36 @@ def test_the_server_on_the_on_disk_store_answers_survives_a_timeout_and_shuts_do
     log = server.log_text()
     # (a worker still booting when the server stops may be "sent SIGTERM": that is shutdown, not a crash)
     assert "SIGSEGV" not in log and "SIGABRT" not in log and "SIGBUS" not in log, log
+
+
+def _served_build_file(var: Path, name: str) -> Path:
+    return (var / "current").resolve() / name
+
+
+@pytest.mark.parametrize("damage", ["edited", "garbled", "manifest"])
+def test_a_damaged_build_is_one_clear_line_and_never_served(tmp_path, damage):
+    """A build whose files no longer match the SHA-256 in its manifest is not served: one line
+    says which file, and the server serves a good build (here rebuilt from the sources)."""
+    from conftest import ProjectCopy, start_server
+
+    project = ProjectCopy(tmp_path / "project")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?m a rg:ExpertMeeting }"
+    with start_server(tmp_path, project_dir=project.root) as server:
+        first = requests.get(server.url + "/health", timeout=30).json()["version"]
+    dataset = _served_build_file(tmp_path / "var", "dumps/dataset.nq")
+    if damage == "edited":  # still parses, says something else
+        dataset.write_text(dataset.read_text(encoding="utf-8").replace("ExpertMeeting>", "Forged>"), encoding="utf-8")
+    elif damage == "garbled":
+        dataset.write_bytes(dataset.read_bytes()[:5000] + b"\x00\xff<garbage")
+    else:
+        manifest = _served_build_file(tmp_path / "var", "manifest.json")
+        manifest.write_text(manifest.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    with start_server(tmp_path, project_dir=project.root) as server:
+        assert requests.get(server.url + "/health", timeout=30).json()["version"] == first
+        answer = requests.get(server.sparql, params={"query": count}, headers={"Accept": "text/csv"}, timeout=30)
+        assert answer.text.split() == ["n", "1"]
+        log = server.log_text()
+        assert "Traceback" not in log
+        damaged = [line for line in log.splitlines() if "damaged" in line]
+        assert len(damaged) == 1, log
+        assert ("manifest.json" if damage == "manifest" else "dumps/dataset.nq") in damaged[0]

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "ROGRAPH_"
+#: The HTTP fronts ``rograph serve`` can run (``ROGRAPH_SERVER``).
+SERVERS = ("waitress", "gunicorn")
 
 
 def _setting(default: Any, doc: str) -> Any:
@@ -44,6 +46,17 @@ class Settings:
         "Server worker processes; each answers one request at a time and shares the store "
         "with the others (copy-on-write).",
     )
+    server: str = _setting(
+        "waitress",
+        "The HTTP front: waitress (reads whole requests and buffers answers off the worker "
+        "threads, so slow clients hold none; see docs/serving.md) or gunicorn (sync workers, "
+        "one connection each: only behind a buffering proxy).",
+    )
+    threads: int = _setting(
+        2,
+        "Request threads per worker process (waitress). While queries run inside the workers, a "
+        "worker ended at the query deadline also ends the requests running beside it.",
+    )
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."
     )
@@ -58,7 +71,12 @@ class Settings:
     public_url: str = _setting(
         "",
         "The server's own address (e.g. https://data.example.org/rograph/) that published "
-        "IRIs map to; empty means the address each request came in on.",
+        "IRIs map to, used for every absolute link; empty means relative links (or ROGRAPH_ALLOWED_HOSTS).",
+    )
+    allowed_hosts: tuple[str, ...] = _setting(
+        (),
+        "Space-separated Host names (with :port if not 80/443) that links may be built from when "
+        "ROGRAPH_PUBLIC_URL is empty; any other Host gets relative links.",
     )
     memory_budget: int = _setting(
         1024 * 1024 * 1024,
@@ -114,6 +132,8 @@ class Settings:
             settings = dataclasses.replace(settings, var_dir=Path(settings.store[len("oxigraph:"):]))
         elif settings.store and not settings.store.startswith(("http://", "https://")):
             raise SettingError(f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL")
+        if settings.server not in SERVERS:
+            raise SettingError(f"ROGRAPH_SERVER: {settings.server!r} is not one of {', '.join(SERVERS)}")
         if not settings.var_dir.is_absolute():
             settings = dataclasses.replace(settings, var_dir=settings.project_dir / settings.var_dir)
         return settings

@@ -1,4 +1,7 @@
-"""``rograph serve``: the app under gunicorn, with hard query timeouts.
+"""``rograph serve``: the app under its HTTP front (``ROGRAPH_SERVER``), with hard query timeouts.
+
+The default front is waitress (:mod:`rograph.front`); gunicorn's sync workers stay selectable
+(``ROGRAPH_SERVER=gunicorn``) for a site behind a buffering proxy. Both run the same watchdog.
 
 Why gunicorn's sync workers with ``preload_app``: the master process loads the store once;
 each worker is forked from it and shares the store's memory copy-on-write, and answers one
@@ -16,6 +19,7 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass
 
 from gunicorn.app.base import BaseApplication
 
@@ -26,12 +30,23 @@ log = logging.getLogger(__name__)
 EXIT_TIMED_OUT = 75
 
 
-class Watchdog:
-    """Ends this worker process when the current request passes its deadline.
+@dataclass
+class _Watched:
+    """One request under watch: its deadline, its client's socket, whether its answer began."""
 
-    The watching thread polls (every :data:`POLL_SECONDS`) rather than being woken per
-    request: arming and disarming are then two attribute writes under an uncontended lock,
-    which matters when a cached answer takes a fraction of a millisecond.
+    deadline: float
+    client: socket.socket | None
+    started_response: bool = False
+
+
+class Watchdog:
+    """Ends this worker process when a request in it passes its deadline.
+
+    Each request in flight (one per thread) has its own deadline. The watching thread polls
+    (every :data:`POLL_SECONDS`) rather than being woken per request: arming and disarming are
+    then a dictionary write under an uncontended lock, which matters when a cached answer takes
+    a fraction of a millisecond. Ending the process ends every request in it: with threads,
+    those running beside the one that ran too long are lost too (docs/serving.md).
     """
 
     POLL_SECONDS = 0.1
@@ -39,33 +54,31 @@ class Watchdog:
     def __init__(self, timeout: float):
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._deadline: float | None = None
-        self._socket: socket.socket | None = None
-        self._started_response = False
+        self._requests: dict[int, _Watched] = {}
         self._pid = os.getpid()
         threading.Thread(target=self._watch, daemon=True, name="rograph-watchdog").start()
 
-    def arm(self, client: socket.socket | None) -> None:
+    def arm(self, client: socket.socket | None) -> _Watched:
+        watched = _Watched(time.monotonic() + self.timeout, client)
         with self._lock:
-            self._deadline = time.monotonic() + self.timeout
-            self._socket, self._started_response = client, False
+            self._requests[id(watched)] = watched
+        return watched
 
-    def response_started(self) -> None:
-        self._started_response = True
-
-    def disarm(self) -> None:
+    def disarm(self, watched: _Watched) -> None:
         with self._lock:
-            self._deadline = self._socket = None
+            self._requests.pop(id(watched), None)
 
     def _watch(self) -> None:
         while True:
             time.sleep(self.POLL_SECONDS)
             with self._lock:
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    self._expire()
+                now = time.monotonic()
+                for watched in self._requests.values():
+                    if now >= watched.deadline:
+                        self._expire(watched)
 
-    def _expire(self) -> None:
-        if self._socket is not None and not self._started_response:
+    def _expire(self, watched: _Watched) -> None:
+        if watched.client is not None and not watched.started_response:
             message = (
                 f"The query ran longer than this endpoint's limit of {self.timeout:g} seconds and was stopped.\n"
                 "Narrow it (more specific patterns, LIMIT) or run it on a copy of the data (see /dataset dumps).\n"
@@ -79,8 +92,8 @@ class Watchdog:
                 "Connection: close\r\n\r\n"
             ).encode()
             try:
-                self._socket.sendall(head + message)
-                self._socket.shutdown(socket.SHUT_RDWR)
+                watched.client.sendall(head + message)
+                watched.client.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
         logging.getLogger("rograph.requests").warning(
@@ -105,18 +118,27 @@ class DeadlineMiddleware:
 
     def __call__(self, environ, start_response):
         dog = self._dog()
-        dog.arm(environ.get("gunicorn.socket"))
+        watched = dog.arm(_client_socket(environ))
 
         def watched_start_response(status, headers, exc_info=None):
-            dog.response_started()
+            watched.started_response = True
             return start_response(status, headers, exc_info)
 
         try:
             body = self.app(environ, watched_start_response)
         except BaseException:
-            dog.disarm()
+            dog.disarm(watched)
             raise
-        return _ClosingIterable(body, dog.disarm)
+        return _ClosingIterable(body, lambda: dog.disarm(watched))
+
+
+def _client_socket(environ) -> socket.socket | None:
+    """The client's socket, where the watchdog writes its 503: gunicorn hands it over; waitress
+    keeps it on the channel whose disconnect check it hands over."""
+    if "gunicorn.socket" in environ:
+        return environ["gunicorn.socket"]
+    channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
+    return getattr(channel, "socket", None)
 
 
 class _ClosingIterable:
@@ -148,7 +170,19 @@ class _Server(BaseApplication):
 
 
 def serve(settings: Settings, app) -> None:
-    """Run ``app`` (already holding its store) under gunicorn until stopped."""
+    """Run ``app`` (already holding its store) under the configured front until stopped."""
+    watched = DeadlineMiddleware(app, settings.query_timeout)
+    if settings.server == "waitress":
+        from rograph.front import serve_waitress
+
+        serve_waitress(settings, watched)
+        return
+    _serve_gunicorn(settings, watched)
+
+
+def _serve_gunicorn(settings: Settings, app) -> None:
+    from rograph.web.limits import HEADER_BYTES
+
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
@@ -163,6 +197,12 @@ def serve(settings: Settings, app) -> None:
         "proc_name": "rograph",
         # Administration happens through the CLI only; and several servers may share a machine.
         "control_socket_disable": True,
-        "limit_request_line": 16384,
+        # The app enforces the documented limits (web/limits.py). gunicorn's own sit above them,
+        # except the request line: gunicorn allows at most 8190 bytes (or no limit at all).
+        "limit_request_line": 8190,
+        "limit_request_field_size": HEADER_BYTES + 1024,
+        # X-Forwarded-* only through ROGRAPH_PROXY_HOPS, never because a request came from loopback.
+        "forwarded_allow_ips": "",
     }
-    _Server(DeadlineMiddleware(app, settings.query_timeout), options).run()
+    log.info("rograph serving on http://%s:%d/ with gunicorn sync workers", settings.host, settings.port)
+    _Server(app, options).run()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from rograph.config import Settings
+from rograph.config import SERVERS, Settings
 from rograph.progress import Progress
 from rograph.sources import SourceError, discover, with_data
 from rograph.store.build import Build, BuildRefused, ensure_build
@@ -69,6 +69,8 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
 @click.option("--host", help="[ROGRAPH_HOST, 127.0.0.1]")
 @click.option("--port", type=int, help="[ROGRAPH_PORT, 8000]")
 @click.option("--workers", type=int, help="[ROGRAPH_WORKERS, 4]")
+@click.option("--server", type=click.Choice(SERVERS), help="The HTTP front [ROGRAPH_SERVER, waitress].")
+@click.option("--threads", type=int, help="Request threads per worker (waitress) [ROGRAPH_THREADS, 2].")
 @click.option("--query-timeout", type=float, help="Seconds [ROGRAPH_QUERY_TIMEOUT, 30].")
 @click.option("--max-response-bytes", type=int, help="[ROGRAPH_MAX_RESPONSE_BYTES]")
 @click.option("--public-url", help="The server's own address that published IRIs map to [ROGRAPH_PUBLIC_URL].")
@@ -79,14 +81,14 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
               help="Serve these RDF files instead of the project's data (repeatable).")
 @click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
 @click.option("--debug", is_flag=True, help="Flask's development server, one process, no timeouts.")
-def serve_command(host, port, workers, query_timeout, max_response_bytes, public_url, store, project_dir, var_dir, data, no_validate, debug):
+def serve_command(host, port, workers, server, threads, query_timeout, max_response_bytes, public_url, store, project_dir, var_dir, data, no_validate, debug):
     """Serve SPARQL and the linked-data pages, on the embedded store or a remote one.
 
     Builds the store first if the sources changed (validating them); if they do not validate,
     the last good build is served and the report is logged.
     """
     settings = _settings(
-        host=host, port=port, workers=workers, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
+        host=host, port=port, workers=workers, server=server, threads=threads, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
         public_url=public_url, store=store, project_dir=project_dir, var_dir=var_dir,
     )
     from rograph.store import StoreMisconfigured, StoreUnavailable, open_store

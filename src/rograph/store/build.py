@@ -13,6 +13,7 @@ the last good build keeps serving and the report says why the new one was refuse
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -41,6 +42,10 @@ class BuildRefused(Exception):
     def __init__(self, report_text: str):
         self.report_text = report_text
         super().__init__("the sources do not validate and no earlier build exists:\n" + report_text)
+
+
+class BuildDamaged(Exception):
+    """A build on disk no longer matches its manifest; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,23 @@ class Build:
 
     @classmethod
     def read(cls, path: Path) -> "Build":
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        """The build in ``path``, once every file in it matches the SHA-256 its manifest holds.
+
+        Raises :class:`BuildDamaged` (one line naming the file) for a manifest that cannot be
+        read or a file that is missing or differs; ``KeyError`` for a manifest written by an
+        older rograph (without checksums).
+        """
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise BuildDamaged(f"build {path.name[:12]} is damaged: manifest.json cannot be read ({error})") from None
+        for name, expected in manifest["checksums"].items():
+            try:
+                actual = _sha256(path / name)
+            except OSError:
+                raise BuildDamaged(f"build {path.name[:12]} is damaged: {name} is missing") from None
+            if actual != expected:
+                raise BuildDamaged(f"build {path.name[:12]} is damaged: {name} does not match the SHA-256 in its manifest")
         return cls(
             path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"],
             manifest["graph_counts"], tuple(Dump.from_dict(d) for d in manifest["dumps"]),
@@ -110,13 +131,29 @@ def _write_database(dataset: Path, location: Path) -> None:
     database.flush()
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def current_build(var_dir: Path) -> Build | None:
-    """The build being served, if any."""
+    """The build being served, if it is intact; else the newest earlier build that is."""
     link = var_dir / "current"
-    try:
-        return Build.read(link.resolve(strict=True))
-    except (OSError, ValueError, KeyError):
-        return None
+    candidates = [link.resolve()] if link.is_symlink() and link.resolve().is_dir() else []
+    if (var_dir / "builds").is_dir():
+        candidates += sorted((p for p in (var_dir / "builds").iterdir() if p.is_dir() and ".tmp-" not in p.name),
+                             key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in dict.fromkeys(candidates):
+        try:
+            return Build.read(path)
+        except BuildDamaged as damage:
+            log.error("%s; not serving it", damage)
+        except (OSError, ValueError, KeyError):
+            continue
+    return None
 
 
 def ensure_build(files: ProjectFiles, var_dir: Path, *, validate: bool = True) -> Build:
@@ -127,9 +164,12 @@ def ensure_build(files: ProjectFiles, var_dir: Path, *, validate: bool = True) -
     """
     version = files.content_hash() + ("" if validate else "-unvalidated")
     target = var_dir / "builds" / version
-    if (target / "manifest.json").is_file():
+    if target.is_dir():
         try:
             existing = Build.read(target)
+        except BuildDamaged as damage:
+            log.error("%s; building it again from the sources", damage)
+            shutil.rmtree(target)
         except (KeyError, ValueError):
             log.info("build %s was written by an older rograph; building it again", version[:12])
             shutil.rmtree(target)
@@ -180,6 +220,8 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
         "graph_counts": {row["g"].value: int(row["n"].value) for row in rows},
         "dumps": [dump.to_dict() for dump in dumps],
         "files": [str(source.path) for source in files.all],
+        # Every file of the build, checked before it is served (Build.read).
+        "checksums": {str(path.relative_to(staging)): _sha256(path) for path in sorted(staging.rglob("*")) if path.is_file()},
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _fsync_tree(staging)

@@ -21,7 +21,7 @@ from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, pre
 from rograph.store import Store
 from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.formatting import format_literal
-from rograph.web.sansio.linked_data import LANGUAGES, address_of
+from rograph.web.sansio.linked_data import LANGUAGES, link_to
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -153,7 +153,7 @@ class Labeller:
     def show(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, *, approximate: bool = False,
              sources: tuple[int, ...] = ()) -> Shown:
         if isinstance(term, ox.NamedNode):
-            return Shown(self.label(term.value), address_of(term.value, self.root), term.value, sources=sources)
+            return Shown(self.label(term.value), link_to(term.value, self.root), term.value, sources=sources)
         if isinstance(term, ox.Literal):
             text = format_literal(term.value, term.datatype.value if term.datatype else None, self.lang, approximate=approximate)
             return Shown(text, lang=term.language, sources=sources)

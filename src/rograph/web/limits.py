@@ -11,6 +11,7 @@ about the configured rate in total. Loopback clients are exempt unless
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import math
 import re
@@ -19,6 +20,11 @@ from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rograph.config import Settings
+
+#: Longest request line (method, target and protocol) accepted; longer is 414.
+REQUEST_LINE_BYTES = 16 * 1024
+#: Most bytes of request headers accepted, all header lines counted together; more is 431.
+HEADER_BYTES = 8 * 1024
 
 _LIMIT = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(.+?)\s*$")
 
@@ -41,11 +47,61 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+class RequestLimits:
+    """WSGI middleware that enforces the documented request limits whatever server runs the app.
+
+    The request line and the headers are measured as the client sent them (the headers all
+    together, not line by line); a body is read whole, chunked or not, up to
+    ``ROGRAPH_MAX_REQUEST_BYTES`` and refused with 413 if there is more, so the application
+    never sees a body cut at the limit.
+    """
+
+    def __init__(self, app, max_body: int):
+        self.app, self.max_body = app, max_body
+
+    def __call__(self, environ, start_response):
+        target = environ.get("REQUEST_URI") or environ.get("RAW_URI") or (
+            environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+        line = len(environ.get("REQUEST_METHOD", "")) + len(target) + len(environ.get("SERVER_PROTOCOL", "")) + 2
+        if line > REQUEST_LINE_BYTES:
+            return _refuse(start_response, "414 URI Too Long",
+                           f"The request line is {line} bytes; this server accepts {REQUEST_LINE_BYTES}. POST long queries instead.")
+        headers = sum(len(key) - 5 + len(value) + 4 for key, value in environ.items() if key.startswith("HTTP_"))
+        headers += sum(len(key) + len(environ[key]) + 4 for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key))
+        if headers > HEADER_BYTES:
+            return _refuse(start_response, "431 Request Header Fields Too Large",
+                           f"The request headers are {headers} bytes together; this server accepts {HEADER_BYTES}.")
+        declared = environ.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > self.max_body:
+            return _refuse(start_response, "413 Content Too Large", _too_large_text(self.max_body))
+        if not declared and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = environ["wsgi.input"].read(self.max_body + 1)
+            if len(body) > self.max_body:
+                return _refuse(start_response, "413 Content Too Large", _too_large_text(self.max_body))
+            # From here on the body is a plain one of known length.
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+            environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)
+
+
+def _refuse(start_response, status: str, message: str) -> list[bytes]:
+    body = (message + "\n").encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                            ("X-Content-Type-Options", "nosniff"), ("Access-Control-Allow-Origin", "*")])
+    return [body]
+
+
+def _too_large_text(limit: int) -> str:
+    return f"The request body is larger than this server accepts ({limit} bytes)."
+
+
 def install(app: Flask, settings: Settings) -> None:
     """Put the limits around ``app``."""
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
+    app.wsgi_app = RequestLimits(app.wsgi_app, settings.max_request_bytes)
     app.register_error_handler(413, _too_large)
     if not settings.rate_limit:
         return
@@ -81,6 +137,6 @@ def _too_many(error) -> Response:
 
 def _too_large(error) -> Response:
     return Response(
-        f"The request body is larger than this server accepts ({current_app.config['MAX_CONTENT_LENGTH']} bytes).\n",
+        _too_large_text(current_app.config["MAX_CONTENT_LENGTH"]) + "\n",
         status=413, content_type="text/plain; charset=utf-8", headers={"Access-Control-Allow-Origin": "*"},
     )

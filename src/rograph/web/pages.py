@@ -66,8 +66,15 @@ HTML_HEADERS = {
 
 
 def root_url() -> str:
-    """The server's own root: ``ROGRAPH_PUBLIC_URL``, or the address the request came in on."""
-    return context().settings.public_url or request.url_root
+    """The server's own root, for links: ``ROGRAPH_PUBLIC_URL`` whenever it is set; else the
+    address the request came in on if its Host is one of ``ROGRAPH_ALLOWED_HOSTS``; else ``/``,
+    so links are relative. A Host header is the client's to forge, and answers are cacheable."""
+    settings = context().settings
+    if settings.public_url:
+        return settings.public_url
+    if request.host in settings.allowed_hosts:
+        return request.url_root
+    return "/"
 
 
 def reader_language() -> str:
@@ -78,7 +85,8 @@ def reader_language() -> str:
 def _page_helpers() -> dict:
     def language_link(lang: str) -> str:
         args = {**request.args.to_dict(), "lang": lang}
-        return request.path + "?" + urlencode(args)
+        # Relative to the page itself: a path such as /%5Cevil.example never becomes the link.
+        return "?" + urlencode(args)
 
     lang = reader_language() if request else "en"
     return {"lang": lang, "t": TEXT[lang], "languages": LANGUAGES, "language_link": language_link, "root": root_url()}

@@ -25,6 +25,7 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
+from rograph.web.pages import root_url
 from rograph.web.service_description import service_description
 from rograph.web.streaming import ResultStream, ResultTooLarge
 
@@ -86,9 +87,18 @@ def _describe_service(parsed: SparqlRequest) -> Response:
     except NotAcceptable as error:
         return _error(406, str(error))
     ctx = context()
-    graph = service_description(request.base_url, ctx.store, ctx.settings, ctx.store.graph_counts())
+    graph = service_description(_endpoint_url(ctx.settings), ctx.store, ctx.settings, ctx.store.graph_counts())
     body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _endpoint_url(settings) -> str:
+    """The endpoint's absolute URL for its description: under the links' root (never from a
+    Host the server does not know), or where the server listens when links are relative."""
+    root = root_url()
+    if root == "/":
+        root = f"http://{settings.host}:{settings.port}/"
+    return root.rstrip("/") + "/sparql"
 
 
 _RDFLIB_NAMES = {

@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -79,6 +80,16 @@ def address_of(iri: str, root: str) -> str:
     if iri.startswith(BASE):
         return root.rstrip("/") + "/" + iri[len(BASE):]
     return iri
+
+
+def link_to(iri: str, root: str) -> str | None:
+    """Where a page links for ``iri``: its address if that is an http(s) URL or a path on this
+    server, else ``None`` (``javascript:``, ``data:``, ``urn:``…: pages show those as text)."""
+    address = address_of(iri, root)
+    if address.startswith("/"):
+        return None if address.startswith(("//", "/\\")) else address
+    parts = urlsplit(address)
+    return address if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def document_address(request: DocumentRequest, fmt: ResultFormat, root: str) -> str:
