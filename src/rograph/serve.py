@@ -1,137 +1,21 @@
-"""``rograph serve``: the app under gunicorn, with hard query timeouts.
+"""``rograph serve``: the HTTP front (gunicorn) in front of the query executor pool.
 
-Why gunicorn's sync workers with ``preload_app``: the master process loads the store once;
-each worker is forked from it and shares the store's memory copy-on-write, and answers one
-request at a time. pyoxigraph cannot cancel a query, but it releases the GIL while it runs, so
-a watchdog thread in each worker can act at the deadline: it writes a 503 to the client (if no
-response has started) and ends the worker process, which frees the CPU at once. gunicorn forks
-a replacement from the master, store already in memory, in milliseconds. Only the request
-that ran too long is lost.
+The queries do not run here: :func:`rograph.executor.start_pool` started the executors before
+this (each without network, under a memory ceiling, killed and replaced at the query deadline),
+and the workers reach them through :class:`rograph.executor.PoolStore`. A worker is therefore
+never killed for a slow query, and holds none of the data. Why gunicorn's sync workers with
+``preload_app``: the app is built once in the master and forked; see docs/serving.md.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
-import time
 
 from gunicorn.app.base import BaseApplication
 
 from rograph.config import Settings
 
 log = logging.getLogger(__name__)
-
-EXIT_TIMED_OUT = 75
-
-
-class Watchdog:
-    """Ends this worker process when the current request passes its deadline.
-
-    The watching thread polls (every :data:`POLL_SECONDS`) rather than being woken per
-    request: arming and disarming are then two attribute writes under an uncontended lock,
-    which matters when a cached answer takes a fraction of a millisecond.
-    """
-
-    POLL_SECONDS = 0.1
-
-    def __init__(self, timeout: float):
-        self.timeout = timeout
-        self._lock = threading.Lock()
-        self._deadline: float | None = None
-        self._socket: socket.socket | None = None
-        self._started_response = False
-        self._pid = os.getpid()
-        threading.Thread(target=self._watch, daemon=True, name="rograph-watchdog").start()
-
-    def arm(self, client: socket.socket | None) -> None:
-        with self._lock:
-            self._deadline = time.monotonic() + self.timeout
-            self._socket, self._started_response = client, False
-
-    def response_started(self) -> None:
-        self._started_response = True
-
-    def disarm(self) -> None:
-        with self._lock:
-            self._deadline = self._socket = None
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(self.POLL_SECONDS)
-            with self._lock:
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    self._expire()
-
-    def _expire(self) -> None:
-        if self._socket is not None and not self._started_response:
-            message = (
-                f"The query ran longer than this endpoint's limit of {self.timeout:g} seconds and was stopped.\n"
-                "Narrow it (more specific patterns, LIMIT) or run it on a copy of the data (see /dataset dumps).\n"
-            ).encode()
-            head = (
-                "HTTP/1.1 503 Service Unavailable\r\n"
-                "Content-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(message)}\r\n"
-                "Access-Control-Allow-Origin: *\r\n"
-                "Retry-After: 1\r\n"
-                "Connection: close\r\n\r\n"
-            ).encode()
-            try:
-                self._socket.sendall(head + message)
-                self._socket.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        logging.getLogger("rograph.requests").warning(
-            "worker %d: request passed the %g s deadline; ending the worker to free the CPU", self._pid, self.timeout
-        )
-        logging.shutdown()
-        os._exit(EXIT_TIMED_OUT)
-
-
-class DeadlineMiddleware:
-    """Arms the worker's watchdog for the life of each request, body included."""
-
-    def __init__(self, app, timeout: float):
-        self.app, self.timeout = app, timeout
-        self._watchdog: Watchdog | None = None
-
-    def _dog(self) -> Watchdog:
-        # Threads do not survive fork: each worker starts its own watchdog on first use.
-        if self._watchdog is None or self._watchdog._pid != os.getpid():
-            self._watchdog = Watchdog(self.timeout)
-        return self._watchdog
-
-    def __call__(self, environ, start_response):
-        dog = self._dog()
-        dog.arm(environ.get("gunicorn.socket"))
-
-        def watched_start_response(status, headers, exc_info=None):
-            dog.response_started()
-            return start_response(status, headers, exc_info)
-
-        try:
-            body = self.app(environ, watched_start_response)
-        except BaseException:
-            dog.disarm()
-            raise
-        return _ClosingIterable(body, dog.disarm)
-
-
-class _ClosingIterable:
-    def __init__(self, body, on_close):
-        self.body, self.on_close = body, on_close
-
-    def __iter__(self):
-        return iter(self.body)
-
-    def close(self):
-        try:
-            if hasattr(self.body, "close"):
-                self.body.close()
-        finally:
-            self.on_close()
 
 
 class _Server(BaseApplication):
@@ -154,7 +38,7 @@ def serve(settings: Settings, app) -> None:
         "workers": settings.workers,
         "worker_class": "sync",
         "preload_app": True,
-        # gunicorn's own timeout is only a backstop behind the watchdog.
+        # gunicorn's own timeout is only a backstop: the broker ends a query at its deadline.
         "timeout": int(settings.query_timeout + 30),
         "graceful_timeout": 10,
         "keepalive": 2,
@@ -165,4 +49,4 @@ def serve(settings: Settings, app) -> None:
         "control_socket_disable": True,
         "limit_request_line": 16384,
     }
-    _Server(DeadlineMiddleware(app, settings.query_timeout), options).run()
+    _Server(app, options).run()

@@ -121,3 +121,26 @@ def where_group(query: str) -> tuple[int, int]:
             if depth == 0:
                 return start, match.start()
     raise ValueError("the query's WHERE group is not closed")
+
+
+#: The deepest nesting of ``{``, ``(`` and ``[`` a query may have (groups, OPTIONAL, subqueries,
+#: expressions, blank-node lists together). Real queries stay under 50; the executor's parser
+#: runs on a stack that holds more than ten times this, so no query under the limit can
+#: overflow it, and none over it reaches the parser.
+NESTING_LIMIT = 1000
+
+_OPENING, _CLOSING = "{([", "})]"
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of brackets in ``query``, counted by tokens (brackets in strings,
+    IRIs and comments do not count; unbalanced closing brackets never make it negative)."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(query):
+        if match.lastgroup == "other":
+            if match.group() in _OPENING:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif match.group() in _CLOSING:
+                depth = max(0, depth - 1)
+    return deepest
