@@ -51,10 +51,13 @@ def _doubling(times: int) -> str:
 
 MEMORY_BOMBS = {
     "string doubling": _doubling(9),
-    "DISTINCT over a product": "SELECT DISTINCT ?a ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "DISTINCT over a product": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } }",
     "ORDER BY over a product": "SELECT ?a ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1",
     "CONSTRUCT over a product": "CONSTRUCT { ?a ?b ?x } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i BIND(CONCAT(STR(?c), STR(?f), STR(?i)) AS ?x) } ORDER BY ?x LIMIT 1",
 }
+#: A DISTINCT whose rows stream out while its memory grows: the answer has started when the
+#: ceiling stops it, so the client sees it cut off (no final chunk), never a shortened success.
+STREAMING_BOMB = "SELECT DISTINCT ?a ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def test_memory_bombs_are_stopped_at_the_ceiling_and_the_service_keeps_answering(tmp_path):
@@ -91,8 +94,19 @@ def test_memory_bombs_are_stopped_at_the_ceiling_and_the_service_keeps_answering
             stop.set()
             watcher.join()
         assert len(wait_for_executors(server, 2)) == 2
+        print(f"\nmemory bombs: service PSS {base:.0f} MiB before, peak {peak['mib']:.0f} MiB, ceiling 2 x {ceiling // MiB} MiB")
         # The whole service stays under executors x ceiling plus what it held before.
         assert peak["mib"] < base + 2 * ceiling / MiB, (base, peak)
+        assert "passed the memory ceiling" in server.log_text()
+
+
+def test_a_streaming_memory_bomb_is_cut_off_and_the_service_keeps_answering(tmp_path):
+    env = {"ROGRAPH_QUERY_MEMORY": str(256 * MiB), "ROGRAPH_QUERY_TIMEOUT": "60"}
+    with start_server(tmp_path, env=env, workers=2) as server:
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            requests.post(server.sparql, data={"query": STREAMING_BOMB}, headers={"Accept": "text/csv"}, timeout=90).content
+        assert requests.get(server.sparql, params={"query": CHEAP}, timeout=10).json()["boolean"] is True
+        assert len(wait_for_executors(server, 2)) == 2
         assert "passed the memory ceiling" in server.log_text()
 
 

@@ -128,6 +128,9 @@ class Broker:
                 log.error("a query executor could not start: %s", report.get("error"))
             return
         job, worker.job = worker.job, None
+        if report.get("error") == "memory":
+            report["message"] = self._memory_message()
+            log.warning("executor %d: a query passed the memory ceiling and was stopped; replacing it", worker.pid)
         if job is not None:
             self._finish(job, report)
 
@@ -144,9 +147,7 @@ class Broker:
                 report = {"error": "timeout", "message": f"the query ran longer than this endpoint's limit of "
                                                          f"{self.config.query_timeout:g} seconds and was stopped"}
             elif os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:  # how Rust ends on a failed allocation
-                report = {"error": "memory", "message": f"the query needed more memory than the "
-                                                        f"{self.config.query_memory // (1024 * 1024):,} MiB a query may use "
-                                                        "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped"}
+                report = {"error": "memory", "message": self._memory_message()}
                 log.warning("executor %d: a query passed the memory ceiling and was stopped (signal %d); replacing it",
                             worker.pid, os.WTERMSIG(status))
             else:
@@ -155,6 +156,11 @@ class Broker:
                 log.warning("executor %d ended by %s while running a query; replacing it", worker.pid, how)
             self._finish(job, report)
         self.start_executor()
+
+    def _memory_message(self) -> str:
+        return (f"the query needed more memory than the {self.config.query_memory // (1024 * 1024):,} MiB a query may use "
+                "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped; narrow it (more specific patterns, LIMIT) or "
+                "run it on a copy of the data (see /dumps/)")
 
     # ----------------------------------------------------------------- queries
 

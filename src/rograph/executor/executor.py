@@ -119,10 +119,14 @@ def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolate
         out = socket.socket(fileno=fd) if fd is not None else None
         try:
             report = _execute(store, request, out, rule)
+        except MemoryError:  # Python's own allocations past the ceiling (Rust's abort the process)
+            report = {"error": "memory"}
         finally:
             if out is not None:
                 out.close()
         protocol.send(control, report)
+        if report.get("error") == "memory":
+            os._exit(0)  # start afresh: the broker replaces this process
 
 
 def _execute(store: Store, request: dict, out: socket.socket, federation: FederationRule | None) -> dict:
