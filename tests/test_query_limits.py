@@ -217,3 +217,20 @@ def test_rate_limit_counts_are_exact_across_workers_and_survive_their_deaths(tmp
             except requests.ConnectionError:
                 time.sleep(0.1)
         assert statuses == [200] * 8 + [429] * 12, statuses
+
+
+def test_the_on_disk_store_is_served_by_executors_with_the_same_limits(tmp_path):
+    """Each executor opens the RocksDB database after its fork (the broker never opens it), and
+    a replacement opens it again: the limits hold on disk as in memory."""
+    env = {"ROGRAPH_MEMORY_BUDGET": "1", "ROGRAPH_QUERY_TIMEOUT": "6", "ROGRAPH_QUERY_MEMORY": str(256 * MiB)}
+    with start_server(tmp_path, env=env, workers=2) as server:
+        before = wait_for_executors(server, 2)
+        assert requests.get(server.sparql, params={"query": CHEAP}, timeout=10).json()["boolean"] is True
+        assert requests.get(server.url + "/place/valga", timeout=10).status_code == 200
+        assert requests.get(server.sparql, params={"query": LONG}, timeout=30).status_code == 503
+        bomb = requests.post(server.sparql, data={"query": MEMORY_BOMBS["string doubling"]}, timeout=30)
+        assert bomb.status_code == 400 and "ROGRAPH_QUERY_MEMORY" in bomb.text
+        after = wait_for_executors(server, 2, other_than=before)
+        assert len(after) == 2 and not after & before
+        for _ in range(4):
+            assert requests.get(server.sparql, params={"query": CHEAP}, timeout=10).json()["boolean"] is True

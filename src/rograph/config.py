@@ -41,8 +41,8 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     workers: int = _setting(
         4,
-        "Server worker processes; each answers one request at a time and shares the store "
-        "with the others (copy-on-write).",
+        "Server worker processes, and as many query executor processes (each runs one query at a "
+        "time, shares the store with the others copy-on-write or opens it on disk; see docs/serving.md).",
     )
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."

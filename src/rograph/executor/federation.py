@@ -52,6 +52,13 @@ class FederationRule:
                 why = "federation is off on this endpoint" if not self.allowlist else f"allowed endpoints: {' '.join(sorted(self.allowlist))}"
                 raise QueryRefused(f"SERVICE <{endpoint}> is not allowed ({why}); no outbound request was made")
 
+    def warm_up(self) -> None:
+        """Import rdflib's SPARQL parser now, in the broker, so that executors forked from it do
+        not spend the first second of a query's time limit importing it."""
+        from rdflib.plugins.sparql import algebra, parser  # noqa: F401
+
+        self._parsed_endpoints("ASK { SERVICE <http://example.org/> { } }")
+
     def _parsed_endpoints(self, query: str) -> list[str | None]:
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery

@@ -102,6 +102,8 @@ def _broker_main(listener: socket.socket, settings: Settings, build: Build, coun
         probe=probe.getsockname(),
         federation=FederationRule(frozenset(settings.service_allowlist)),
     )
+    if not executor_config.isolate:
+        executor_config.federation.warm_up()
     config = broker.BrokerConfig(count, settings.query_timeout, settings.query_memory, settings.client_queries,
                                  settings.client_query_seconds)
     the_broker = broker.Broker(listener, lambda: store, config, executor_config)
