@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass
 
 from rograph.executor.isolation import may_name_a_service
+from rograph.namespaces import PREFIXES
 from rograph.sparql_text import service_endpoints
 from rograph.store.base import QueryRefused
 
@@ -67,7 +68,8 @@ class FederationRule:
 
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # the executor runs on a deep stack
         try:
-            algebra = translateQuery(parseQuery(query)).algebra
+            # The project's prefixes are predefined on every store (as on the Wikidata Query Service).
+            algebra = translateQuery(parseQuery(query), initNs=PREFIXES).algebra
         except Exception as error:  # rdflib raises many kinds; all mean "not understood"
             if not may_name_a_service(query):
                 return []  # nothing federated in it whatever a parser makes of it: the store reports the error
