@@ -63,6 +63,9 @@ class FairShare:
             del self.running[client]
         seconds = now - started
         self._spent[client].append((now, seconds))
+        self.used(client, now)  # drops what left the window: memory stays bounded for every client
+        if not self._spent[client]:
+            del self._spent[client]
         return seconds
 
     def in_flight(self, client: str) -> int:
