@@ -148,6 +148,48 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
             process.wait()
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children...)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def process_name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except OSError:
+        return ""
+
+
+def executor_pids(server: Server) -> set[int]:
+    """The query executors of a running ``rograph serve``."""
+    return {pid for pid in descendants(server.process.pid) if process_name(pid) == "rograph-exec"}
+
+
+def wait_for_executors(server: Server, count: int, *, other_than: set[int] = frozenset(), seconds: float = 10) -> set[int]:
+    """The executors, once ``count`` of them run and none is in ``other_than``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = executor_pids(server)
+        if (len(pids) == count and not pids & other_than) or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.05)
+
+
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 
 

@@ -14,7 +14,7 @@ import time
 
 import requests
 
-from conftest import DATA_FILE, ProjectCopy, start_server
+from conftest import DATA_FILE, ProjectCopy, descendants, executor_pids, process_name, start_server, wait_for_executors
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a rg:ExpertMeeting }"
 
@@ -104,13 +104,15 @@ def test_control_characters_and_right_to_left_text_stay_text(tmp_path):
         assert json_answer["results"]["bindings"][0]["l"]["value"] == 'Valga \u202eevil\u202c \u0007 <img src=x onerror=alert(1)> "quoted" \' & </td></tr>'
 
 
-def _worker_pids(server) -> list[int]:
-    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
-    return [int(pid) for pid in children]
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
-def test_a_worker_killed_mid_query_fails_only_that_query_and_is_replaced(tmp_path):
+def test_an_executor_killed_mid_query_fails_only_that_query_and_is_replaced(tmp_path):
     with start_server(tmp_path, workers=2, args=("--query-timeout", "60")) as server:
+        before = wait_for_executors(server, 2)
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         outcome = {}
 
@@ -123,16 +125,44 @@ def test_a_worker_killed_mid_query_fails_only_that_query_and_is_replaced(tmp_pat
         thread = threading.Thread(target=run_slow)
         thread.start()
         time.sleep(1.0)
-        busy = max(_worker_pids(server), key=lambda pid: int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[11]))
+        busy = max(executor_pids(server), key=_cpu_ticks)
         os.kill(busy, signal.SIGKILL)
         thread.join(timeout=30)
         assert "error" in outcome or outcome.get("status", 200) >= 500
         for _ in range(10):
             assert requests.get(server.sparql, params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30).text.split() == ["n", "1"]
-        deadline = time.monotonic() + 10
-        while len(_worker_pids(server)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(_worker_pids(server)) == 2 and busy not in _worker_pids(server)
+        after = wait_for_executors(server, 2, other_than={busy})
+        assert len(after) == 2 and busy not in after and len(before & after) == 1
+
+
+def test_an_http_worker_killed_mid_query_frees_its_executor(tmp_path):
+    with start_server(tmp_path, workers=2, args=("--query-timeout", "60")) as server:
+        before = wait_for_executors(server, 2)
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        def run_slow():
+            try:
+                requests.get(server.sparql, params={"query": slow}, timeout=60)
+            except requests.RequestException:
+                pass  # its worker is killed: no answer is expected
+
+        thread = threading.Thread(target=run_slow, daemon=True)
+        thread.start()
+        time.sleep(1.0)
+        workers = [pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")]
+        busy_executor = max(executor_pids(server), key=_cpu_ticks)
+        for pid in workers:  # whichever worker holds the request
+            os.kill(pid, signal.SIGKILL)
+        # The executor's answer has nowhere to go: the broker stops it at once, not at the deadline.
+        after = wait_for_executors(server, 2, other_than={busy_executor})
+        assert busy_executor not in after and len(after) == 2 and len(before & after) == 1
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(server.sparql, params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=5).text.split() == ["n", "1"]:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        assert requests.get(server.sparql, params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=30).text.split() == ["n", "1"]
 
 
 def test_server_killed_during_a_rebuild_restarts_on_the_last_good_build(tmp_path):

@@ -65,3 +65,17 @@ def test_remote_endpoint(live_server, tmp_path):
     assert bad.returncode == 1
     unreachable = run("--endpoint", "http://127.0.0.1:1/sparql", query, var_dir=tmp_path / "unused")
     assert unreachable.returncode == 2 and "cannot reach" in unreachable.stderr
+
+
+def test_local_queries_have_the_services_limits(var_dir, listener):
+    """``rograph query`` runs in a query executor: the nesting limit, the deadline and the lack of
+    network of the service apply to it too."""
+    deep = run("SELECT * WHERE " + "{" * 3000 + "}" * 3000, var_dir=var_dir)
+    assert deep.returncode == 1 and "limit of 1000 levels" in deep.stderr and "Traceback" not in deep.stderr
+    slow = run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", var_dir=var_dir,
+               env_extra={"ROGRAPH_QUERY_TIMEOUT": "2"})
+    assert slow.returncode == 1 and "limit of 2 seconds" in slow.stderr
+    port, accepted = listener
+    federated = run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}", var_dir=var_dir)
+    assert federated.returncode == 1 and "SERVICE" in federated.stderr
+    assert accepted == []

@@ -43,8 +43,8 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     workers: int = _setting(
         4,
-        "Server worker processes; each answers one request at a time and shares the store "
-        "with the others (copy-on-write).",
+        "Server worker processes, and as many query executor processes (each runs one query at a "
+        "time, shares the store with the others copy-on-write or opens it on disk; see docs/serving.md).",
     )
     server: str = _setting(
         "waitress",
@@ -92,6 +92,27 @@ class Settings:
         "beyond it); empty turns rate limiting off.",
     )
     rate_limit_loopback: bool = _setting(False, "Apply the rate limit to loopback clients too (off: local use is never limited).")
+    rate_limit_storage: str = _setting(
+        "",
+        "Where the rate-limit counters live, shared by all workers: empty for a SQLite file in the var "
+        "folder (one machine), or a limits storage URL such as redis://host:6379 (several machines).",
+    )
+    client_queries: int = _setting(
+        2, "Queries one client may have running at once, over all workers; more are answered with 429."
+    )
+    client_query_seconds: float = _setting(
+        60.0,
+        "Seconds of query execution one client may use per minute, over all workers (the Wikidata Query "
+        "Service allows 60); beyond it queries are answered with 429 and Retry-After.",
+    )
+    query_memory: int = _setting(
+        2 * 1024 * 1024 * 1024,
+        "Bytes of memory one query may allocate; a query that needs more is stopped with an error and its "
+        "executor replaced. The default fits 24 GiB with the default workers (see docs/serving.md).",
+    )
+    executor_socket: str = _setting(
+        "", "Set by rograph serve for its HTTP workers: the unix socket of the query executor pool."
+    )
     proxy_hops: int = _setting(0, "Reverse proxies in front whose X-Forwarded-For to trust for the client's address.")
     max_request_bytes: int = _setting(1024 * 1024, "Largest request body accepted (a POSTed query), in bytes; larger is 413.")
     store: str = _setting(

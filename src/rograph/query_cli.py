@@ -50,11 +50,22 @@ def table(solutions: ox.QuerySolutions) -> str:
 
 
 def _local(query: str, fmt: str) -> str:
-    from rograph.store.base import QuerySyntaxError
-    from rograph.store import open_store
+    """Run ``query`` on the local build, in one query executor: the limits of the service
+    (time, memory, nesting, no network) apply here too."""
+    from rograph.executor import PoolFailed, PoolStore, start_pool
+    from rograph.sources import discover
+    from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError
+    from rograph.store.build import ensure_build
 
-    store = open_store(Settings.from_env())
+    settings = Settings.from_env()
+    build = ensure_build(discover(settings.project_dir), settings.var_dir)
     try:
+        pool = start_pool(settings, build, executors=1)
+    except PoolFailed as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        store = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
+                          query_timeout=settings.query_timeout)
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
             return ("true" if bool(results) else "false") + "\n"
@@ -67,6 +78,10 @@ def _local(query: str, fmt: str) -> str:
         return results.serialize(format=_RESULT_FORMATS[fmt]).decode()
     except QuerySyntaxError as error:
         raise _QueryFailed(f"syntax error: {error}") from None
+    except (QueryRefused, QueryStopped) as error:
+        raise _QueryFailed(error.message) from None
+    finally:
+        pool.stop()
 
 
 def _remote(query: str, endpoint: str, fmt: str, timeout: float) -> str:

@@ -4,6 +4,7 @@ and ``publish`` (its work is in :mod:`rograph.store.publish`)."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -80,7 +81,7 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Serve these RDF files instead of the project's data (repeatable).")
 @click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
-@click.option("--debug", is_flag=True, help="Flask's development server, one process, no timeouts.")
+@click.option("--debug", is_flag=True, help="Flask's development server (one process) in front of the query executors.")
 def serve_command(host, port, workers, server, threads, query_timeout, max_response_bytes, public_url, store, project_dir, var_dir, data, no_validate, debug):
     """Serve SPARQL and the linked-data pages, on the embedded store or a remote one.
 
@@ -91,26 +92,32 @@ def serve_command(host, port, workers, server, threads, query_timeout, max_respo
         host=host, port=port, workers=workers, server=server, threads=threads, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
         public_url=public_url, store=store, project_dir=project_dir, var_dir=var_dir,
     )
-    from rograph.store import StoreMisconfigured, StoreUnavailable, open_store
+    from rograph.executor import PoolFailed, PoolStore, start_pool
     from rograph.web import create_app
 
     build = _build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
                            refused=(2, "the sources do not validate and there is no earlier build to serve"))
-    served = open_store(settings, build)
     try:
-        problems = served.check()
-    except (StoreMisconfigured, StoreUnavailable) as error:
+        pool = start_pool(settings, build)
+    except PoolFailed as error:
         click.echo(f"rograph serve: {error}", err=True)
         sys.exit(2)
-    for problem in problems:
-        logging.getLogger("rograph.store").warning("%s", problem)
-    app = create_app(settings, served)
-    if debug:
-        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
-        return
-    from rograph.serve import serve
+    try:
+        for problem in pool.problems:
+            logging.getLogger("rograph.store").warning("%s", problem)
+        # For a front that starts fresh interpreters rather than forking this one.
+        os.environ["ROGRAPH_EXECUTOR_SOCKET"] = pool.socket_path
+        served = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
+                           query_timeout=settings.query_timeout)
+        app = create_app(settings, served)
+        if debug:
+            app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+            return
+        from rograph.serve import serve
 
-    serve(settings, app)
+        serve(settings, app)
+    finally:
+        pool.stop()
 
 
 @click.command("publish")

@@ -2,10 +2,11 @@
 
 All are needed before the query runs: the form to choose a response format; whether it names
 its own dataset, because pyoxigraph's union default graph would override FROM; the SERVICE
-endpoints because pyoxigraph evaluates ``SERVICE`` by opening HTTP connections and a public
-endpoint must refuse that first. A lexical scan is enough and safe: comments, strings and IRIs are skipped
-as whole tokens, so ``"SERVICE"`` in a literal or ``ex:SERVICE`` never counts, while every real
-keyword is found whatever its case.
+endpoints, to word a refusal (the defence against outbound requests is that the query executors
+have no network: :mod:`rograph.executor.isolation`). Comments, strings and IRIs are skipped as
+whole tokens, as the grammar delimits them (a comment ends at a line feed *or* a carriage return),
+so ``"SERVICE"`` in a literal or ``ex:SERVICE`` never counts, while every real keyword is found
+whatever its case.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import re
 
 _TOKEN = re.compile(
     r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      (?P<comment>\#[^\r\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
     | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:(?:[\w\-:%.\u00b7\u00c0-\uffff\\]*[\w\-:%\u00b7\u00c0-\uffff])?)
@@ -121,3 +122,26 @@ def where_group(query: str) -> tuple[int, int]:
             if depth == 0:
                 return start, match.start()
     raise ValueError("the query's WHERE group is not closed")
+
+
+#: The deepest nesting of ``{``, ``(`` and ``[`` a query may have (groups, OPTIONAL, subqueries,
+#: expressions, blank-node lists together). Real queries stay under 50; the executor's parser
+#: runs on a stack that holds more than ten times this, so no query under the limit can
+#: overflow it, and none over it reaches the parser.
+NESTING_LIMIT = 1000
+
+_OPENING, _CLOSING = "{([", "})]"
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of brackets in ``query``, counted by tokens (brackets in strings,
+    IRIs and comments do not count; unbalanced closing brackets never make it negative)."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(query):
+        if match.lastgroup == "other":
+            if match.group() in _OPENING:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif match.group() in _CLOSING:
+                depth = max(0, depth - 1)
+    return deepest

@@ -52,6 +52,24 @@ class StoreTimeout(Exception):
     """A remote store did not answer within the query time limit (503, as a local timeout)."""
 
 
+class QueryRefused(Exception):
+    """The query may not run here (a SERVICE outside the allow-list: 400; the client's fair share
+    used up: 429 with ``retry_after`` seconds; every executor busy for too long: 503)."""
+
+    def __init__(self, message: str, status: int = 400, retry_after: int | None = None):
+        self.message, self.status, self.retry_after = message, status, retry_after
+        super().__init__(message)
+
+
+class QueryStopped(Exception):
+    """The query's executor stopped it: past the time limit (503), past the memory ceiling or the
+    response size cap (400), or its process died (500). Its executor was replaced."""
+
+    def __init__(self, message: str, status: int):
+        self.message, self.status = message, status
+        super().__init__(message)
+
+
 class StoreMisconfigured(Exception):
     """The store is reachable but set up so that rograph cannot serve from it."""
 

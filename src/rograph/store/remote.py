@@ -23,6 +23,8 @@ import urllib.error
 from collections.abc import Sequence
 
 import pyoxigraph as ox
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
 
 from rograph.config import Settings
 from rograph.namespaces import PREFIXES
@@ -71,9 +73,6 @@ class SparqlClient:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
-
         form = query_form(sparql)
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)

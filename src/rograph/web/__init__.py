@@ -33,12 +33,17 @@ class WebContext:
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the Flask app for ``store`` (default: the project's built embedded store)."""
+    """Build the Flask app for ``store`` (default: the executor pool at ROGRAPH_EXECUTOR_SOCKET)."""
     settings = settings or Settings.from_env()
-    if store is None:
-        from rograph.store import open_store
+    if store is None:  # a front started apart from rograph serve: reach its executor pool
+        from rograph.executor import PoolStore
+        from rograph.sources import discover
+        from rograph.store.build import ensure_build
 
-        store = open_store(settings)
+        if not settings.executor_socket:
+            raise RuntimeError("no query executor pool: start the service with rograph serve (ROGRAPH_EXECUTOR_SOCKET is unset)")
+        store = PoolStore(ensure_build(discover(settings.project_dir), settings.var_dir), settings.executor_socket,
+                          max_response_bytes=settings.max_response_bytes, query_timeout=settings.query_timeout)
     app = Flask(__name__)
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
@@ -82,6 +87,12 @@ def _start_request() -> None:
     given = request.headers.get("X-Request-Id", "")
     g.request_id = given if _CLIENT_REQUEST_ID.fullmatch(given) else _new_request_id()
     g.started = time.perf_counter()
+    # Whom the queries of this request count against (the executors' fair share).
+    from rograph.executor import client_id
+    from rograph.web.limits import is_loopback
+
+    exempt = not context().settings.rate_limit_loopback and is_loopback(request.remote_addr)
+    client_id.set((request.remote_addr or "unknown", exempt))
 
 
 def _finish_request(response: Response) -> Response:
@@ -119,9 +130,15 @@ def _finish_request(response: Response) -> Response:
 
 def _unexpected_error(error: Exception) -> Response:
     from rograph.store import StoreTimeout, StoreUnavailable
+    from rograph.store.base import QueryRefused, QueryStopped
 
     if isinstance(error, HTTPException):
         return error
+    if isinstance(error, (QueryRefused, QueryStopped)):
+        # A page whose query the executors refused or stopped: the answer /sparql gives.
+        from rograph.web.sparql import query_error
+
+        return query_error(error)
     if isinstance(error, (StoreTimeout, StoreUnavailable)):
         # A page whose queries a remote store did not answer: the same answers as /sparql gives.
         status = 504 if isinstance(error, StoreTimeout) else 502

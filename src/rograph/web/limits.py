@@ -1,10 +1,11 @@
 """What protects the service from being flooded: per-client rate limits and request sizes.
 
-Rate limits are Flask-Limiter's, counted in each worker process's memory. The kernel spreads
-a client's connections over the workers, so each worker allows its share of the configured
-limit (``ROGRAPH_RATE_LIMIT`` divided by the number of workers, rounded up): a client sees
-about the configured rate in total. Loopback clients are exempt unless
-``ROGRAPH_RATE_LIMIT_LOOPBACK`` is set, so development and local tools are never throttled;
+Rate limits are Flask-Limiter's, counted in a store every worker shares
+(:mod:`rograph.web.limit_storage`: a SQLite file in the var folder, or Redis through
+``ROGRAPH_RATE_LIMIT_STORAGE``), so a client gets exactly ``ROGRAPH_RATE_LIMIT`` whichever
+workers answer it, and a worker's crash resets nothing. How many queries a client runs at once
+and for how long is the query broker's business (:mod:`rograph.executor.fairshare`). Loopback
+clients are exempt unless ``ROGRAPH_RATE_LIMIT_LOOPBACK`` is set, so development and local tools are never throttled;
 ``/health`` is always exempt. Behind a reverse proxy, ``ROGRAPH_PROXY_HOPS`` says how many
 ``X-Forwarded-For`` entries to trust, so the client is the real one, not the proxy.
 """
@@ -13,31 +14,17 @@ from __future__ import annotations
 
 import io
 import ipaddress
-import math
-import re
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rograph.config import Settings
+from rograph.web.limit_storage import storage_uri
 
 #: Longest request line (method, target and protocol) accepted; longer is 414.
 REQUEST_LINE_BYTES = 16 * 1024
 #: Most bytes of request headers accepted, all header lines counted together; more is 431.
 HEADER_BYTES = 8 * 1024
-
-_LIMIT = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(.+?)\s*$")
-
-
-def per_worker(limits: str, workers: int) -> list[str]:
-    """``"120/minute;2000/hour"`` as each worker's share: ``["30/minute", "500/hour"]`` for 4."""
-    shares = []
-    for part in limits.split(";"):
-        match = _LIMIT.match(part)
-        if not match:
-            raise ValueError(f"ROGRAPH_RATE_LIMIT: {part.strip()!r} is not a limit such as 120/minute")
-        shares.append(f"{math.ceil(int(match[1]) / max(1, workers))}/{match[2]}")
-    return shares
 
 
 def is_loopback(address: str | None) -> bool:
@@ -111,8 +98,8 @@ def install(app: Flask, settings: Settings) -> None:
         lambda: request.remote_addr or "unknown",
         app=app,
         # One budget per client across every route, not one per route.
-        application_limits=per_worker(settings.rate_limit, settings.workers),
-        storage_uri="memory://",
+        application_limits=[part.strip() for part in settings.rate_limit.split(";") if part.strip()],
+        storage_uri=settings.rate_limit_storage or storage_uri(settings.var_dir / "rate-limits.sqlite"),
         strategy="moving-window",
         headers_enabled=True,
     )

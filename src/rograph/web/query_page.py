@@ -16,11 +16,11 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from rograph.examples import load_examples
 from rograph.namespaces import PREFIXES
-from rograph.store.base import QuerySyntaxError
 from rograph.web import context
 from rograph.web.describe import Labeller
 from rograph.web.pages import HTML_HEADERS, reader_language, root_url
-from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS, federation_refusal, query_form
+from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS, query_form
+from rograph.web.sparql import explain_query_error
 
 bp = Blueprint("query_page", __name__)
 
@@ -52,21 +52,21 @@ def query_page() -> Response:
         downloads=downloads, permalink=url_for("query_page.query_page") + "?" + urlencode({"query": query}) if query else None,
         prefixes=PREFIXES, timeout=ctx.settings.query_timeout, shown_rows=SHOWN_ROWS,
     )
-    return Response(body, content_type="text/html; charset=utf-8", headers={**HTML_HEADERS, "Vary": "Accept-Language"})
+    return Response(body, status=answer.status if answer else 200, content_type="text/html; charset=utf-8",
+                    headers={**HTML_HEADERS, "Vary": "Accept-Language"})
 
 
 class Answer:
-    """A query's answer as the page shows it: column names and rows of shown terms, or an error."""
+    """A query's answer as the page shows it: column names and rows of shown terms, or an error
+    (with the status the page is sent with)."""
 
-    def __init__(self, columns=(), rows=(), boolean=None, error=None, truncated=False):
+    def __init__(self, columns=(), rows=(), boolean=None, error=None, truncated=False, status=200):
         self.columns, self.rows, self.boolean, self.error, self.truncated = list(columns), list(rows), boolean, error, truncated
+        self.status = status
 
 
 def _run(query: str, lang: str) -> Answer:
     ctx = context()
-    refusal = federation_refusal(query, ctx.settings.service_allowlist)
-    if refusal:
-        return Answer(error=refusal)
     try:
         results = ctx.store.query(query)
         if isinstance(results, ox.QueryBoolean):
@@ -77,10 +77,9 @@ def _run(query: str, lang: str) -> Answer:
         else:
             columns = [variable.value for variable in results.variables]
             raw = [tuple(row[c] for c in columns) for _, row in zip(range(SHOWN_ROWS + 1), results)]
-    except QuerySyntaxError as error:
-        return Answer(error=f"SPARQL syntax error: {error}")
-    except (OSError, RuntimeError, ValueError) as error:
-        return Answer(error=f"the query failed while running: {error}")
+    except Exception as error:
+        status, message, _ = explain_query_error(error)
+        return Answer(error=message, status=status)
     labeller = Labeller(ctx.store, lang, root_url())
     labeller.fetch(term.value for row in raw for term in row if isinstance(term, ox.NamedNode))
     rows = [[labeller.show(term) if term is not None else None for term in row] for row in raw[:SHOWN_ROWS]]

@@ -1,33 +1,29 @@
 """The SPARQL 1.1 Protocol endpoint (``/sparql``): read-only, CORS-open, streaming.
 
 The protocol rules live in :mod:`rograph.web.sansio`; this module moves bytes between them,
-the store and the client, and adds what a public endpoint needs: a refusal of federation, a
-cap on response size, and a cache of small answers to repeated queries.
+the query executors (where the query runs, without network, and its answer is serialised) and
+the client, and adds a cache of small answers to repeated queries.
 """
 
 from __future__ import annotations
 
 import logging
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from rograph.store.base import QuerySyntaxError, StoreTimeout, StoreUnavailable
+from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError, StoreTimeout, StoreUnavailable
 from rograph.web import context
 from rograph.web.sansio import (
     GRAPH_FORMATS,
     NotAcceptable,
     ProtocolError,
-    ResultFormat,
     SparqlRequest,
     choose_format,
-    federation_refusal,
     negotiate,
     parse_request,
     query_form,
 )
 from rograph.web.pages import root_url
 from rograph.web.service_description import service_description
-from rograph.web.streaming import ResultStream, ResultTooLarge
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
@@ -75,9 +71,6 @@ def endpoint() -> Response:
         return _error(error.status, error.message, headers)
     if parsed.query is None:
         return _describe_service(parsed)
-    refusal = federation_refusal(parsed.query, context().settings.service_allowlist)
-    if refusal is not None:
-        return _error(400, refusal)
     return _answer(parsed)
 
 
@@ -124,28 +117,14 @@ def _answer(parsed: SparqlRequest) -> Response:
     if cached is not None:
         return Response(cached[0], content_type=cached[1], headers={"Vary": "Accept", "X-Cache": "hit"})
 
-    def run(out) -> None:
-        # pyoxigraph's results belong to the thread that made them: query and write here.
-        results = store.query(parsed.query, default_graph_uris=parsed.default_graph_uris, named_graph_uris=parsed.named_graph_uris)
-        _write(results, fmt, out)
-
-    stream = ResultStream(run, settings.max_response_bytes)
+    # pyoxigraph serialises the answer in the executor; the bytes only pass through here.
+    answer = store.answer(parsed.query, fmt.media_type, default_graph_uris=parsed.default_graph_uris,
+                          named_graph_uris=parsed.named_graph_uris, cap=settings.max_response_bytes)
     try:
-        head, complete = stream.head(min(WHOLE_RESPONSE_BYTES, settings.max_response_bytes + 1))
-    except QuerySyntaxError as error:
-        return _error(400, f"SPARQL syntax error: {error}")
-    except ResultTooLarge as error:
-        return _error(400, str(error))
-    except StoreTimeout as error:
-        return _error(504, f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
-                           "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/).", {"Retry-After": "1"})
-    except StoreUnavailable as error:
-        log.warning("store unavailable: %s", error)
-        return _error(502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"})
-    except (OSError, RuntimeError, ValueError) as error:
-        stream.close()
-        log.warning("query failed during evaluation: %s", error)
-        return _error(500, f"the query failed while running: {error}")
+        head, complete = answer.head(min(WHOLE_RESPONSE_BYTES, settings.max_response_bytes + 1))
+    except Exception as error:
+        answer.close()
+        return query_error(error)
     if complete:
         ctx.answers.put(key, head, fmt.content_type)
         return Response(head, content_type=fmt.content_type, headers={"Vary": "Accept", "X-Cache": "miss"})
@@ -153,25 +132,46 @@ def _answer(parsed: SparqlRequest) -> Response:
     def body():
         try:
             yield head
-            yield from stream.rest()
-        except ResultTooLarge as error:
+            yield from answer.rest()
+        except (QueryStopped, RuntimeError) as error:
             # Headers are gone: end the connection without the final chunk, so the client sees
             # an incomplete response rather than a silently shortened one.
             log.warning("response cut off: %s", error)
             raise
         finally:
-            stream.close()
+            answer.close()
 
     response = Response(body(), content_type=fmt.content_type, headers={"Vary": "Accept", "X-Cache": "miss"})
-    response.call_on_close(stream.close)
+    response.call_on_close(answer.close)
     return response
 
 
-def _write(results, fmt: ResultFormat, out) -> None:
-    if isinstance(results, ox.QueryTriples) != (fmt in GRAPH_FORMATS):
-        raise ValueError(f"the query's form does not match {fmt.media_type}")
-    if isinstance(results, ox.QueryTriples) and fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        # Triples are a dataset with only a default graph; write them as quads.
-        ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in results), out, format=fmt.writer)
-    else:
-        results.serialize(out, format=fmt.writer)
+def query_error(error: Exception) -> Response:
+    """The plain-text response for a query that was not answered."""
+    status, message, headers = explain_query_error(error)
+    return _error(status, message, headers)
+
+
+def explain_query_error(error: Exception) -> tuple[int, str, dict | None]:
+    """Status, message and extra headers for a query that was not answered: the same for every
+    route that runs one (``/sparql``, ``/query``)."""
+    if isinstance(error, QuerySyntaxError):
+        return 400, f"SPARQL syntax error: {error}", None
+    if isinstance(error, QueryRefused):
+        return error.status, error.message, {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    if isinstance(error, QueryStopped):
+        if error.status == 503:
+            return 503, (f"The query ran longer than this endpoint's limit of {context().settings.query_timeout:g} seconds "
+                         "and was stopped.\nNarrow it (more specific patterns, LIMIT) or run it on a copy of the data "
+                         "(see /dataset dumps)."), {"Retry-After": "1"}
+        return error.status, error.message, None
+    if isinstance(error, StoreTimeout):
+        return 504, (f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
+                     "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/)."), {"Retry-After": "1"}
+    if isinstance(error, StoreUnavailable):
+        log.warning("store unavailable: %s", error)
+        return 502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"}
+    if isinstance(error, (OSError, RuntimeError, ValueError)):
+        log.warning("query failed during evaluation: %s", error)
+        return 500, f"the query failed while running: {error}", None
+    raise error

@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol without I/O: parse a request, negotiate a format, spot federation.
+"""The SPARQL 1.1 Protocol without I/O: parse a request, negotiate a format.
 
 Nothing here imports Flask or touches a socket, so every rule of the protocol is tested as a
 plain function call (tests/test_sansio_*.py) and the web layer only moves bytes.
@@ -13,7 +13,7 @@ from rograph.web.sansio.negotiation import (
     choose_format,
     negotiate,
 )
-from rograph.web.sansio.request import ProtocolError, SparqlRequest, federation_refusal, parse_request
+from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -23,7 +23,6 @@ __all__ = [
     "ResultFormat",
     "SparqlRequest",
     "choose_format",
-    "federation_refusal",
     "negotiate",
     "parse_request",
     "query_form",

@@ -143,18 +143,3 @@ def _merge(first: dict[str, list[str]], second: dict[str, list[str]]) -> dict[st
     for key, values in second.items():
         merged.setdefault(key, []).extend(values)
     return merged
-
-
-def federation_refusal(query: str, allowlist: Iterable[str]) -> str | None:
-    """Why ``query`` may not run here, if it names a SERVICE outside ``allowlist``; else None.
-
-    A SERVICE with a variable endpoint is always refused: it could reach anywhere.
-    """
-    allowed = set(allowlist)
-    for endpoint_iri in service_endpoints(query):
-        if endpoint_iri is None:
-            return "SERVICE with a variable endpoint is not allowed: the endpoint must be a fixed IRI"
-        if endpoint_iri not in allowed:
-            why = "federation is off on this endpoint" if not allowed else f"allowed endpoints: {' '.join(sorted(allowed))}"
-            return f"SERVICE <{endpoint_iri}> is not allowed ({why}); no outbound request was made"
-    return None

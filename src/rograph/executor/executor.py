@@ -1,0 +1,182 @@
+"""One query executor process: runs one query at a time and writes its answer, serialised by
+pyoxigraph, to the socket the HTTP worker reads.
+
+Started by the broker (:mod:`rograph.executor.broker`) with :func:`run`: it loses its network,
+opens the store, caps its memory and then serves queries from the broker until it is killed
+(at a query's deadline) or its broker goes away.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from rograph.executor import isolation, protocol
+from rograph.executor.federation import FederationRule
+from rograph.sparql_text import NESTING_LIMIT, nesting_depth
+from rograph.store.base import QueryRefused, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable
+from rograph.web.sansio.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
+
+log = logging.getLogger("rograph.executor")
+
+#: The stack the parser and evaluator run on: deep enough for any query within the nesting limit.
+STACK_BYTES = 64 * 1024 * 1024
+#: Bytes written to the answer socket at once.
+CHUNK = 64 * 1024
+#: Answer formats by media type; "internal" answers (for pages) are SPARQL JSON or N-Triples.
+_FORMATS = {f.media_type: f for f in SOLUTION_FORMATS + GRAPH_FORMATS}
+#: What an isolated executor checks for a clear refusal of plain SERVICE spellings.
+_COURTESY = FederationRule(frozenset(), lexical_only=True)
+#: First byte of an internal answer: what follows.
+INTERNAL_SOLUTIONS, INTERNAL_TRIPLES = b"J", b"T"
+
+
+@dataclass(frozen=True)
+class ExecutorConfig:
+    query_memory: int
+    #: Drop the network (the embedded store); a remote store needs it to be reached.
+    isolate: bool
+    #: Where the front listens, to prove the network is gone.
+    probe: tuple[str, int]
+    federation: FederationRule
+
+
+class ResultTooLarge(Exception):
+    def __init__(self, cap: int):
+        self.cap = cap
+        super().__init__(f"the result is larger than the {cap:,} bytes this endpoint sends; narrow the query or add LIMIT")
+
+
+class _CappedWriter:
+    """A binary file for pyoxigraph's writers: sends to the answer socket in chunks, and stops the
+    serialisation (by raising) past ``cap`` bytes or when the reader has gone."""
+
+    def __init__(self, out: socket.socket, cap: int):
+        self.out, self.cap, self.written, self.buffer = out, cap, 0, bytearray()
+
+    def write(self, data) -> int:
+        self.written += len(data)
+        if self.written > self.cap:
+            raise ResultTooLarge(self.cap)
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.out.sendall(self.buffer)
+            self.buffer.clear()
+
+
+def run(control: socket.socket, open_store: Callable[[], Store], config: ExecutorConfig) -> None:
+    """The executor's life; never returns."""
+    isolation.die_with_parent()
+    isolation.name_process(b"rograph-exec")
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure prints one line, not a backtrace
+    isolated, why = False, "the store is remote"
+    if config.isolate:
+        try:
+            isolation.drop_network()
+            if isolation.network_reachable(*config.probe):
+                why = f"a connection to {config.probe[0]}:{config.probe[1]} still succeeded after unshare"
+            else:
+                isolated, why = True, ""
+        except isolation.IsolationUnavailable as error:
+            why = str(error)
+    try:
+        store = open_store()
+        if hasattr(store, "_store"):
+            store._store  # an on-disk store opens its database now, before the memory cap
+    except Exception as error:  # reported to the broker, which logs it and stops
+        protocol.send(control, {"ready": False, "error": f"cannot open the store: {error}"})
+        os._exit(1)
+    threading.stack_size(STACK_BYTES)
+    worker = threading.Thread(target=_serve, args=(control, store, config, isolated, why), name="rograph-executor")
+    worker.start()
+    worker.join()
+    os._exit(0)
+
+
+def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolated: bool, why: str) -> None:
+    # By construction when isolated; else the parsed-query rule, or refuse anything that might
+    # name a service where isolation was wanted but the OS refused it.
+    rule = None if isolated else FederationRule(frozenset(), refuse_any=True) if config.isolate else config.federation
+    ceiling = isolation.cap_memory(config.query_memory)
+    protocol.send(control, {"ready": True, "pid": os.getpid(), "isolated": isolated, "why": why, "ceiling": ceiling})
+    while True:
+        try:
+            request, fd = protocol.receive(control, with_fd=True)
+        except protocol.ChannelClosed:
+            return
+        out = socket.socket(fileno=fd) if fd is not None else None
+        try:
+            report = _execute(store, request, out, rule)
+        except MemoryError:  # Python's own allocations past the ceiling (Rust's abort the process)
+            report = {"error": "memory"}
+        finally:
+            if out is not None:
+                out.close()
+        protocol.send(control, report)
+        if report.get("error") == "memory":
+            os._exit(0)  # start afresh: the broker replaces this process
+
+
+def _execute(store: Store, request: dict, out: socket.socket, federation: FederationRule | None) -> dict:
+    query = request["query"]
+    try:
+        if nesting_depth(query) > NESTING_LIMIT:
+            raise QuerySyntaxError(f"the query nests groups, OPTIONALs or brackets deeper than this endpoint's "
+                                   f"limit of {NESTING_LIMIT} levels")
+        # Isolated, only for a clear message (the namespace is the defence); else the defence itself.
+        (federation or _COURTESY).check(query)
+        results = store.query(query, default_graph_uris=request.get("default", ()), named_graph_uris=request.get("named", ()))
+        writer = _CappedWriter(out, request["cap"])
+        _write(results, request.get("format"), writer)
+        writer.flush()
+    except QuerySyntaxError as error:
+        return {"error": "syntax", "message": error.message, "line": error.line, "column": error.column}
+    except QueryRefused as error:
+        return {"error": "refused", "message": error.message, "status": error.status}
+    except ResultTooLarge as error:
+        return {"error": "too_large", "message": str(error)}
+    except StoreTimeout as error:
+        return {"error": "store_timeout", "message": str(error)}
+    except StoreUnavailable as error:
+        return {"error": "store_unavailable", "message": str(error)}
+    except (BrokenPipeError, ConnectionResetError):
+        return {"error": "gone", "message": "the reader went away"}
+    except OSError as error:
+        if federation is None and "os error 101" in str(error):  # an isolated executor tried the network
+            return {"error": "refused", "status": 400, "message": "SERVICE cannot reach anything from this endpoint: "
+                    "queries run without network access (federation is off); no outbound request was made"}
+        return {"error": "failed", "message": str(error)}
+    except (RuntimeError, ValueError) as error:
+        return {"error": "failed", "message": str(error)}
+    return {"ok": True, "bytes": writer.written}
+
+
+def _write(results, media_type: str | None, out: _CappedWriter) -> None:
+    graph = isinstance(results, ox.QueryTriples)
+    if media_type is None:  # an internal answer, parsed again by the HTTP worker
+        out.write(INTERNAL_TRIPLES if graph else INTERNAL_SOLUTIONS)
+        if graph:
+            ox.serialize(results, out, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            results.serialize(out, format=ox.QueryResultsFormat.JSON)
+        return
+    fmt = _FORMATS[media_type]
+    if graph != (fmt in GRAPH_FORMATS):
+        raise ValueError(f"the query's form does not match {fmt.media_type}")
+    if graph and fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        # Triples are a dataset with only a default graph; write them as quads.
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in results), out, format=fmt.writer)
+    else:
+        results.serialize(out, format=fmt.writer)
