@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from rograph.namespaces import RG
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "outcomes": "Outcomes", "contents": "Contents", "subproperty_of": "subproperty of", "subproperties": "subproperties",
+        "translated": "translation", "translated_note": "The curators' translation: no source gives a name in this language.",
+        "fallback_note": "Not available in English; shown in the language named.", "skip": "Skip to the content",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -22,6 +27,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
     },
     "lv": {
+        "outcomes": "Rezultāti", "contents": "Saturs", "subproperty_of": "apakšīpašība no", "subproperties": "apakšīpašības",
+        "translated": "tulkojums", "translated_note": "Kuratoru tulkojums: neviens avots nesniedz nosaukumu šajā valodā.",
+        "fallback_note": "Nav pieejams latviešu valodā; rādīts norādītajā valodā.", "skip": "Pāriet uz saturu",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -40,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
     },
     "et": {
+        "outcomes": "Tulemused", "contents": "Sisukord", "subproperty_of": "alamomadus omadusest", "subproperties": "alamomadused",
+        "translated": "tõlge", "translated_note": "Kuraatorite tõlge: ükski allikas ei anna selles keeles nime.",
+        "fallback_note": "Eesti keeles pole saadaval; näidatud märgitud keeles.", "skip": "Mine sisu juurde",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
@@ -57,4 +68,11 @@ TEXT: dict[str, dict[str, str]] = {
         "timeout_note": "Päringud peatatakse {seconds} sekundi järel.", "cardinality": "mitu", "path": "omadus",
         "expects": "väärtus", "message": "teade", "truncated": "Näidatakse esimest {n} rida; kõik saab alla laadida.",
     },
+}
+
+#: A meeting's outcomes by kind, as the headings of its page name them.
+OUTCOME_PLURALS: dict[str, dict[str, str]] = {
+    str(RG) + "Agreement": {"en": "Agreements", "lv": "Vienošanās", "et": "Kokkulepped"},
+    str(RG) + "Finding": {"en": "Findings", "lv": "Atziņas", "et": "Tähelepanekud"},
+    str(RG) + "Plan": {"en": "Plans", "lv": "Plāni", "et": "Kavad"},
 }
