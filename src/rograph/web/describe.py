@@ -82,7 +82,8 @@ class Neighbour:
     #: Where its text starts (``anchor`` "start") or ends ("end").
     text_x: float
     anchor: str
-    name: str
+    #: Its name in at most two lines.
+    name: list[str]
 
 
 @dataclass
@@ -424,9 +425,9 @@ def _sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
-PICTURE_WIDTH, ROW_HEIGHT, MARGIN = 720, 38, 24
+PICTURE_WIDTH, ROW_HEIGHT, MARGIN = 720, 46, 24
 #: Longest name and relation drawn in a row, and title line at the centre (characters).
-NAME_CHARS, RELATION_CHARS, TITLE_CHARS, TITLE_LINES = 34, 38, 26, 3
+NAME_CHARS, NAME_LINES, RELATION_CHARS, TITLE_CHARS, TITLE_LINES = 34, 2, 38, 26, 3
 
 
 def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group],
@@ -456,7 +457,7 @@ def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, G
         top = centre_y - (len(members) - 1) * ROW_HEIGHT / 2
         for index, (value, relation) in enumerate(members):
             placed.append(Neighbour(value, _shorten(relation, RELATION_CHARS), direction, column_x, round(top + index * ROW_HEIGHT, 1),
-                                    text_x, anchor, _shorten(value.text, NAME_CHARS)))
+                                    text_x, anchor, _wrap(value.text, NAME_CHARS, NAME_LINES)))
     return Picture(PICTURE_WIDTH, height, centre_x, centre_y, _wrap(title, TITLE_CHARS, TITLE_LINES), placed)
 
 
