@@ -8,7 +8,8 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "outcomes": "Outcomes", "contents": "Contents", "subproperty_of": "subproperty of", "subproperties": "subproperties",
         "translated": "translation", "translated_note": "The curators' translation: no source gives a name in this language.",
-        "fallback_note": "Not available in English; shown in the language named.", "skip": "Skip to the content",
+        "fallback_note": "Not available in English; shown in the language named.",
+        "file": "file", "bytes": "bytes", "triples": "triples",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -29,7 +30,8 @@ TEXT: dict[str, dict[str, str]] = {
     "lv": {
         "outcomes": "Rezultāti", "contents": "Saturs", "subproperty_of": "apakšīpašība no", "subproperties": "apakšīpašības",
         "translated": "tulkojums", "translated_note": "Kuratoru tulkojums: neviens avots nesniedz nosaukumu šajā valodā.",
-        "fallback_note": "Nav pieejams latviešu valodā; rādīts norādītajā valodā.", "skip": "Pāriet uz saturu",
+        "fallback_note": "Nav pieejams latviešu valodā; rādīts norādītajā valodā.",
+        "file": "datne", "bytes": "baiti", "triples": "trijnieki",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -50,7 +52,8 @@ TEXT: dict[str, dict[str, str]] = {
     "et": {
         "outcomes": "Tulemused", "contents": "Sisukord", "subproperty_of": "alamomadus omadusest", "subproperties": "alamomadused",
         "translated": "tõlge", "translated_note": "Kuraatorite tõlge: ükski allikas ei anna selles keeles nime.",
-        "fallback_note": "Eesti keeles pole saadaval; näidatud märgitud keeles.", "skip": "Mine sisu juurde",
+        "fallback_note": "Eesti keeles pole saadaval; näidatud märgitud keeles.",
+        "file": "fail", "bytes": "baiti", "triples": "kolmikud",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
