@@ -184,7 +184,7 @@ def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="lv-LV", viewport={"width": 390, "height": 844}, device_scale_factor=2,
+    context = browser.new_context(locale="lv-LV", viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     yield page

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, SHAPES_IRI
 from rograph.store import Store
 from rograph.web.formatting import format_literal
 from rograph.web.ui_text import OUTCOME_PLURALS
@@ -577,8 +577,7 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     for quad in graph_statements(store, SHAPES_GRAPH):
         shapes[quad.subject.value][quad.predicate.value].append(quad.object)
 
-    def texts(values: list) -> dict[str, str]:
-        return {v.language or "": v.value for v in values if isinstance(v, ox.Literal)}
+    texts = texts_by_language
 
     def of_type(type_iri: str) -> list[str]:
         return sorted(s for s, props in by_subject.items()
@@ -636,21 +635,83 @@ def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labe
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
             continue
         cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]
-        for property_shape in props.get(SH + "property", []):
-            described = shapes.get(property_shape.value, {})
-            low = next((int(v.value) for v in described.get(SH + "minCount", [])), 0)
-            high = next((v.value for v in described.get(SH + "maxCount", [])), "n")
-            expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
-            expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
-                        for v in described.get(SH + "hasValue", [])]
-            cls.constraints.append(Constraint(
-                name=_english(described.get(SH + "name", [])) or "",
-                path=_path_text(described.get(SH + "path", []), shapes),
-                cardinality=f"{low}..{high}",
-                expects=", ".join(expects),
-                message=_english(described.get(SH + "message", [])) or "",
-                description=_english(described.get(SH + "description", [])) or "",
-            ))
+        cls.constraints += _constraints(props, shapes, labeller)
+
+
+def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]], labeller: Labeller) -> list[Constraint]:
+    """A node shape's property shapes and SPARQL constraints, as the curator's table rows."""
+    rows = []
+    for property_shape in node_shape.get(SH + "property", []) + node_shape.get(SH + "sparql", []):
+        described = shapes.get(property_shape.value, {})
+        low = next((int(v.value) for v in described.get(SH + "minCount", []) + described.get(SH + "qualifiedMinCount", [])), 0)
+        high = next((v.value for v in described.get(SH + "maxCount", []) + described.get(SH + "qualifiedMaxCount", [])), "n")
+        expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
+        expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
+                    for v in described.get(SH + "hasValue", [])]
+        rows.append(Constraint(
+            name=_english(described.get(SH + "name", [])) or "",
+            path=_path_text(described.get(SH + "path", []), shapes) or ("SPARQL" if SH + "select" in described else ""),
+            cardinality=f"{low}..{high}",
+            expects=", ".join(expects),
+            message=_english(described.get(SH + "message", [])) or "",
+            description=_english(described.get(SH + "description", [])) or "",
+        ))
+    return rows
+
+
+@dataclass
+class NodeShape:
+    """One node shape, as a curator reads it: what it checks, of what, and its table."""
+
+    iri: str
+    anchor: str
+    name: str
+    description: str
+    #: What it applies to, by the key of the page's word: ("target_class", meeting).
+    targets: list[tuple[str, Shown]]
+    messages: list[str]
+    constraints: list[Constraint]
+
+
+@dataclass
+class ShapesView:
+    title: Shown
+    shapes: list[NodeShape]
+
+
+#: The SHACL target properties, by the key of the page's word for each (ui_text).
+TARGETS = {SH + "targetClass": "target_class", SH + "targetSubjectsOf": "target_subjects_of",
+           SH + "targetObjectsOf": "target_objects_of", SH + "targetNode": "target_node"}
+
+
+def shapes_view(store: Store, lang: str, root: str) -> ShapesView:
+    """The shapes page: every node shape with its targets and the curator's table."""
+    labeller = Labeller(store, lang, root)
+    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for quad in graph_statements(store, SHAPES_GRAPH):
+        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
+    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
+    labeller.fetch(t.value for s in node_shapes for key in TARGETS for t in shapes[s].get(key, []) if isinstance(t, ox.NamedNode))
+    listed = []
+    for iri in node_shapes:
+        props = shapes[iri]
+        listed.append(NodeShape(
+            iri=iri, anchor=iri.rsplit("#", 1)[-1], name=_english(props.get(SH + "name", [])) or prefixed(iri),
+            description=_english(props.get(SH + "description", [])) or "",
+            targets=[(word, labeller.show(t)) for key, word in TARGETS.items() for t in props.get(key, [])],
+            messages=[m.value for m in props.get(SH + "message", []) if isinstance(m, ox.Literal) and (m.language or "en") == "en"],
+            constraints=_constraints(props, shapes, labeller),
+        ))
+    document = shapes.get(SHAPES_IRI, {})
+    titles = texts_by_language(document.get(RDFS + "label", []) + document.get(DCTERMS + "title", []))  # titles win
+    picked = _pick(titles, lang)
+    title = Shown(picked[0], fallback=labeller.fallback(picked[1])) if picked else Shown(prefixed(SHAPES_IRI))
+    return ShapesView(title, listed)
+
+
+def texts_by_language(values: list) -> dict[str, str]:
+    """Literals by language tag (``""`` for none): one text per language."""
+    return {v.language or "": v.value for v in values if isinstance(v, ox.Literal)}
 
 
 def _english(values: list) -> str | None:
