@@ -27,7 +27,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 #: language) the curators' translation as skos:altLabel.
 NAMING = {RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"}
 #: Texts that, once given in one language, a reader of each language needs in theirs.
-DESCRIBING = {DCTERMS + "description"}
+DESCRIBING = {DCTERMS + "description", SKOS + "definition"}
 
 
 def _project_quads() -> list[ox.Quad]:
