@@ -128,7 +128,7 @@ PAGE_KINDS = {
     "not-found": "/organisation/no-such-body",
 }
 #: Pages whose every word a reader of Estonian must be able to read in Estonian.
-ESTONIAN_PAGES = ("home", "meeting", "organisation", "agreement", "figure", "place", "source")
+ESTONIAN_PAGES = ("home", "meeting", "organisation", "agreement", "figure", "place", "source", "concept")
 #: English words that are not Estonian ones: any of them on an Estonian page is English left over.
 ENGLISH_WORDS = ("the", "of", "and", "with", "from", "for", "which", "meeting", "agreement", "representatives",
                  "source", "sources", "page", "statements", "linked", "summary", "conclusions", "ministry", "project")

@@ -109,7 +109,9 @@ class EntityView:
     incoming: list[Group]
     #: A meeting's outcomes by kind (agreements, findings, plans): (kind in the plural, members).
     outcomes: list[tuple[Shown, list[Shown]]]
+    #: Links to the entity over all pages, and how many of them are outcomes (shown apart).
     incoming_total: int
+    outcome_total: int
     page: int
     page_count: int
     sources: list[tuple[int, Shown]]
@@ -278,8 +280,10 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
     outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o"))
-    incoming_total = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}")))["n"].value)
+    counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}""")))
+    incoming_total = int(counts["n"].value)
+    outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in store.query(
@@ -356,7 +360,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         incoming=sorted(incoming.values(), key=lambda g: g.property.text.lower()),
         outcomes=[(Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
                   for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
-        incoming_total=incoming_total, page=page, page_count=page_count, sources=sources,
+        incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
         picture=_neighbourhood(title.text, outgoing, incoming, outcomes),
     )
 
