@@ -248,3 +248,21 @@ def test_the_shapes_page_is_its_own_with_every_node_shape_and_the_curators_table
     message = _select(live_server, f"SELECT ?m WHERE {{ GRAPH ?g {{ <{BASE}shapes#Meeting-startDate> <http://www.w3.org/ns/shacl#message> ?m }} }}")[0]["m"]
     assert "schema:startDate" in meeting and "1..1" in meeting and message in meeting
     assert "applies to instances of" in meeting and ">meeting<" in meeting
+
+
+def test_a_label_cannot_end_the_embedded_json_ld_or_inject_markup(project_copy, tmp_path):
+    """Data is text, never markup: a label written to break out of the JSON-LD script element
+    is embedded as JSON that means the same label."""
+    from conftest import start_server
+
+    hostile = 'Valga </script><script>alert(1)</script> <!-- "quoted" & \\u003c'
+    in_turtle = hostile.replace("\\", "\\\\").replace('"', '\\"')
+    project_copy.replace("data/lv-moc-valga-expert-meeting-2020.trig", 'rdfs:label "Valga"@lv', f'rdfs:label "{in_turtle}"@lv',
+                         within="    place:valga a schema:City")
+    with start_server(tmp_path, project_dir=project_copy.root) as server:
+        page = requests.get(server.url + "/place/valga", params={"lang": "lv"}, headers=HTML_ACCEPT, timeout=30).text
+    assert page.count("<script") == page.count("</script>") == 1  # ours, on the entity page
+    assert "<script>alert(1)" not in page and "<!-- " not in page
+    embedded = _embedded(page)
+    names = {str(o) for o in embedded.objects(rdflib.URIRef(BASE + "place/valga"), rdflib.URIRef(SCHEMA + "name"))}
+    assert hostile in names
