@@ -266,3 +266,29 @@ def test_a_label_cannot_end_the_embedded_json_ld_or_inject_markup(project_copy, 
     embedded = _embedded(page)
     names = {str(o) for o in embedded.objects(rdflib.URIRef(BASE + "place/valga"), rdflib.URIRef(SCHEMA + "name"))}
     assert hostile in names
+
+
+def test_a_big_graph_gets_a_sitemap_index_whose_files_list_every_entity_once(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import start_server
+
+    world = tmp_path / "world.nq"
+    subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", "60000", "--out", str(world)], check=True, timeout=120)
+    with start_server(tmp_path, data=[world], args=("--no-validate",)) as server:
+        index = requests.get(server.url + "/sitemap.xml", timeout=30)
+        namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        files = [loc.text for loc in ET.fromstring(index.content).findall("s:sitemap/s:loc", namespace)]
+        assert len(files) >= 2, index.text[:300]
+        listed = []
+        for url in files:
+            page = ET.fromstring(requests.get(url, timeout=60).content).findall("s:url/s:loc", namespace)
+            assert 0 < len(page) <= 5000
+            listed += [loc.text for loc in page]
+        assert len(listed) == len(set(listed)), "each once"
+        entities = {row["s"] for row in _select(server, f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                                                        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}')}
+        assert len(entities) > 5000
+        assert {server.url + "/" + iri.removeprefix(BASE).split("#")[0] for iri in entities} <= set(listed)
+        assert requests.get(server.url + f"/sitemap.xml?page={len(files) + 1}", timeout=30).status_code == 404

@@ -622,7 +622,8 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
             tagged = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
             shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
             shown += [literal for literal, _ in _in_reader_language(tagged, lang)] if tagged else []
-            metadata.append((labeller.show(ox.NamedNode(predicate)), [labeller.show(v) for v in shown]))
+            metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)
+                             and v.value.startswith(BASE) and not exists(store, v.value) else labeller.show(v) for v in shown]))
     schemes = []
     for scheme in of_type(SKOS + "ConceptScheme"):
         members = sorted(s for s, props in by_subject.items() if any(v.value == scheme for v in props.get(SKOS + "inScheme", [])))
@@ -631,6 +632,11 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     title = (in_reader_language(by_subject[ontology].get(DCTERMS + "title", [])) if ontology else None) or Shown("rograph ontology")
     return OntologyView(title, metadata, classes, [term(i) for i in of_type(OWL + "ObjectProperty")],
                         [term(i) for i in of_type(OWL + "DatatypeProperty")], schemes)
+
+
+def _unlinked(shown: Shown) -> Shown:
+    """An IRI of ours that has no page (a version IRI): shown, not linked."""
+    return Shown(shown.text, iri=shown.iri, fallback=shown.fallback, translated=shown.translated)
 
 
 def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labeller) -> None:

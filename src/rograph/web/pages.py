@@ -11,6 +11,7 @@ kind; everything else gets an entity page.
 from __future__ import annotations
 
 import io
+import math
 import re
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -155,22 +156,38 @@ def _not_found_text(message: str) -> Response:
     return Response(message + "\n", status=404, content_type="text/plain; charset=utf-8")
 
 
-#: The sitemap protocol's limit of addresses per file.
-SITEMAP_LIMIT = 50_000
+#: Addresses per sitemap file (the protocol allows 50,000): small files, quick queries; a
+#: bigger graph gets a sitemap index of several files.
+SITEMAP_PAGE = 5_000
 
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every page a crawler should know: the home page, the dataset, ontology and shapes,
-    and the page of every IRI the graph says something about (sitemaps.org protocol)."""
+    """Every page a crawler should know (sitemaps.org protocol): the home page, the dataset,
+    ontology and shapes, and the page of every IRI of ours the graph says something about. More
+    than :data:`SITEMAP_PAGE` addresses make an index of ``/sitemap.xml?page=N`` files."""
     ctx, root = context(), root_url()
-    documents = {BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI}
-    for row in ctx.store.query(f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }} '
-                               f"ORDER BY ?s LIMIT {SITEMAP_LIMIT}"):
-        documents.add(row["s"].value.split("#", 1)[0])
-    addresses = sorted(root if iri == BASE else address_of(iri, root) for iri in documents)[:SITEMAP_LIMIT]
-    body = render_template("sitemap.xml", addresses=addresses, built=ctx.store.built.astimezone(timezone.utc))
-    return Response(body, content_type="application/xml; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
+    fixed = [BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI]
+    entities = (f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
+                f'&& ?s NOT IN ({", ".join(str(ox.NamedNode(iri)) for iri in fixed)}))')
+    total = len(fixed) + int(next(iter(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}")))["n"].value)
+    pages = math.ceil(total / SITEMAP_PAGE)
+    built = ctx.store.built.astimezone(timezone.utc)
+    headers = {"Cache-Control": "public, max-age=3600"}
+    if "page" not in request.args and pages > 1:
+        index = [f"{root.rstrip('/')}/sitemap.xml?page={number}" for number in range(1, pages + 1)]
+        return Response(render_template("sitemap.xml", index=index, built=built), content_type="application/xml; charset=utf-8", headers=headers)
+    page = _page_number()
+    if page > pages:
+        return _not_found_text(f"sitemap page {page} does not exist; there are {pages}")
+    first, last = (page - 1) * SITEMAP_PAGE, page * SITEMAP_PAGE
+    iris = fixed[first:last]
+    offset = max(0, first - len(fixed))
+    iris += [row["s"].value for row in ctx.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}")]
+    addresses = [root if iri == BASE else address_of(iri, root) for iri in iris]
+    return Response(render_template("sitemap.xml", addresses=addresses, built=built), content_type="application/xml; charset=utf-8",
+                    headers=headers)
 
 
 @bp.get("/robots.txt")
