@@ -232,24 +232,6 @@ def test_an_estonian_page_marks_the_text_it_shows_in_another_language(live_serve
     assert re.search(r'<h1[^>]*>Läti Vabariigi Kultuuriministeerium\s*<abbr class="translated"', translated)
 
 
-def test_the_shapes_page_is_its_own_with_every_node_shape_and_the_curators_table(live_server):
-    page = html.unescape(_page(live_server, "shapes"))
-    assert re.search(r"<h1[^>]*>\s*SHACL shapes of the rograph knowledge graph\s*</h1>", page)
-    assert 'id="Meeting"' not in page, "not the ontology page"
-    shapes = _select(live_server, f"SELECT ?s WHERE {{ GRAPH <{BASE}graph/shapes> {{ ?s a <http://www.w3.org/ns/shacl#NodeShape> }} }}")
-    assert len(shapes) > 10
-    contents = page[page.index('<nav class="contents"'):]
-    contents = contents[:contents.index("</nav>")]
-    for row in shapes:
-        anchor = row["s"].rsplit("#", 1)[-1]
-        assert f'href="#{anchor}"' in contents and f'id="{anchor}"' in page, anchor
-    meeting = page[page.index('id="MeetingShape"'):]
-    meeting = meeting[:meeting.index("</section>")]
-    message = _select(live_server, f"SELECT ?m WHERE {{ GRAPH ?g {{ <{BASE}shapes#Meeting-startDate> <http://www.w3.org/ns/shacl#message> ?m }} }}")[0]["m"]
-    assert "schema:startDate" in meeting and "1..1" in meeting and message in meeting
-    assert "applies to instances of" in meeting and ">meeting<" in meeting
-
-
 def test_a_label_cannot_end_the_embedded_json_ld_or_inject_markup(project_copy, tmp_path):
     """Data is text, never markup: a label written to break out of the JSON-LD script element
     is embedded as JSON that means the same label."""

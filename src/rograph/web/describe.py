@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, SHAPES_IRI
+from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from rograph.store import Store
 from rograph.web.formatting import format_literal
 from rograph.web.ui_text import OUTCOME_PLURALS
@@ -667,56 +667,6 @@ def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]]
             description=_english(described.get(SH + "description", [])) or "",
         ))
     return rows
-
-
-@dataclass
-class NodeShape:
-    """One node shape, as a curator reads it: what it checks, of what, and its table."""
-
-    iri: str
-    anchor: str
-    name: str
-    description: str
-    #: What it applies to, by the key of the page's word: ("target_class", meeting).
-    targets: list[tuple[str, Shown]]
-    messages: list[str]
-    constraints: list[Constraint]
-
-
-@dataclass
-class ShapesView:
-    title: Shown
-    shapes: list[NodeShape]
-
-
-#: The SHACL target properties, by the key of the page's word for each (ui_text).
-TARGETS = {SH + "targetClass": "target_class", SH + "targetSubjectsOf": "target_subjects_of",
-           SH + "targetObjectsOf": "target_objects_of", SH + "targetNode": "target_node"}
-
-
-def shapes_view(store: Store, lang: str, root: str) -> ShapesView:
-    """The shapes page: every node shape with its targets and the curator's table."""
-    labeller = Labeller(store, lang, root)
-    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, SHAPES_GRAPH):
-        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
-    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
-    labeller.fetch(t.value for s in node_shapes for key in TARGETS for t in shapes[s].get(key, []) if isinstance(t, ox.NamedNode))
-    listed = []
-    for iri in node_shapes:
-        props = shapes[iri]
-        listed.append(NodeShape(
-            iri=iri, anchor=iri.rsplit("#", 1)[-1], name=_english(props.get(SH + "name", [])) or prefixed(iri),
-            description=_english(props.get(SH + "description", [])) or "",
-            targets=[(word, labeller.show(t)) for key, word in TARGETS.items() for t in props.get(key, [])],
-            messages=[m.value for m in props.get(SH + "message", []) if isinstance(m, ox.Literal) and (m.language or "en") == "en"],
-            constraints=_constraints(props, shapes, labeller),
-        ))
-    document = shapes.get(SHAPES_IRI, {})
-    titles = texts_by_language(document.get(RDFS + "label", []) + document.get(DCTERMS + "title", []))  # titles win
-    picked = _pick(titles, lang)
-    title = Shown(picked[0], fallback=labeller.fallback(picked[1])) if picked else Shown(prefixed(SHAPES_IRI))
-    return ShapesView(title, listed)
 
 
 def texts_by_language(values: list) -> dict[str, str]:

@@ -248,12 +248,9 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     ctx = context()
     formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
     structured_data = _structured_data(kind, doc)
-    if kind == "ontology":
+    if kind in ("ontology", "shapes"):
         view = describe.ontology_view(ctx.store, lang, root)
         return render_template("ontology.html", view=view, formats=formats, iri=doc.iri, structured_data=structured_data)
-    if kind == "shapes":
-        view = describe.shapes_view(ctx.store, lang, root)
-        return render_template("shapes.html", view=view, formats=formats, iri=doc.iri, structured_data=structured_data)
     if kind == "dataset":
         return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
                                dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
