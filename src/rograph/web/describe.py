@@ -361,7 +361,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         outcomes=[(Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
                   for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
         incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
-        picture=_neighbourhood(title.text, outgoing, incoming, outcomes),
+        picture=_neighbourhood(title.text, outgoing, incoming),
     )
 
 
@@ -436,22 +436,18 @@ PICTURE_WIDTH, ROW_HEIGHT, MARGIN = 720, 46, 24
 NAME_CHARS, NAME_LINES, RELATION_CHARS, TITLE_CHARS, TITLE_LINES = 34, 2, 38, 26, 3
 
 
-def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group],
-                   outcomes: dict[str, list[Shown]]) -> Picture | None:
+def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group]) -> Picture | None:
     """The organisations, meetings, projects, places… linked to the entity: what it links to
     in a column on the right, what links to it on the left, each in a row of its own."""
     seen: set[str] = set()
     sides: dict[bool, list[tuple[Shown, str]]] = {True: [], False: []}
-    linked = [(groups, True) for groups in (outgoing,)] + [(incoming, False)]
-    outcome_groups = {kind: Group(Shown(kind), members) for kind, members in outcomes.items()}
-    for groups, direction in linked + [(outcome_groups, False)]:
+    for groups, direction in ((outgoing, True), (incoming, False)):
         for group in groups.values():
             for value in group.values:
                 if value.iri and value.iri.startswith(BASE) and value.iri not in seen \
                         and value.iri[len(BASE):].split("/")[0] in NEIGHBOUR_KINDS:
                     seen.add(value.iri)
-                    relation = group.property.text if groups is not outcome_groups else OUTCOME_RELATION
-                    sides[direction].append((value, relation))
+                    sides[direction].append((value, group.property.text))
     if not sides[True] and not sides[False]:
         return None
     rows = max(len(sides[True][:NEIGHBOUR_LIMIT]), len(sides[False][:NEIGHBOUR_LIMIT]), TITLE_LINES)
@@ -465,10 +461,6 @@ def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, G
             placed.append(Neighbour(value, _shorten(relation, RELATION_CHARS), direction, column_x, round(top + index * ROW_HEIGHT, 1),
                                     text_x, anchor, _wrap(value.text, NAME_CHARS, NAME_LINES)))
     return Picture(PICTURE_WIDTH, height, centre_x, centre_y, _wrap(title, TITLE_CHARS, TITLE_LINES), placed)
-
-
-#: The relation drawn for a meeting's outcomes (they point to it through rg:outcomeOf).
-OUTCOME_RELATION = "→"
 
 
 def _shorten(text: str, limit: int) -> str:
