@@ -69,6 +69,11 @@ class Group:
     property: Shown
     values: list[Shown] = field(default_factory=list)
 
+    @property
+    def untranslated(self) -> bool:
+        """Texts the curators write in English only (for now), shown marked on other pages."""
+        return self.property.iri in UNTRANSLATED
+
 
 @dataclass(frozen=True)
 class Neighbour:
@@ -269,6 +274,8 @@ FIRST_PROPERTIES: dict[str, tuple[str, ...]] = {
 OUTCOME_KINDS = (RG + "Agreement", RG + "Finding", RG + "Plan")
 #: Texts a page shows above the statements rather than in them.
 LEAD_PROPERTIES = {DCTERMS + "description"}
+#: Curators' notes: written in English only, for now; pages mark them (``data-untranslated``).
+UNTRANSLATED = {SKOS + "note"}
 #: Names: the page's heading shows the one in the reader's language.
 NAME_PROPERTIES = {RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"}
 
