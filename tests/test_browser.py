@@ -215,10 +215,12 @@ def test_prefixed_names_never_break_and_the_contents_list_every_term(live_server
     assert len(sections) > 30 and set(sections) <= set(anchors)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("kind", ["meeting", "organisation", "place", "agreement"])
-def test_the_neighbourhood_picture_has_no_overlapping_or_clipped_labels(live_server, page, kind):
+def test_the_neighbourhood_picture_has_no_overlapping_or_clipped_labels(live_server, page, kind, width):
+    page.set_viewport_size({"width": width, "height": 1000})
     page.goto(live_server.url + PAGE_KINDS[kind])
-    boxes = page.evaluate("""() => { const svg = document.querySelector('svg.neighbourhood');
+    boxes = page.evaluate("""() => { const svg = [...document.querySelectorAll('svg.neighbourhood')].find(s => s.getBoundingClientRect().width > 0);
         const frame = svg.getBoundingClientRect();
         return { frame: [frame.left, frame.top, frame.right, frame.bottom],
                  texts: [...svg.querySelectorAll('text')].map(t => { const r = t.getBoundingClientRect();
@@ -232,7 +234,8 @@ def test_the_neighbourhood_picture_has_no_overlapping_or_clipped_labels(live_ser
         for b in texts[i + 1:]:
             overlap = min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
             assert not overlap, ("overlap", a[4], b[4])
-    page.screenshot(path=str(ARTIFACTS / f"1280-{kind}.png"), full_page=True)
+    assert min(box[3] - box[1] for box in texts) >= 9, "labels a reader can read (at least 9 px high)"
+    page.locator("svg.neighbourhood:visible").screenshot(path=str(ARTIFACTS / f"neighbourhood-{kind}-{width}.png"))
 
 
 def test_screenshots_of_every_page_kind_at_1280_px(live_server, page):

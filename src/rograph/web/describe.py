@@ -93,13 +93,18 @@ class Neighbour:
 
 @dataclass
 class Picture:
-    """The neighbourhood picture: the entity in the middle, what it links to on the right,
-    what links to it on the left, one row each, so no two texts can overlap."""
+    """The neighbourhood picture: the entity and one row for each thing it links to or that
+    links to it, so no two texts can overlap. Drawn twice: ``wide`` (what it links to on the
+    right, what links to it on the left) and ``narrow`` (one column, for a phone)."""
 
+    layout: str
     width: int
     height: int
     centre_x: float
     centre_y: float
+    title_x: float
+    title_y: float
+    title_anchor: str
     title_lines: list[str]
     neighbours: list[Neighbour]
 
@@ -120,7 +125,8 @@ class EntityView:
     page: int
     page_count: int
     sources: list[tuple[int, Shown]]
-    picture: Picture | None
+    #: The neighbourhood picture, wide and narrow (none when nothing is linked).
+    pictures: list[Picture]
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,7 +374,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         outcomes=[(Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
                   for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
         incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
-        picture=_neighbourhood(title.text, outgoing, incoming),
+        pictures=_neighbourhood(title.text, outgoing, incoming),
     )
 
 
@@ -438,14 +444,15 @@ def _sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
-PICTURE_WIDTH, ROW_HEIGHT, MARGIN = 720, 46, 24
-#: Longest name and relation drawn in a row, and title line at the centre (characters).
-NAME_CHARS, NAME_LINES, RELATION_CHARS, TITLE_CHARS, TITLE_LINES = 34, 2, 38, 26, 3
+ROW_HEIGHT, MARGIN, NAME_LINES, TITLE_LINES = 46, 24, 2, 3
+#: Wide: 720 wide, name and relation lengths (characters) that fit a column beside the centre.
+WIDE_WIDTH, WIDE_NAME_CHARS, WIDE_RELATION_CHARS, WIDE_TITLE_CHARS = 720, 34, 38, 26
+#: Narrow: 340 wide (a phone shows it a little larger), the entity at the top left, one column below.
+NARROW_WIDTH, NARROW_NAME_CHARS, NARROW_RELATION_CHARS, NARROW_TITLE_CHARS = 340, 44, 48, 38
 
 
-def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group]) -> Picture | None:
-    """The organisations, meetings, projects, places… linked to the entity: what it links to
-    in a column on the right, what links to it on the left, each in a row of its own."""
+def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group]) -> list[Picture]:
+    """The organisations, meetings, projects, places… linked to the entity, laid out in rows."""
     seen: set[str] = set()
     sides: dict[bool, list[tuple[Shown, str]]] = {True: [], False: []}
     for groups, direction in ((outgoing, True), (incoming, False)):
@@ -455,19 +462,37 @@ def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, G
                         and value.iri[len(BASE):].split("/")[0] in NEIGHBOUR_KINDS:
                     seen.add(value.iri)
                     sides[direction].append((value, group.property.text))
-    if not sides[True] and not sides[False]:
-        return None
-    rows = max(len(sides[True][:NEIGHBOUR_LIMIT]), len(sides[False][:NEIGHBOUR_LIMIT]), TITLE_LINES)
-    height = rows * ROW_HEIGHT + 2 * MARGIN
-    centre_x, centre_y = PICTURE_WIDTH / 2, height / 2
+    right, left = sides[True][:NEIGHBOUR_LIMIT], sides[False][:NEIGHBOUR_LIMIT]
+    if not right and not left:
+        return []
+    return [_wide(title, right, left), _narrow(title, right + left, len(right))]
+
+
+def _row(value: Shown, relation: str, outgoing: bool, x: float, y: float, text_x: float, anchor: str,
+         name_chars: int, relation_chars: int) -> Neighbour:
+    return Neighbour(value, _shorten(relation, relation_chars), outgoing, x, round(y, 1), text_x, anchor,
+                     _wrap(value.text, name_chars, NAME_LINES))
+
+
+def _wide(title: str, right: list[tuple[Shown, str]], left: list[tuple[Shown, str]]) -> Picture:
+    height = max(len(right), len(left), TITLE_LINES) * ROW_HEIGHT + 2 * MARGIN
+    centre_x, centre_y = WIDE_WIDTH / 2, height / 2
     placed = []
-    for direction, column_x, text_x, anchor in ((True, 470.0, 482.0, "start"), (False, 250.0, 238.0, "end")):
-        members = sides[direction][:NEIGHBOUR_LIMIT]
+    for members, outgoing, column_x, text_x, anchor in ((right, True, 470.0, 482.0, "start"), (left, False, 250.0, 238.0, "end")):
         top = centre_y - (len(members) - 1) * ROW_HEIGHT / 2
-        for index, (value, relation) in enumerate(members):
-            placed.append(Neighbour(value, _shorten(relation, RELATION_CHARS), direction, column_x, round(top + index * ROW_HEIGHT, 1),
-                                    text_x, anchor, _wrap(value.text, NAME_CHARS, NAME_LINES)))
-    return Picture(PICTURE_WIDTH, height, centre_x, centre_y, _wrap(title, TITLE_CHARS, TITLE_LINES), placed)
+        placed += [_row(value, relation, outgoing, column_x, top + index * ROW_HEIGHT, text_x, anchor, WIDE_NAME_CHARS,
+                        WIDE_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
+    return Picture("wide", WIDE_WIDTH, height, centre_x, centre_y, centre_x, centre_y + 26, "middle",
+                   _wrap(title, WIDE_TITLE_CHARS, TITLE_LINES), placed)
+
+
+def _narrow(title: str, members: list[tuple[Shown, str]], outgoing_count: int) -> Picture:
+    lines = _wrap(title, NARROW_TITLE_CHARS, TITLE_LINES)
+    top = MARGIN + len(lines) * 15 + 24
+    placed = [_row(value, relation, index < outgoing_count, 40.0, top + index * ROW_HEIGHT, 52.0, "start", NARROW_NAME_CHARS,
+                   NARROW_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
+    height = int(top + len(members) * ROW_HEIGHT)
+    return Picture("narrow", NARROW_WIDTH, height, 18.0, MARGIN, 34.0, MARGIN + 4, "start", lines, placed)
 
 
 def _shorten(text: str, limit: int) -> str:
