@@ -145,7 +145,7 @@ def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_
     page = requests.get(live_server.url + "/organisation/latvia-ministry-of-culture", headers={"Accept": "text/html"}, timeout=30).text
     assert "Linked from" in page
     assert f'href="{live_server.url}/meeting/valga-expert-meeting-2020-02-06"' in page
-    assert '<svg class="neighbourhood"' in page and "<circle" in page
+    assert '<svg class="neighbourhood' in page and "<circle" in page
 
 
 def test_incoming_links_paginate(tmp_path):
