@@ -35,6 +35,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 ORG = "http://www.w3.org/ns/org#"
 CPOV = "http://data.europa.eu/m8g/"
 SCHEMA = "https://schema.org/"
+OA = "http://www.w3.org/ns/oa#"
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RG = PREFIXES["rg"]
 APPROXIMATE = RG + "isApproximate"
 VALUE = SCHEMA + "value"
@@ -73,6 +75,17 @@ class Group:
     def untranslated(self) -> bool:
         """Texts the curators write in English only (for now), shown marked on other pages."""
         return self.property.iri in UNTRANSLATED
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The words of a source that state an entity (an evidence annotation), in the source's
+    language, with the English rendering the data gives."""
+
+    exact: str
+    lang: str | None
+    english: str | None
+    start: int
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,8 @@ class EntityView:
     sources: list[tuple[int, Shown]]
     #: The neighbourhood picture, wide and narrow (none when nothing is linked).
     pictures: list[Picture]
+    #: Per footnote number, the quotes of that source that state the entity, in text order.
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,7 +323,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
             for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
-    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs}
+    evidence = _evidence(store, node)
+    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs} | {g for g, _ in evidence}
     source_of = _sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
@@ -363,6 +379,9 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
             incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
 
     first = _first_properties(store, [t.iri for t in types if t.iri])
+    quotes: dict[int, list[Quote]] = defaultdict(list)
+    for graph, quote in evidence:
+        quotes[notes([graph])[0]].append(quote)
     sources = [(number, labeller.show(ox.NamedNode(source))) for source, number in sorted(footnotes.items(), key=lambda item: item[1])]
     title = labeller.labelled(iri)
     return EntityView(
@@ -375,6 +394,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
                   for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
         incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
         pictures=_neighbourhood(title.text, outgoing, incoming),
+        quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
     )
 
 
@@ -432,6 +452,22 @@ def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
     """"Agreements", "Vienošanās", "Kokkulepped": the plural the page's own words give for a
     kind of outcome, else the kind's label."""
     return OUTCOME_PLURALS.get(kind, {}).get(lang) or labeller.label(kind)
+
+
+def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
+    """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
+    rows = store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+        ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
+        ?target <{OA}hasSelector> ?quote , ?position .
+        ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
+        ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF_VALUE}> ?english . }} }} }}""")
+    found = []
+    for row in rows:
+        start = row["start"].value
+        found.append((row["g"].value, Quote(row["exact"].value, row["exact"].language, row["english"].value if row["english"] else None,
+                                            int(start) if start.isdigit() else 0)))
+    return found
 
 
 def _sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
