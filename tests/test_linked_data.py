@@ -152,7 +152,7 @@ def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
     footnote = page[page.index('<li id="source-1"'):]
     footnote = footnote[:footnote.index("</li>")]
     assert '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>' in footnote
-    assert '<figcaption lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</figcaption>' in footnote
+    assert '<figcaption><span lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</span></figcaption>' in footnote
     # Every statement of the text shows every quote that states it.
     import html as html_module
     bodies = _select(live_server, """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;

@@ -31,7 +31,7 @@ SCHEMA_CLASSES = {
     PREFIXES["org"] + "Organization": "Organization",
     PREFIXES["org"] + "FormalOrganization": "Organization",
     PREFIXES["org"] + "OrganizationalUnit": "Organization",
-    PREFIXES["cpov"] + "PublicOrganisation": "GovernmentOrganization",
+    PREFIXES["m8g"] + "PublicOrganisation": "GovernmentOrganization",
     PREFIXES["foaf"] + "Document": "DigitalDocument",
     PREFIXES["skos"] + "Concept": "DefinedTerm",
     PREFIXES["skos"] + "ConceptScheme": "DefinedTermSet",
