@@ -125,7 +125,8 @@ def test_pages_link_to_the_public_url_not_the_base_iri(tmp_path):
         assert page.headers["Link"].startswith(f"<{public}meeting/valga-expert-meeting-2020-02-06.html>")
         turtle = requests.get(server.url + "/meeting/valga-expert-meeting-2020-02-06.ttl", timeout=30)
         # The data keeps its published IRIs; only the links a reader follows move to the server.
-        assert "<https://w3id.org/rograph/organisation/latvia-ministry-of-culture>" in turtle.text
+        parsed = rdflib.Graph().parse(data=turtle.text, format="turtle")
+        assert rdflib.URIRef("https://w3id.org/rograph/organisation/latvia-ministry-of-culture") in set(parsed.objects())
         assert public not in turtle.text
 
 
@@ -152,7 +153,7 @@ def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
     footnote = page[page.index('<li id="source-1"'):]
     footnote = footnote[:footnote.index("</li>")]
     assert '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>' in footnote
-    assert '<figcaption lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</figcaption>' in footnote
+    assert '<figcaption><span lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</span></figcaption>' in footnote
     # Every statement of the text shows every quote that states it.
     import html as html_module
     bodies = _select(live_server, """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;
@@ -171,7 +172,7 @@ def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_
     page = requests.get(live_server.url + "/organisation/latvia-ministry-of-culture", headers={"Accept": "text/html"}, timeout=30).text
     assert "Linked from" in page
     assert 'href="/meeting/valga-expert-meeting-2020-02-06"' in page
-    assert '<svg class="neighbourhood"' in page and "<circle" in page
+    assert '<svg class="neighbourhood' in page and "<circle" in page
 
 
 def test_incoming_links_paginate(tmp_path):

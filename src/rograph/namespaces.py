@@ -9,6 +9,7 @@ resolves to the document that defines it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rdflib import Namespace
 
@@ -77,3 +78,20 @@ def entity_iri(kind: str, slug: str) -> str:
         if not _SLUG.match(value):
             raise ValueError(f"{part} {value!r} is not lower-case ASCII words joined by hyphens")
     return f"{BASE}{kind}/{slug}"
+
+
+def prefixes_used(iris: Iterable[str]) -> dict[str, str]:
+    """The prefixes a document with these IRIs needs: those of :data:`PREFIXES` it uses, and
+    one per kind of the project's own IRIs (``organisation:`` for ``{BASE}organisation/…``),
+    so that a Turtle document is short to read and declares nothing it does not use."""
+    used: dict[str, str] = {}
+    for iri in iris:
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                used[prefix] = namespace
+                break
+        else:
+            kind, slash, rest = iri[len(BASE):].partition("/") if iri.startswith(BASE) else ("", "", "")
+            if slash and rest and _SLUG.match(kind) and kind not in PREFIXES:
+                used[kind] = f"{BASE}{kind}/"
+    return dict(sorted(used.items()))

@@ -62,11 +62,22 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     add(dataset, str(RDF_TYPE.value), _n(DCAT + "Dataset"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: actors in Roma integration", language="en"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romu integrācijas dalībnieki", language="lv"))
+    add(dataset, DCTERMS + "title", ox.Literal("rograph: romade lõimumise osalised", language="et"))
     add(dataset, DCTERMS + "description", ox.Literal(
         "Ministries, municipalities and their departments, social services, Roma mediator posts, experts, "
         "civil-society groups, national Roma contact points, projects, funding programmes, meetings and what "
         "they agreed, as stated by public sources; each source's facts are in a named graph of their own.",
         language="en"))
+    add(dataset, DCTERMS + "description", ox.Literal(
+        "Ministrijas, pašvaldības un to nodaļas, sociālie dienesti, romu mediatoru amata vietas, eksperti, "
+        "pilsoniskās sabiedrības grupas, nacionālie romu kontaktpunkti, projekti, finansējuma programmas, sanāksmes "
+        "un tajās panāktās vienošanās, kā tos norāda publiski avoti; katra avota fakti ir atsevišķā nosauktā grafā.",
+        language="lv"))
+    add(dataset, DCTERMS + "description", ox.Literal(
+        "Ministeeriumid, omavalitsused ja nende osakonnad, sotsiaalteenistused, roma mediaatorite ametikohad, eksperdid, "
+        "kodanikuühiskonna rühmad, riiklikud romade kontaktpunktid, projektid, rahastamisprogrammid, kohtumised ja "
+        "neil sõlmitud kokkulepped nii, nagu avalikud allikad neid esitavad; iga allika faktid on eraldi nimega graafis.",
+        language="et"))
     add(dataset, DCTERMS + "license", _n(LICENCE))
     publisher = ox.BlankNode("publisher")
     add(dataset, DCTERMS + "publisher", publisher)
