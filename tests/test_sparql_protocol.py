@@ -118,6 +118,25 @@ def test_query_content_type_describe_and_construct(protocol_server, form, accept
     assert "example.org/a" in response.text
 
 
+def test_query_content_type_construct_with_relative_iris(protocol_server):
+    """W3C query_content_type_construct: ``CONSTRUCT { <s> <p> 1 } WHERE {}`` answers, its
+    relative IRIs resolved against the documented base IRI."""
+    response = requests.get(protocol_server.sparql, params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                            headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("application/n-triples")
+    assert response.text.split() == ["<https://w3id.org/rograph/s>", "<https://w3id.org/rograph/p>",
+                                     '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', "."]
+
+
+def test_relative_iris_name_the_published_entities_and_a_query_base_wins(live_server):
+    relative = "ASK { <organisation/valga-city-government> ?p ?o }"
+    assert requests.get(live_server.sparql, params={"query": relative}).json()["boolean"] is True
+    own_base = "BASE <http://example.org/> SELECT (<x> AS ?x) WHERE {}"
+    rows = requests.get(live_server.sparql, params={"query": own_base}).json()["results"]["bindings"]
+    assert rows == [{"x": {"type": "uri", "value": "http://example.org/x"}}]
+
+
 def test_accept_q_values_and_wildcards(protocol_server):
     ask = {"query": "ASK {}"}
     assert requests.get(protocol_server.sparql, params=ask, headers={"Accept": "text/csv;q=0.2, application/sparql-results+xml;q=0.9"}).headers["Content-Type"].startswith("application/sparql-results+xml")

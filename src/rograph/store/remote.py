@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from rograph.config import Settings
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
 from rograph.store.build import Build
@@ -34,17 +34,24 @@ log = logging.getLogger(__name__)
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w<#?$])([A-Za-z][\w-]*):")
+_BASE_DECLARED = re.compile(r"\bBASE\s*<", re.IGNORECASE)
+#: An IRI reference without a scheme (a relative one). ``<`` as less-than matches only when
+#: followed by IRI characters up to a ``>``; then the BASE added is harmless.
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
 
 
-def with_prefixes(query: str) -> str:
-    """``query`` with the project's prefixes it uses but does not declare, on its first line
-    (so the store's line numbers in error messages stay right)."""
+def with_prologue(query: str) -> str:
+    """``query`` with the project's prefixes it uses but does not declare, and the query base
+    IRI (:data:`~rograph.namespaces.BASE`) if it has relative IRIs and no BASE of its own, on its
+    first line (so the store's line numbers in error messages stay right; the store's own base
+    would be its URL, which is not ours)."""
+    without_literals = re.sub(r"\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)
     declared = {name or "" for name in _DECLARED.findall(query)}
-    used = set(_USED.findall(re.sub(r"<[^>]*>|\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)))
-    missing = [p for p in PREFIXES if p in used and p not in declared]
-    if not missing:
-        return query
-    return " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing) + " " + query
+    used = set(_USED.findall(re.sub(r"<[^>]*>", " ", without_literals)))
+    prologue = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
+    if _RELATIVE_IRI.search(without_literals) and not _BASE_DECLARED.search(without_literals):
+        prologue.insert(0, f"BASE <{BASE}>")
+    return " ".join(prologue + [query]) if prologue else query
 
 
 def basic_authorization(user: str, password: str) -> str | None:
@@ -82,7 +89,7 @@ class SparqlClient:
         # Accept header, and Virtuoso answers that contradiction with 406.
         client.setOnlyConneg(True)
         client.setTimeout(self.timeout)
-        client.setQuery(with_prefixes(sparql))
+        client.setQuery(with_prologue(sparql))
         for uri in default_graph_uris:
             client.addDefaultGraph(uri)
         for uri in named_graph_uris:
