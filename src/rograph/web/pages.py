@@ -225,12 +225,18 @@ def _rdf(kind: str, doc: DocumentRequest) -> bytes:
     return _serialize(quads, choose_document_format(request.headers.get("Accept"), doc))
 
 
+#: The formats whose documents carry each statement's graph (its source). Every other format is
+#: a plain graph: JSON-LD could hold named graphs, but a consumer of a graph reads only the
+#: default graph (JSON-LD 1.1), so rdflib and Jena would see an empty document.
+DATASET_WRITERS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+
+
 def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
-    """Quads as ``fmt``: with their graphs where the format has them, else as triples (each
-    once: the same statement from two sources is one triple)."""
+    """Quads as ``fmt``: with their graphs in TriG and N-Quads, else as triples (each once:
+    the same statement from two sources is one triple)."""
     out = io.BytesIO()
     prefixes = PREFIXES if fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    if fmt.writer.supports_datasets:
+    if fmt.writer in DATASET_WRITERS:
         ox.serialize(quads, out, fmt.writer, prefixes=prefixes)
     else:
         triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
