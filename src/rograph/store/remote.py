@@ -102,7 +102,7 @@ class SparqlClient:
             response = client.query().response
             if graph_result:
                 return _as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
-            return ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)
         except QueryBadFormed as error:
             raise QuerySyntaxError.from_parser(_store_message(error)) from None
         except (TimeoutError, socket.timeout) as error:
@@ -138,6 +138,10 @@ class RemoteStore(Store):
             # FROM too (Oxigraph's server does); the same graphs as protocol parameters are
             # the same dataset, and every store honours those.
             default_graph_uris, named_graph_uris = dataset_clauses(sparql)
+        if not default_graph_uris and not named_graph_uris and query_form(sparql) == "DESCRIBE":
+            # Virtuoso describes nothing from its default graph (its describe mode needs a
+            # dataset); the build's graphs, named as the dataset, are the same data on every store.
+            default_graph_uris = named_graph_uris = tuple(self.build.graph_counts)
         return self.client.query(sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
 
     def check(self) -> list[str]:
@@ -169,6 +173,30 @@ class RemoteStore(Store):
                     "GRAPH would see nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "
                     "true in Fuseki (Virtuoso, GraphDB and QLever do this by default)")
         return problems
+
+
+class _BlankNodeLabels:
+    """A SPARQL JSON response, read as it streams, with Virtuoso's blank node labels
+    (``"nodeID://b10004"``, which are not blank node labels) made plain (``"b10004"``): the same
+    node, named as SPARQL JSON and pyoxigraph expect. Nothing else is touched: the pattern is a
+    bnode binding as Virtuoso writes it."""
+
+    PATTERN = b'{ "type": "bnode", "value": "nodeID://'
+    REPLACEMENT = b'{ "type": "bnode", "value": "'
+
+    def __init__(self, response):
+        self._response, self._carry = response, b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._response.read(size if size and size > 0 else 65536)
+        if not chunk:
+            rest, self._carry = self._carry, b""
+            return rest
+        text = (self._carry + chunk).replace(self.PATTERN, self.REPLACEMENT)
+        # Hold back what could be the start of a pattern cut by the chunk's end.
+        keep = len(self.PATTERN) - 1
+        self._carry, text = text[-keep:], text[:-keep]
+        return text or self.read(size)
 
 
 def _as_query_triples(triples) -> ox.QueryTriples:

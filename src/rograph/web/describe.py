@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from rograph.store import Store
 from rograph.web.formatting import format_literal
 from rograph.web.sansio.linked_data import LANGUAGES, address_of
@@ -157,13 +157,18 @@ def exists(store: Store, iri: str) -> bool:
     return bool(store.query(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }} }}"))
 
 
+#: Entity pages and documents say what the sources say; the ontology's consequences are for
+#: queries (rograph.store.entailment).
+_STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
+
+
 def statements(store: Store, iri: str) -> list[ox.Quad]:
-    """Every quad about ``iri`` or pointing to it: the RDF document of an entity."""
+    """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?g ?p ?o")]
+             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o")]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?g ?p ?s")]
+              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s")]
     return quads
 
 
@@ -179,18 +184,18 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o"))
+    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o"))
     incoming_total = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}")))["n"].value)
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}")))["n"].value)
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} }}"):
+            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs}
