@@ -82,6 +82,11 @@ class SparqlClient:
         from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
 
         form = query_form(sparql)
+        if form is None:
+            # Never forwarded: a store may run an update sent as a query (Virtuoso does, for a
+            # user allowed to update), and this endpoint is read-only whatever the store allows.
+            raise QuerySyntaxError("not a query: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
+                                   "(after any PREFIX and BASE); updates are not accepted here")
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)

@@ -212,7 +212,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
                    + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
                    + list(source_of.values()) + [iri])
-    approximate = any(row["p"].value == APPROXIMATE and row["o"].value == "true" for row in outgoing_rows)
+    # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
+    approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
     # One value per (property, object), with every graph that states it.
     stated: dict[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode], set[str]] = defaultdict(set)
