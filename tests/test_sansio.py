@@ -96,6 +96,8 @@ def test_format_override_wins_and_is_checked():
     (GRAPH_FORMATS, ("json-ld", "application/ld+json,application/x-json+ld"), "application/ld+json"),
     (GRAPH_FORMATS, ("n3",), "text/turtle"),
     (GRAPH_FORMATS, ("text/rdf+n3",), "text/turtle"),
+    (SOLUTION_FORMATS, ("", "csv"), "text/csv"),
+    (SOLUTION_FORMATS, ("",), "application/sparql-results+json"),
 ])
 def test_format_values_that_agree_are_one_format(offered, values, expected):
     assert negotiate(None, offered, values).media_type == expected

@@ -126,6 +126,7 @@ def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], overrides: 
     ``overrides`` win over Accept, so that a browser link can ask for CSV. Raises
     :class:`NotAcceptable`, or :class:`ProtocolError` (400) when the values name different formats.
     """
+    overrides = [value for value in overrides if value.strip()]  # an empty format= (a blank form field) says nothing
     if overrides:
         named = {value: _named(value, offered) for value in overrides}
         for value, fmt in named.items():
