@@ -22,7 +22,7 @@ def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change
     var = tmp_path / "var"
     first = ensure_build(sources.discover(project_copy.root), var)
     assert ensure_build(sources.discover(project_copy.root), var).path == first.path
-    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     second = ensure_build(sources.discover(project_copy.root), var)
     assert second.version != first.version and second.quad_count == first.quad_count + 1
     assert current_build(var).version == second.version
@@ -57,7 +57,7 @@ def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, tmp_path)
     """Kill a build process while it writes; the served build must be intact afterwards."""
     var = tmp_path / "var"
     good = ensure_build(sources.discover(project_copy.root), var)
-    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     crash = textwrap.dedent(f"""
         import os
         import rograph.store.build as build
