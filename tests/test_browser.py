@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, syntax_error_position
 from rograph.web.ui_text import TEXT
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_ctrl_enter_runs_the_query_in_the_editor_and_errors_show_where(live_serv
     page.locator("#query").fill("SELECT * WHERE { ?s ?p }")
     page.locator("#query").press("Control+Enter")
     alert = page.get_by_role("alert")
-    assert "line 1, column 25" in alert.inner_text()
+    assert syntax_error_position(live_server, 1, 25) in alert.inner_text()
     page.screenshot(path=str(ARTIFACTS / "query-error.png"), full_page=True)
 
 

@@ -32,6 +32,9 @@ DATASET_IRI = BASE + "dataset"
 #: Named graphs holding the ontology and the shapes once loaded into the store.
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 SHAPES_GRAPH = BASE + "graph/shapes"
+#: The RDFS consequences of the ontology that no source states (rograph.store.entailment): a
+#: graph of its own, so that what each source said stays apart from what follows from it.
+INFERRED_GRAPH = BASE + "graph/inferred"
 
 #: Prefixes offered to SPARQL users and used when serialising.
 PREFIXES: dict[str, str] = {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
+from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
 from rograph.store import Store
 from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.formatting import format_literal
@@ -250,13 +250,18 @@ def exists(store: Store, iri: str) -> bool:
     return bool(store.query(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }} }}"))
 
 
+#: Entity pages and documents say what the sources say; the ontology's consequences are for
+#: queries (rograph.store.entailment).
+_STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
+
+
 def statements(store: Store, iri: str) -> list[ox.Quad]:
-    """Every quad about ``iri`` or pointing to it: the RDF document of an entity."""
+    """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?g ?p ?o")]
+             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o")]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?g ?p ?s")]
+              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s")]
     return quads
 
 
@@ -305,20 +310,20 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o"))
+    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o"))
     counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}""")))
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}""")))
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} }}"):
+            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     evidence = _evidence(store, node)
@@ -338,7 +343,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
                    + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
                    + list(source_of.values()) + list(kind_of.values()) + [iri])
-    approximate = any(row["p"].value == APPROXIMATE and row["o"].value == "true" for row in outgoing_rows)
+    # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
+    approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
     # One value per (property, object), with every graph that states it.
     stated: dict[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode], set[str]] = defaultdict(set)

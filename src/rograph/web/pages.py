@@ -301,11 +301,17 @@ def _rdf(kind: str, doc: DocumentRequest) -> bytes:
     return _serialize(_document_quads(kind, doc), choose_document_format(request.headers.get("Accept"), doc))
 
 
+#: The formats whose documents carry each statement's graph (its source). Every other format is
+#: a plain graph: JSON-LD could hold named graphs, but a consumer of a graph reads only the
+#: default graph (JSON-LD 1.1), so rdflib and Jena would see an empty document.
+DATASET_WRITERS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+
+
 def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
-    """Quads as ``fmt``: with their graphs where the format has them, else as triples (each
+    """Quads as ``fmt``: with their graphs in TriG and N-Quads, else as triples (each
     once: the same statement from two sources is one triple). Turtle and TriG declare the
     prefixes they use and no others."""
-    written = quads if fmt.writer.supports_datasets else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    written = quads if fmt.writer in DATASET_WRITERS else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     if fmt.writer not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return _write(written, fmt.writer, None)
     candidates = prefixes_used(term.value for statement in written for term in statement if isinstance(term, ox.NamedNode))
