@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from rograph.store import Store
 from rograph.web.matching import Name, Weights, fold, prefix_match, score, stems
 from rograph.web.sansio.linked_data import LANGUAGES
@@ -27,7 +27,9 @@ NAME_PROPERTIES = {
     RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "alternative label",
     PREFIXES["schema"] + "alternateName": "alternative label", DCTERMS + "description": "description",
 }
-_OWN_GRAPHS = f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>))"
+# What the sources state: not the ontology or shapes, nor the hierarchy's consequences (the index
+# follows subclasses itself, and a candidate shows the types its sources give it).
+_OWN_GRAPHS = f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>, <{INFERRED_GRAPH}>))"
 
 
 @dataclass

@@ -80,6 +80,17 @@ def root_url() -> str:
     return "/"
 
 
+def absolute_root() -> str:
+    """The root as an absolute URL, for documents whose readers need one (the service
+    description, the reconciliation manifest): :func:`root_url`, or where the server listens
+    when links are relative (never a Host the server does not know)."""
+    root = root_url()
+    if root == "/":
+        settings = context().settings
+        return f"http://{settings.host}:{settings.port}/"
+    return root
+
+
 def reader_language() -> str:
     return choose_language(request.headers.get("Accept-Language"), request.args.get("lang"))
 

@@ -22,7 +22,7 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
-from rograph.web.pages import root_url
+from rograph.web.pages import absolute_root
 from rograph.web.service_description import service_description
 
 log = logging.getLogger(__name__)
@@ -88,12 +88,8 @@ def _describe_service(parsed: SparqlRequest) -> Response:
 
 
 def _endpoint_url(settings) -> str:
-    """The endpoint's absolute URL for its description: under the links' root (never from a
-    Host the server does not know), or where the server listens when links are relative."""
-    root = root_url()
-    if root == "/":
-        root = f"http://{settings.host}:{settings.port}/"
-    return root.rstrip("/") + "/sparql"
+    """The endpoint's absolute URL for its description (:func:`absolute_root`)."""
+    return absolute_root().rstrip("/") + "/sparql"
 
 
 _RDFLIB_NAMES = {
