@@ -570,8 +570,9 @@ class HomeView:
 
 def home_view(store: Store, lang: str, root: str) -> HomeView:
     labeller = Labeller(store, lang, root)
+    # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
     rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
-        FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
+        FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
     sources = list(store.query(SOURCE_FACTS_QUERY))
     labeller.fetch([row["class"].value for row in rows] + [row["source"].value for row in sources])
     classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
