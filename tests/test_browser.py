@@ -148,9 +148,11 @@ PAGE_KINDS = {
     "graph": "/graph/lv-moc-valga-expert-meeting-2020",
     "concept": "/concept/poverty",
     "not-found": "/organisation/no-such-body",
+    "search": "/search?q=Valga",
+    "sources-differ": "/claim/valga-meeting-2020-02-06",
 }
 #: Pages whose every word a reader of Estonian must be able to read in Estonian.
-ESTONIAN_PAGES = ("home", "meeting", "organisation", "agreement", "figure", "place", "source", "concept")
+ESTONIAN_PAGES = ("home", "meeting", "organisation", "agreement", "figure", "place", "source", "concept", "search", "sources-differ")
 #: English words that are not Estonian ones: any of them on an Estonian page is English left over.
 ENGLISH_WORDS = ("the", "of", "and", "with", "from", "for", "which", "meeting", "agreement", "representatives",
                  "source", "sources", "page", "statements", "linked", "summary", "conclusions", "ministry", "project")
@@ -189,7 +191,7 @@ def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):
     page.wait_for_url("**lang=et")
     for kind in ESTONIAN_PAGES:
         if kind != "home":
-            page.goto(live_server.url + PAGE_KINDS[kind] + "?lang=et")
+            page.goto(live_server.url + PAGE_KINDS[kind] + ("&" if "?" in PAGE_KINDS[kind] else "?") + "lang=et")
         assert page.locator("html").get_attribute("lang") == "et"
         text = page.evaluate(VISIBLE_TEXT)
         header = page.locator("header.site").inner_text()

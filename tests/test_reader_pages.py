@@ -11,6 +11,7 @@ import json
 import re
 import urllib.robotparser
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 import rdflib
@@ -72,7 +73,7 @@ def test_a_meetings_outcomes_are_grouped_by_kind(live_server):
     groups = re.findall(r'<h3 data-kind="([^"]+)"[^>]*>.*?</h3>\s*<ul>(.*?)</ul>', section, re.S)
     assert [kind for kind, _ in groups] == [RG + "Agreement", RG + "Finding", RG + "Plan"]
     for kind, items in groups:
-        assert {href.split("/", 3)[-1].split("?")[0] for href in re.findall(r'href="([^"#]+)"', items)} == expected[kind]
+        assert {urlsplit(href).path.lstrip("/") for href in re.findall(r'href="([^"#]+)"', items)} == expected[kind]
     incoming = page[page.index('<table class="statements incoming"'):] if 'class="statements incoming"' in page else ""
     assert RG + "outcomeOf" not in incoming, "outcomes are not mixed into 'Linked from'"
     others = _select(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{BASE}{MEETING}> "
@@ -119,22 +120,30 @@ def test_turtle_carries_the_projects_prefixes_and_only_those_it_uses(live_server
 
 
 def _sitemap(server) -> list[str]:
+    """The sitemap's addresses: absolute, as the protocol requires; with no public URL set
+    (the test servers) the published IRIs, which resolve to these pages."""
     response = requests.get(server.url + "/sitemap.xml", timeout=30)
     assert response.status_code == 200 and "xml" in response.headers["Content-Type"]
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     return [loc.text for loc in ET.fromstring(response.content).findall("s:url/s:loc", namespace)]
 
 
+def _served(server, address: str) -> str:
+    """Where the test server serves a published address (``https://w3id.org/rograph/p``)."""
+    assert address.startswith(BASE), address
+    return server.url + "/" + address.removeprefix(BASE)
+
+
 def test_the_sitemap_lists_every_entity_page(live_server):
     listed = _sitemap(live_server)
     assert len(listed) == len(set(listed))
     entities = {row["s"] for row in _select(live_server, f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}')}
-    expected = {live_server.url + "/" + iri.removeprefix(BASE).split("#")[0] for iri in entities}
+    expected = {iri.split("#")[0] for iri in entities}
     assert len(expected) > 60
     assert expected <= set(listed), sorted(expected - set(listed))[:10]
-    assert live_server.url + "/" in listed
+    assert BASE in listed
     for url in listed[:: max(1, len(listed) // 15)]:
-        assert requests.get(url, headers=HTML_ACCEPT, timeout=30).status_code == 200, url
+        assert requests.get(_served(live_server, url), headers=HTML_ACCEPT, timeout=30).status_code == 200, url
 
 
 def test_robots_txt_keeps_crawlers_off_the_sparql_endpoint_and_names_the_sitemap(live_server):
@@ -147,7 +156,20 @@ def test_robots_txt_keeps_crawlers_off_the_sparql_endpoint_and_names_the_sitemap
         assert not robots.can_fetch(agent, live_server.url + "/sparql")
         assert robots.can_fetch(agent, live_server.url + "/" + MEETING)
         assert robots.can_fetch(agent, live_server.url + "/")
-    assert robots.site_maps() == [live_server.url + "/sitemap.xml"]
+    assert robots.site_maps() == [BASE + "sitemap.xml"], "absolute (sitemaps protocol): the published address"
+
+
+def test_with_a_public_url_the_sitemap_and_robots_txt_use_it(tmp_path):
+    """A server that knows its public address lists its own pages, absolute, under it."""
+    from conftest import start_server
+
+    public = "https://rograph.example.org/"
+    with start_server(tmp_path, env={"ROGRAPH_PUBLIC_URL": public}) as server:
+        listed = _sitemap(server)
+        robots = requests.get(server.url + "/robots.txt", timeout=30).text
+    assert public in listed and public + MEETING in listed
+    assert all(url.startswith(public) for url in listed), [url for url in listed if not url.startswith(public)][:5]
+    assert f"Sitemap: {public}sitemap.xml" in robots.splitlines()
 
 
 def _embedded(page: str) -> rdflib.Graph:
@@ -199,20 +221,19 @@ def _agrees(embedded: rdflib.Graph, turtle: rdflib.Graph, subject: str, page_url
 
 
 def test_every_html_page_embeds_json_ld_that_agrees_with_its_turtle(live_server):
-    pages = [url for url in _sitemap(live_server) if url != live_server.url + "/"]
+    pages = [_served(live_server, iri) for iri in _sitemap(live_server) if iri != BASE]
     for url in pages:
-        path = url.removeprefix(live_server.url + "/")
-        iri = BASE + path
+        iri = BASE + url.removeprefix(live_server.url + "/")
         page = requests.get(url, headers=HTML_ACCEPT, timeout=30).text
         turtle = rdflib.Graph().parse(data=requests.get(url, headers={"Accept": "text/turtle"}, timeout=30).text, format="turtle")
-        _agrees(_embedded(page), turtle, iri, url)
+        _agrees(_embedded(page), turtle, iri, iri)  # schema:url: the published address (no public URL set)
 
 
 def test_the_dataset_page_and_the_home_page_embed_dcat(live_server):
     turtle = rdflib.Graph().parse(data=requests.get(live_server.url + "/dataset", headers={"Accept": "text/turtle"}, timeout=30).text, format="turtle")
     for url in (live_server.url + "/dataset", live_server.url + "/"):
         embedded = _embedded(requests.get(url, headers=HTML_ACCEPT, timeout=30).text)
-        _agrees(embedded, turtle, BASE + "dataset", live_server.url + "/dataset")
+        _agrees(embedded, turtle, BASE + "dataset", BASE + "dataset")
         types = set(embedded.objects(rdflib.URIRef(BASE + "dataset"), rdflib.RDF.type))
         assert rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset") in types and rdflib.URIRef(SCHEMA + "Dataset") in types
 
@@ -220,7 +241,7 @@ def test_the_dataset_page_and_the_home_page_embed_dcat(live_server):
 def test_an_estonian_page_marks_the_text_it_shows_in_another_language(live_server):
     """No entity page in Estonian falls back to another language for a name or a
     description; where a page does fall back (an English-only note), it says so."""
-    for url in _sitemap(live_server):
+    for url in map(lambda iri: _served(live_server, iri), _sitemap(live_server)):
         if "/organisation/" in url or "/meeting/" in url or "/agreement/" in url or "/finding/" in url or "/plan/" in url:
             page = requests.get(url, params={"lang": "et"}, headers=HTML_ACCEPT, timeout=30).text
             heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]
@@ -266,12 +287,12 @@ def test_a_big_graph_gets_a_sitemap_index_whose_files_list_every_entity_once(tmp
         assert len(files) >= 2, index.text[:300]
         listed = []
         for url in files:
-            page = ET.fromstring(requests.get(url, timeout=60).content).findall("s:url/s:loc", namespace)
+            page = ET.fromstring(requests.get(_served(server, url), timeout=60).content).findall("s:url/s:loc", namespace)
             assert 0 < len(page) <= 5000
             listed += [loc.text for loc in page]
         assert len(listed) == len(set(listed)), "each once"
         entities = {row["s"] for row in _select(server, f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
                                                         f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}')}
         assert len(entities) > 5000
-        assert {server.url + "/" + iri.removeprefix(BASE).split("#")[0] for iri in entities} <= set(listed)
+        assert {iri.split("#")[0] for iri in entities} <= set(listed)
         assert requests.get(server.url + f"/sitemap.xml?page={len(files) + 1}", timeout=30).status_code == 404

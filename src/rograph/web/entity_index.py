@@ -149,11 +149,14 @@ class EntityIndex:
         for entry in self.entities.values():
             if allowed is not None and not allowed.intersection(entry.types):
                 continue
-            # Of names that match equally well, the one in the reader's language.
-            best = max(((score(folded, query_stems, name, self.weights, containment=containment), name) for name in entry.names),
-                       key=lambda item: (item[0], item[1].lang == lang), default=(0.0, None))
-            if best[1] is not None and best[0] > minimum:
-                hits.append(Hit(entry, best[0], best[1]))
+            scored = [(score(folded, query_stems, name, self.weights, containment=containment), name) for name in entry.names]
+            best = max((item[0] for item in scored), default=0.0)
+            if best > minimum:
+                # The entity ranks by its best name; the name it shows as the match is the
+                # reader's own when one in the reader's language matches too (an Estonian reader
+                # is not shown an English name when an Estonian one matched as well).
+                own = [item for item in scored if item[1].lang == lang and item[0] > minimum]
+                hits.append(Hit(entry, best, max(own or scored, key=lambda item: (item[0], item[1].lang == lang))[1]))
         return sorted(hits, key=lambda h: (-h.score * (0.9 + 0.1 * h.entry.popularity), h.entry.label("en").lower(), h.entry.iri))
 
     def suggest(self, pool: dict[str, Entry], prefix: str) -> list[Entry]:

@@ -81,6 +81,14 @@ def root_url() -> str:
 
 
 def absolute_root() -> str:
+    """The root for addresses that must be absolute (a sitemap's, robots.txt's Sitemap line:
+    the sitemaps protocol takes full URLs only): :func:`root_url` when that is absolute, else
+    the published base ``https://w3id.org/rograph/``, whose IRIs resolve to these pages."""
+    root = root_url()
+    return root if root.startswith(("http://", "https://")) else BASE
+
+
+def service_root() -> str:
     """The root as an absolute URL, for documents whose readers need one (the service
     description, the reconciliation manifest): :func:`root_url`, or where the server listens
     when links are relative (never a Host the server does not know)."""
@@ -185,7 +193,7 @@ def sitemap() -> Response:
     """Every page a crawler should know (sitemaps.org protocol): the home page, the dataset,
     ontology and shapes, and the page of every IRI of ours the graph says something about. More
     than :data:`SITEMAP_PAGE` addresses make an index of ``/sitemap.xml?page=N`` files."""
-    ctx, root = context(), root_url()
+    ctx, root = context(), absolute_root()
     fixed = [BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI]
     entities = (f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
                 f'&& ?s NOT IN ({", ".join(str(ox.NamedNode(iri)) for iri in fixed)}))')
@@ -212,7 +220,7 @@ def sitemap() -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     """Crawlers may read every page, never run queries (/sparql, /query)."""
-    body = f"User-agent: *\nDisallow: /sparql\nDisallow: /query\nAllow: /\n\nSitemap: {root_url().rstrip('/')}/sitemap.xml\n"
+    body = f"User-agent: *\nDisallow: /sparql\nDisallow: /query\nAllow: /\n\nSitemap: {absolute_root().rstrip('/')}/sitemap.xml\n"
     return Response(body, content_type="text/plain; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
 
 

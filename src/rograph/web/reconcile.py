@@ -20,7 +20,7 @@ from rograph.namespaces import BASE, PREFIXES, RG, prefixed
 from rograph.web import context
 from rograph.web.entity_index import EntityIndex, Entry, index_of
 from rograph.web.matching import fold, score, stems
-from rograph.web.pages import HTML_HEADERS, absolute_root, reader_language
+from rograph.web.pages import HTML_HEADERS, reader_language, service_root
 from rograph.web.sansio.linked_data import address_of
 from rograph.web.sansio.reconcile import (
     PREVIEW_HEIGHT,
@@ -84,7 +84,7 @@ def endpoint() -> Response:
     if raw is None:
         default_types = [{"id": prefixed(t), "name": index.classes[t].label(lang) if t in index.classes else prefixed(t)}
                          for t in DEFAULT_TYPES]
-        return _json(manifest(root=absolute_root(), name="rograph: actors in Roma integration", identifier_space=BASE,
+        return _json(manifest(root=service_root(), name="rograph: actors in Roma integration", identifier_space=BASE,
                               schema_space=str(RG), version=__version__, default_types=default_types))
     try:
         queries = parse_batch(raw)
@@ -235,6 +235,6 @@ def preview() -> Response:
                         headers={"Access-Control-Allow-Origin": "*"})
     lang = reader_language()
     body = render_template("reconcile_preview.html", entry=entry, label=entry.label(lang), description=entry.description(lang),
-                           types=[t["name"] for t in _type_objects(index, entry.types, lang)], href=address_of(entry.iri, absolute_root()),
+                           types=[t["name"] for t in _type_objects(index, entry.types, lang)], href=address_of(entry.iri, service_root()),
                            width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
     return Response(body, content_type="text/html; charset=utf-8", headers=headers)

@@ -22,7 +22,7 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
-from rograph.web.pages import absolute_root
+from rograph.web.pages import service_root
 from rograph.web.service_description import service_description
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ def _describe_service(parsed: SparqlRequest) -> Response:
 
 
 def _endpoint_url(settings) -> str:
-    """The endpoint's absolute URL for its description (:func:`absolute_root`)."""
-    return absolute_root().rstrip("/") + "/sparql"
+    """The endpoint's absolute URL for its description (:func:`service_root`)."""
+    return service_root().rstrip("/") + "/sparql"
 
 
 _RDFLIB_NAMES = {
