@@ -71,7 +71,7 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
 @click.option("--port", type=int, help="[ROGRAPH_PORT, 8000]")
 @click.option("--workers", type=int, help="[ROGRAPH_WORKERS, 4]")
 @click.option("--server", type=click.Choice(SERVERS), help="The HTTP front [ROGRAPH_SERVER, waitress].")
-@click.option("--threads", type=int, help="Request threads per worker (waitress) [ROGRAPH_THREADS, 2].")
+@click.option("--threads", type=int, help="Request threads per worker (waitress) [ROGRAPH_THREADS, 8].")
 @click.option("--query-timeout", type=float, help="Seconds [ROGRAPH_QUERY_TIMEOUT, 30].")
 @click.option("--max-response-bytes", type=int, help="[ROGRAPH_MAX_RESPONSE_BYTES]")
 @click.option("--public-url", help="The server's own address that published IRIs map to [ROGRAPH_PUBLIC_URL].")
