@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import PROJECT_DIR
+from conftest import OUR_GRAPHS, PROJECT_DIR
 from rograph.namespaces import BASE
 
 VOID = "http://rdfs.org/ns/void#"
@@ -49,27 +49,27 @@ def test_each_dump_parses_and_matches_the_store(live_server, extension, compress
     loaded = ox.Store()
     loaded.load(body, format=FORMATS[extension])
     if extension in ("nq", "trig"):
-        expected = _count(live_server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        expected = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")
         assert len(loaded) == expected
-        assert len(list(loaded.named_graphs())) == _count(live_server, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert len(list(loaded.named_graphs())) == _count(live_server, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")
     else:
-        expected = _count(live_server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        expected = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}")
         assert len(loaded) == expected
         assert not list(loaded.named_graphs())
 
 
 def test_void_counts_match_the_store(live_server, void):
     dataset = ox.NamedNode(BASE + "dataset")
-    distinct = _count(live_server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    distinct = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}")
     assert int(_value(void, dataset, VOID + "triples").value) == distinct
-    assert int(_value(void, dataset, VOID + "classes").value) == _count(live_server, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
+    assert int(_value(void, dataset, VOID + "classes").value) == _count(live_server, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {OUR_GRAPHS} }}")
     partitions = {
         _value(void, q.object, VOID + "class").value: int(_value(void, q.object, VOID + "entities").value)
         for q in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "classPartition"), None)
     }
     assert partitions[BASE + "ontology#Municipality"] == 2
     for cls, entities in partitions.items():
-        assert entities == _count(live_server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"), cls
+        assert entities == _count(live_server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} {OUR_GRAPHS} }}"), cls
     subsets = {
         _value(void, q.object, "http://www.w3.org/ns/sparql-service-description#name").value: int(_value(void, q.object, VOID + "triples").value)
         for q in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "subset"), None)

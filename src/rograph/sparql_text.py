@@ -35,8 +35,16 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 
 
 def query_form(query: str) -> str | None:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword; ``None`` if none."""
-    return next((text.upper() for kind, text in _tokens(query) if kind == "word" and text.upper() in _FORMS), None)
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the keyword the query starts with
+    after its prologue (``PREFIX`` and ``BASE`` declarations); ``None`` if it starts otherwise,
+    as an update does (``DROP ALL``, ``DELETE WHERE …; SELECT …``)."""
+    tokens = _tokens(query)
+    index = 0
+    while index < len(tokens) and tokens[index][0] == "word" and tokens[index][1].upper() in ("PREFIX", "BASE"):
+        index += 3 if tokens[index][1].upper() == "PREFIX" else 2
+    if index < len(tokens) and tokens[index][0] == "word" and tokens[index][1].upper() in _FORMS:
+        return tokens[index][1].upper()
+    return None
 
 
 def declares_dataset(query: str) -> bool:

@@ -24,16 +24,21 @@ class QuerySyntaxError(ValueError):
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         self.message, self.line, self.column = message, line, column
-        where = f" at line {line}, column {column}" if line is not None else ""
+        where = "" if line is None else f" at line {line}" + ("" if column is None else f", column {column}")
         super().__init__(f"{message}{where}")
 
     @classmethod
     def from_parser(cls, text: str) -> "QuerySyntaxError":
         """From a parser's message, with the position taken out of it where it has one in a
-        known form: Oxigraph's ``error at 1:25: …``, Jena's ``… at line 1, column 25``."""
+        known form: Oxigraph's ``error at 1:25: …``, Jena's ``… at line 1, column 25``,
+        Virtuoso's ``… SPARQL compiler, line 1: …`` (a line, no column; the query it echoes
+        after the message is dropped)."""
         match = _OXIGRAPH_POSITION.match(text)
         if match:
             return cls(text[match.end():], int(match[1]), int(match[2]))
+        match = _VIRTUOSO_POSITION.search(text)
+        if match:
+            return cls(match[2].strip(), int(match[1]))
         match = _JENA_POSITION.search(text)
         if match:
             return cls((text[:match.start()] + text[match.end():]).strip(" .:"), int(match[1]), int(match[2]))
@@ -42,6 +47,7 @@ class QuerySyntaxError(ValueError):
 
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _JENA_POSITION = re.compile(r",? at line (\d+), column (\d+)")
+_VIRTUOSO_POSITION = re.compile(r"SPARQL compiler, line (\d+): (.*?)(?:\n\s*\nSPARQL query:.*)?$", re.DOTALL)
 
 
 class StoreUnavailable(Exception):

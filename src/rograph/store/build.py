@@ -7,7 +7,8 @@ one ``rename``, the only atomic step a POSIX file system offers, and only after 
 is complete. A crash at any point leaves the previous ``current`` in place, and a folder named
 ``*.tmp-*`` that the next build removes.
 
-Only data that passes validation is built. When the sources change and no longer validate,
+Only data that passes validation is built. The build adds the RDFS consequences of the
+ontology's class and property hierarchy in a graph of their own (:mod:`rograph.store.entailment`). When the sources change and no longer validate,
 the last good build keeps serving and the report says why the new one was refused.
 """
 
@@ -28,6 +29,7 @@ import pyoxigraph as ox
 from rograph import sources
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
+from rograph.store import entailment
 from rograph.store.dumps import Dump, write_dumps
 from rograph.store.void import describe_dataset
 
@@ -208,6 +210,7 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     staging = builds / f"{version}.tmp-{os.getpid()}"
     staging.mkdir()
     store = sources.load(files)
+    store.extend(list(entailment.consequences(store)))
     built = datetime.now(timezone.utc).replace(microsecond=0)
     dumps = write_dumps(store, staging / "dumps")
     with (staging / "void.ttl").open("wb") as out:

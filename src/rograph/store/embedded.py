@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 import pyoxigraph as ox
 
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import declares_dataset
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
 from rograph.store.build import Build
@@ -39,7 +39,8 @@ class EmbeddedStore(Store):
 
     The default graph of a query is the union of all graphs, and the project's prefixes
     (:data:`rograph.namespaces.PREFIXES`) are predefined, as on the Wikidata Query Service; a
-    query's own PREFIX declarations take precedence.
+    query's own PREFIX declarations take precedence. Relative IRIs resolve against
+    :data:`rograph.namespaces.BASE` unless the query has a BASE of its own.
     """
 
     def __init__(self, open_store: Callable[[], ox.Store], build: Build, *, on_disk: bool):
@@ -74,7 +75,7 @@ class EmbeddedStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        options: dict = {"prefixes": PREFIXES}
+        options: dict = {"prefixes": PREFIXES, "base_iri": BASE}
         try:
             if default_graph_uris or named_graph_uris:
                 # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.

@@ -65,8 +65,13 @@ class StoreWriter:
             self._gsp("PUT", graph, ntriples)
         else:
             # INSERT … WHERE {} rather than INSERT DATA: the same for SPARQL 1.1, and Virtuoso
-            # refuses blank nodes in INSERT DATA.
-            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT {{ GRAPH <{graph}> {{\n{ntriples.decode()}\n}} }} WHERE {{}}")
+            # refuses blank nodes in INSERT DATA. In batches (Virtuoso refuses an update whose
+            # SQL passes 10,000 lines), each holding whole blank-node structures, since a blank
+            # node of an INSERT template is new in every request.
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+            for batch in _batches(list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))):
+                body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode()
+                self.update(f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}")
 
     def drop(self, graph: str) -> None:
         if self.settings.store_gsp:
@@ -104,6 +109,37 @@ class StoreWriter:
             client.query()
         except (SPARQLWrapperException, urllib.error.URLError, OSError) as error:
             raise PublishError(f"update: {str(error)[:500]}") from None
+
+
+#: Triples per SPARQL Update request when publishing without the Graph Store Protocol.
+UPDATE_BATCH = 500
+
+
+def _batches(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    """``triples`` in batches of about :data:`UPDATE_BATCH`, never splitting the triples that
+    share blank nodes (a batch may exceed the size to keep one structure whole)."""
+    parent: dict = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        blanks = [term for term in (triple.subject, triple.object) if isinstance(term, ox.BlankNode)]
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+    groups: dict = {}
+    for index, triple in enumerate(triples):
+        blank = next((term for term in (triple.subject, triple.object) if isinstance(term, ox.BlankNode)), None)
+        groups.setdefault(root(blank) if blank is not None else index, []).append(triple)
+    batches: list[list[ox.Triple]] = [[]]
+    for group in groups.values():
+        if batches[-1] and len(batches[-1]) + len(group) > UPDATE_BATCH:
+            batches.append([])
+        batches[-1].extend(group)
+    return [batch for batch in batches if batch]
 
 
 def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int]:

@@ -27,7 +27,7 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized
 
 from rograph.config import Settings
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
 from rograph.store.build import Build
@@ -36,17 +36,24 @@ log = logging.getLogger(__name__)
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w<#?$])([A-Za-z][\w-]*):")
+_BASE_DECLARED = re.compile(r"\bBASE\s*<", re.IGNORECASE)
+#: An IRI reference without a scheme (a relative one). ``<`` as less-than matches only when
+#: followed by IRI characters up to a ``>``; then the BASE added is harmless.
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
 
 
-def with_prefixes(query: str) -> str:
-    """``query`` with the project's prefixes it uses but does not declare, on its first line
-    (so the store's line numbers in error messages stay right)."""
+def with_prologue(query: str) -> str:
+    """``query`` with the project's prefixes it uses but does not declare, and the query base
+    IRI (:data:`~rograph.namespaces.BASE`) if it has relative IRIs and no BASE of its own, on its
+    first line (so the store's line numbers in error messages stay right; the store's own base
+    would be its URL, which is not ours)."""
+    without_literals = re.sub(r"\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)
     declared = {name or "" for name in _DECLARED.findall(query)}
-    used = set(_USED.findall(re.sub(r"<[^>]*>|\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)))
-    missing = [p for p in PREFIXES if p in used and p not in declared]
-    if not missing:
-        return query
-    return " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing) + " " + query
+    used = set(_USED.findall(re.sub(r"<[^>]*>", " ", without_literals)))
+    prologue = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
+    if _RELATIVE_IRI.search(without_literals) and not _BASE_DECLARED.search(without_literals):
+        prologue.insert(0, f"BASE <{BASE}>")
+    return " ".join(prologue + [query]) if prologue else query
 
 
 def basic_authorization(user: str, password: str) -> str | None:
@@ -74,6 +81,11 @@ class SparqlClient:
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
         form = query_form(sparql)
+        if form is None:
+            # Never forwarded: a store may run an update sent as a query (Virtuoso does, for a
+            # user allowed to update), and this endpoint is read-only whatever the store allows.
+            raise QuerySyntaxError("not a query: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
+                                   "(after any PREFIX and BASE); updates are not accepted here")
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
@@ -81,7 +93,7 @@ class SparqlClient:
         # Accept header, and Virtuoso answers that contradiction with 406.
         client.setOnlyConneg(True)
         client.setTimeout(self.timeout)
-        client.setQuery(with_prefixes(sparql))
+        client.setQuery(with_prologue(sparql))
         for uri in default_graph_uris:
             client.addDefaultGraph(uri)
         for uri in named_graph_uris:
@@ -94,7 +106,7 @@ class SparqlClient:
             response = client.query().response
             if graph_result:
                 return _as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
-            return ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)
         except QueryBadFormed as error:
             raise QuerySyntaxError.from_parser(_store_message(error)) from None
         except (TimeoutError, socket.timeout) as error:
@@ -130,6 +142,10 @@ class RemoteStore(Store):
             # FROM too (Oxigraph's server does); the same graphs as protocol parameters are
             # the same dataset, and every store honours those.
             default_graph_uris, named_graph_uris = dataset_clauses(sparql)
+        if not default_graph_uris and not named_graph_uris and query_form(sparql) == "DESCRIBE":
+            # Virtuoso describes nothing from its default graph (its describe mode needs a
+            # dataset); the build's graphs, named as the dataset, are the same data on every store.
+            default_graph_uris = named_graph_uris = tuple(self.build.graph_counts)
         return self.client.query(sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
 
     def check(self) -> list[str]:
@@ -161,6 +177,30 @@ class RemoteStore(Store):
                     "GRAPH would see nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "
                     "true in Fuseki (Virtuoso, GraphDB and QLever do this by default)")
         return problems
+
+
+class _BlankNodeLabels:
+    """A SPARQL JSON response, read as it streams, with Virtuoso's blank node labels
+    (``"nodeID://b10004"``, which are not blank node labels) made plain (``"b10004"``): the same
+    node, named as SPARQL JSON and pyoxigraph expect. Nothing else is touched: the pattern is a
+    bnode binding as Virtuoso writes it."""
+
+    PATTERN = b'{ "type": "bnode", "value": "nodeID://'
+    REPLACEMENT = b'{ "type": "bnode", "value": "'
+
+    def __init__(self, response):
+        self._response, self._carry = response, b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._response.read(size if size and size > 0 else 65536)
+        if not chunk:
+            rest, self._carry = self._carry, b""
+            return rest
+        text = (self._carry + chunk).replace(self.PATTERN, self.REPLACEMENT)
+        # Hold back what could be the start of a pattern cut by the chunk's end.
+        keep = len(self.PATTERN) - 1
+        self._carry, text = text[-keep:], text[:-keep]
+        return text or self.read(size)
 
 
 def _as_query_triples(triples) -> ox.QueryTriples:

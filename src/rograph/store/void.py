@@ -13,13 +13,14 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from rograph.namespaces import BASE, DATASET_IRI, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
 from rograph.store.dumps import Dump
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
+PROV = "http://www.w3.org/ns/prov#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -62,11 +63,22 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     add(dataset, str(RDF_TYPE.value), _n(DCAT + "Dataset"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: actors in Roma integration", language="en"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romu integrācijas dalībnieki", language="lv"))
+    add(dataset, DCTERMS + "title", ox.Literal("rograph: romade lõimumise osalised", language="et"))
     add(dataset, DCTERMS + "description", ox.Literal(
         "Ministries, municipalities and their departments, social services, Roma mediator posts, experts, "
         "civil-society groups, national Roma contact points, projects, funding programmes, meetings and what "
         "they agreed, as stated by public sources; each source's facts are in a named graph of their own.",
         language="en"))
+    add(dataset, DCTERMS + "description", ox.Literal(
+        "Ministrijas, pašvaldības un to nodaļas, sociālie dienesti, romu mediatoru amata vietas, eksperti, "
+        "pilsoniskās sabiedrības grupas, nacionālie romu kontaktpunkti, projekti, finansējuma programmas, sanāksmes "
+        "un tajās panāktās vienošanās, kā tos norāda publiski avoti; katra avota fakti ir atsevišķā nosauktā grafā.",
+        language="lv"))
+    add(dataset, DCTERMS + "description", ox.Literal(
+        "Ministeeriumid, omavalitsused ja nende osakonnad, sotsiaalteenistused, roma mediaatorite ametikohad, eksperdid, "
+        "kodanikuühiskonna rühmad, riiklikud romade kontaktpunktid, projektid, rahastamisprogrammid, kohtumised ja "
+        "neil sõlmitud kokkulepped nii, nagu avalikud allikad neid esitavad; iga allika faktid on eraldi nimega graafis.",
+        language="et"))
     add(dataset, DCTERMS + "license", _n(LICENCE))
     publisher = ox.BlankNode("publisher")
     add(dataset, DCTERMS + "publisher", publisher)
@@ -120,8 +132,14 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
         add(subset, VOID + "triples", ox.Literal(int(row["n"].value)))
         for source in sources_of.get(row["g"].value, []):
             add(subset, DCTERMS + "source", source)
+        if row["g"].value == INFERRED_GRAPH:
+            add(subset, DCTERMS + "description", ox.Literal(
+                "What RDFS entails from the ontology's subclass and subproperty hierarchy and no source states: "
+                "the rdf:type of every superclass of a stated class, and each statement again with every "
+                "super-property of its property. Derived from the ontology, not from a source.", language="en"))
+            add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in store.query("""SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?meeting
+    for row in store.query("""SELECT DISTINCT ?x WHERE { { SELECT DISTINCT ?x WHERE { ?x a ?meeting
             VALUES ?meeting { <https://w3id.org/rograph/ontology#Meeting> <https://w3id.org/rograph/ontology#ExpertMeeting> } } ORDER BY ?x LIMIT 2 }
             UNION { SELECT ?x WHERE { ?x a <https://w3id.org/rograph/ontology#Municipality> } ORDER BY ?x LIMIT 1 } }""",
                            use_default_graph_as_union=True):

@@ -9,18 +9,20 @@ store. The functions return plain dataclasses; the templates only lay them out.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
+from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
 from rograph.store import Store
 from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.formatting import format_literal
+from rograph.web.ui_text import OUTCOME_PLURALS
 from rograph.web.sansio.linked_data import LANGUAGES, link_to
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -28,18 +30,23 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SH = "http://www.w3.org/ns/shacl#"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+PROV = "http://www.w3.org/ns/prov#"
+PROV_DERIVED = PROV + "wasDerivedFrom"
+DCTERMS = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+CPOV = "http://data.europa.eu/m8g/"
+SCHEMA = "https://schema.org/"
 OA = "http://www.w3.org/ns/oa#"
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RG = PREFIXES["rg"]
 APPROXIMATE = RG + "isApproximate"
-VALUE = "https://schema.org/value"
+VALUE = SCHEMA + "value"
 
 #: Incoming statements per page of an entity page.
 PAGE_SIZE = 50
 #: Entity kinds (first path segment of an IRI) drawn in the neighbourhood picture.
 NEIGHBOUR_KINDS = ("organisation", "meeting", "project", "programme", "place", "post", "group", "source")
-NEIGHBOUR_LIMIT = 14
+NEIGHBOUR_LIMIT = 12  # per side
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,10 @@ class Shown:
     sources: tuple[int, ...] = ()
     #: Numbers of the page's "sources differ" notes that concern it (rograph.web.differences).
     differs: tuple[int, ...] = ()
+    #: The language the text is in when it is not the reader's (a fallback the page marks).
+    fallback: str | None = None
+    #: Whether the text is the curators' translation (``skos:altLabel``), not a source's name.
+    translated: bool = False
 
 
 @dataclass
@@ -62,6 +73,11 @@ class Group:
 
     property: Shown
     values: list[Shown] = field(default_factory=list)
+
+    @property
+    def untranslated(self) -> bool:
+        """Texts the curators write in English only (for now), shown marked on other pages."""
+        return self.property.iri in UNTRANSLATED
 
 
 @dataclass(frozen=True)
@@ -77,25 +93,56 @@ class Quote:
 
 @dataclass(frozen=True)
 class Neighbour:
+    """One linked thing in the neighbourhood picture: its circle, its name and the relation."""
+
     node: Shown
     relation: str
     outgoing: bool
     x: float
     y: float
+    #: Where its text starts (``anchor`` "start") or ends ("end").
+    text_x: float
+    anchor: str
+    #: Its name in at most two lines.
+    name: list[str]
+
+
+@dataclass
+class Picture:
+    """The neighbourhood picture: the entity and one row for each thing it links to or that
+    links to it, so no two texts can overlap. Drawn twice: ``wide`` (what it links to on the
+    right, what links to it on the left) and ``narrow`` (one column, for a phone)."""
+
+    layout: str
+    width: int
+    height: int
+    centre_x: float
+    centre_y: float
+    title_x: float
+    title_y: float
+    title_anchor: str
+    title_lines: list[str]
+    neighbours: list[Neighbour]
 
 
 @dataclass
 class EntityView:
     iri: str
-    title: str
+    title: Shown
     types: list[Shown]
+    descriptions: list[Shown]
     outgoing: list[Group]
     incoming: list[Group]
+    #: A meeting's outcomes by kind (agreements, findings, plans): (kind in the plural, members).
+    outcomes: list[tuple[Shown, list[Shown]]]
+    #: Links to the entity over all pages, and how many of them are outcomes (shown apart).
     incoming_total: int
+    outcome_total: int
     page: int
     page_count: int
     sources: list[tuple[int, Shown]]
-    neighbours: list[Neighbour]
+    #: The neighbourhood picture, wide and narrow (none when nothing is linked).
+    pictures: list[Picture]
     #: Per footnote number, the quotes of that source that state the entity, in text order.
     quotes: dict[int, list[Quote]] = field(default_factory=dict)
     #: Where sources differ about the entity or its values (rograph.web.differences).
@@ -117,11 +164,30 @@ def vocabulary_labels() -> dict[str, dict[str, str]]:
     return dict(labels)
 
 
-def _pick(by_language: dict[str, str], lang: str) -> str | None:
+@dataclass(frozen=True)
+class Label:
+    """A label as the page shows it: its text, its language, and whether it is a translation."""
+
+    text: str
+    lang: str
+    translated: bool = False
+
+
+def _pick(by_language: dict[str, str], lang: str) -> tuple[str, str] | None:
+    """The text in ``lang``, else in the pages' fallback order, else untagged, else any."""
     for candidate in (lang, *LANGUAGES, ""):
         if candidate in by_language:
-            return by_language[candidate]
-    return next(iter(by_language.values()), None)
+            return by_language[candidate], candidate
+    return next(iter((text, code) for code, text in by_language.items()), None)
+
+
+def pick_label(names: dict[str, str], translations: dict[str, str], lang: str) -> Label | None:
+    """A name in the reader's language; where only the curators' translation
+    (``skos:altLabel``) is in it, that, marked; else a name in another language."""
+    if lang not in names and lang in translations:
+        return Label(translations[lang], lang, translated=True)
+    picked = _pick(names, lang) or _pick(translations, lang)
+    return Label(picked[0], picked[1], translated=picked[1] not in names) if picked else None
 
 
 class Labeller:
@@ -129,35 +195,49 @@ class Labeller:
 
     def __init__(self, store: Store, lang: str, root: str):
         self.store, self.lang, self.root = store, lang, root
-        self._labels: dict[str, str | None] = {}
+        self._labels: dict[str, Label | None] = {}
 
     def fetch(self, iris: Iterable[str]) -> None:
         wanted = sorted({iri for iri in iris if iri not in self._labels})
         for start in range(0, len(wanted), 200):
             batch = wanted[start:start + 200]
-            found: dict[str, dict[str, str]] = defaultdict(dict)
+            names: dict[str, dict[str, str]] = defaultdict(dict)
+            translations: dict[str, dict[str, str]] = defaultdict(dict)
             values = " ".join(str(ox.NamedNode(iri)) for iri in batch)
-            rows = self.store.query(f"""SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }}
-                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} }}""")
+            rows = self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}""")
             for row in rows:
-                found[row["x"].value][row["label"].language or ""] = row["label"].value
+                if row["label"] is not None:
+                    names[row["x"].value][row["label"].language or ""] = row["label"].value
+                else:
+                    translations[row["x"].value][row["alt"].language or ""] = row["alt"].value
             vocabulary = vocabulary_labels()
             for iri in batch:
-                self._labels[iri] = _pick(found.get(iri) or vocabulary.get(iri) or {}, self.lang)
+                self._labels[iri] = pick_label(names.get(iri) or vocabulary.get(iri) or {}, translations.get(iri, {}), self.lang)
 
-    def label(self, iri: str) -> str:
+    def labelled(self, iri: str) -> Label:
+        """The label of ``iri``, or its prefixed name when it has none."""
         if iri not in self._labels:
             self.fetch([iri])
-        return self._labels[iri] or prefixed(iri)
+        return self._labels[iri] or Label(prefixed(iri), "")
+
+    def label(self, iri: str) -> str:
+        return self.labelled(iri).text
 
     def show(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, *, approximate: bool = False,
              sources: tuple[int, ...] = ()) -> Shown:
         if isinstance(term, ox.NamedNode):
-            return Shown(self.label(term.value), link_to(term.value, self.root), term.value, sources=sources)
+            label = self.labelled(term.value)
+            return Shown(label.text, link_to(term.value, self.root), term.value, sources=sources,
+                         fallback=self.fallback(label.lang), translated=label.translated)
         if isinstance(term, ox.Literal):
             text = format_literal(term.value, term.datatype.value if term.datatype else None, self.lang, approximate=approximate)
-            return Shown(text, lang=term.language, sources=sources)
+            return Shown(text, lang=term.language, sources=sources, fallback=self.fallback(term.language or ""))
         return Shown(f"_:{term.value}", sources=sources)
+
+    def fallback(self, lang: str) -> str | None:
+        """``lang`` when a text in it is shown to a reader of another language."""
+        return lang if lang and lang.split("-")[0].lower() != self.lang else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,13 +250,18 @@ def exists(store: Store, iri: str) -> bool:
     return bool(store.query(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }} }}"))
 
 
+#: Entity pages and documents say what the sources say; the ontology's consequences are for
+#: queries (rograph.store.entailment).
+_STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
+
+
 def statements(store: Store, iri: str) -> list[ox.Quad]:
-    """Every quad about ``iri`` or pointing to it: the RDF document of an entity."""
+    """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?g ?p ?o")]
+             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o")]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?g ?p ?s")]
+              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s")]
     return quads
 
 
@@ -187,23 +272,58 @@ def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
             for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")]
 
 
+#: What a reader of an entity of a class looks for first, in this order; the rest follows,
+#: alphabetically. Keyed by class: an entity gets the list of the first of its classes (or
+#: their superclasses, from the ontology) found here.
+FIRST_PROPERTIES: dict[str, tuple[str, ...]] = {
+    RG + "Meeting": (SCHEMA + "startDate", SCHEMA + "endDate", SCHEMA + "location", SCHEMA + "organizer",
+                     RG + "coOrganizer", RG + "withinProject"),
+    **dict.fromkeys((ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit", CPOV + "PublicOrganisation"),
+                    (RDF_TYPE, ORG + "unitOf", ORG + "subOrganizationOf", DCTERMS + "spatial", SCHEMA + "location")),
+    ORG + "Post": (ORG + "role", SCHEMA + "location", DCTERMS + "spatial", SCHEMA + "startDate", DCTERMS + "temporal",
+                   ORG + "postIn"),
+    RG + "Project": (RG + "fundingProgramme", SCHEMA + "funder", SCHEMA + "funding", RG + "grantAgreementNumber",
+                     SCHEMA + "startDate", SCHEMA + "endDate", DCTERMS + "temporal"),
+    RG + "FundingProgramme": (SCHEMA + "startDate", SCHEMA + "endDate", DCTERMS + "temporal", SCHEMA + "funder"),
+    RG + "Figure": (SCHEMA + "value", RG + "isApproximate", RG + "referenceDate", DCTERMS + "temporal", RG + "measure",
+                    SCHEMA + "observationAbout", SCHEMA + "location", DCTERMS + "spatial"),
+    RG + "Participation": (RG + "participant", CPOV + "hasParticipant", ORG + "role", CPOV + "role", RG + "comesFrom",
+                           RG + "fieldOfActivity"),
+    RG + "Agreement": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
+    RG + "Finding": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
+    RG + "Plan": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
+    RG + "SourceDocument": (DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "language", SCHEMA + "about"),
+}
+#: The kinds of a meeting's outcomes, in the order a page lists them.
+OUTCOME_KINDS = (RG + "Agreement", RG + "Finding", RG + "Plan")
+#: Texts a page shows above the statements rather than in them.
+LEAD_PROPERTIES = {DCTERMS + "description"}
+#: Curators' notes: written in English only, for now; pages mark them (``data-untranslated``).
+UNTRANSLATED = {SKOS + "note"}
+#: Names: the page's heading shows the one in the reader's language.
+NAME_PROPERTIES = {RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"}
+
+
 def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> EntityView:
-    """The entity page of ``iri``: statements grouped by property, with sources; incoming
+    """The entity page of ``iri``: statements grouped by property, the ones a reader of its
+    class looks for first at the top, with sources; a meeting's outcomes by kind; incoming
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?p ?o"))
-    incoming_total = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} }}")))["n"].value)
+    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o"))
+    counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}""")))
+    incoming_total = int(counts["n"].value)
+    outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} }}"):
+            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     evidence = _evidence(store, node)
@@ -218,39 +338,124 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
             numbers.add(footnotes.setdefault(source, len(footnotes) + 1))
         return tuple(sorted(numbers))
 
+    outcome_subjects = [s for s, p in incoming_pairs if p.value == RG + "outcomeOf" and isinstance(s, ox.NamedNode)]
+    kind_of = _outcome_kinds(store, outcome_subjects)
     labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
                    + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
-                   + list(source_of.values()) + [iri])
-    approximate = any(row["p"].value == APPROXIMATE and row["o"].value == "true" for row in outgoing_rows)
+                   + list(source_of.values()) + list(kind_of.values()) + [iri])
+    # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
+    approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
     # One value per (property, object), with every graph that states it.
     stated: dict[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode], set[str]] = defaultdict(set)
     for row in outgoing_rows:
         stated[row["p"].value, row["o"]].add(row["g"].value)
-    types, outgoing = [], {}
+    types: list[Shown] = []
+    outgoing: dict[str, Group] = {}
+    texts: dict[str, list[tuple[ox.Literal, set[str]]]] = defaultdict(list)
     for (predicate, value), in_graphs in stated.items():
+        if isinstance(value, ox.Literal) and value.language:
+            texts[predicate].append((value, in_graphs))
+            continue
         shown = labeller.show(value, approximate=approximate and predicate == VALUE, sources=notes(in_graphs))
         if predicate == RDF_TYPE:
             types.append(shown)
+        outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.append(shown)
+    # Texts in languages: the reader's, or (marked) the first of the fallback order.
+    descriptions: list[Shown] = []
+    for predicate, literals in texts.items():
+        if predicate in NAME_PROPERTIES:
+            continue
+        chosen = _in_reader_language(literals, lang)
+        shown = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
+        if predicate in LEAD_PROPERTIES:
+            descriptions += shown
         else:
-            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.append(shown)
+            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.extend(shown)
+
     incoming: dict[str, Group] = {}
+    outcomes: dict[str, list[Shown]] = defaultdict(list)
     for subject, predicate in incoming_pairs:
         shown = labeller.show(subject, sources=notes(incoming_graphs.get((subject.value, predicate.value), ())))
-        incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
+        if subject.value in kind_of:
+            outcomes[kind_of[subject.value]].append(shown)
+        else:
+            incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
 
+    first = _first_properties(store, [t.iri for t in types if t.iri])
     quotes: dict[int, list[Quote]] = defaultdict(list)
     for graph, quote in evidence:
         quotes[notes([graph])[0]].append(quote)
     sources = [(number, labeller.show(ox.NamedNode(source))) for source, number in sorted(footnotes.items(), key=lambda item: item[1])]
+    title = labeller.labelled(iri)
     return EntityView(
-        iri=iri, title=labeller.label(iri), types=types,
-        outgoing=sorted(outgoing.values(), key=lambda g: g.property.text.lower()),
+        iri=iri, title=Shown(title.text, iri=iri, fallback=labeller.fallback(title.lang), translated=title.translated),
+        types=types, descriptions=descriptions,
+        outgoing=sorted(outgoing.values(), key=lambda g: (first.index(g.property.iri) if g.property.iri in first else len(first),
+                                                           g.property.text.lower())),
         incoming=sorted(incoming.values(), key=lambda g: g.property.text.lower()),
-        incoming_total=incoming_total, page=page, page_count=page_count, sources=sources,
-        neighbours=_neighbourhood(outgoing, incoming),
+        outcomes=[(Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
+                  for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
+        incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
+        pictures=_neighbourhood(title.text, outgoing, incoming),
         quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
     )
+
+
+def _in_reader_language(literals: list[tuple[ox.Literal, set[str]]], lang: str) -> list[tuple[ox.Literal, set[str]]]:
+    """The texts in the reader's language; when there are none, those in the first language
+    of the fallback order that has any."""
+    for candidate in (lang, *LANGUAGES):
+        chosen = [(literal, graphs) for literal, graphs in literals if (literal.language or "").split("-")[0].lower() == candidate]
+        if chosen:
+            return chosen
+    first = literals[0][0].language
+    return [(literal, graphs) for literal, graphs in literals if literal.language == first]
+
+
+def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
+    """``classes``, then their superclasses by the ontology's rdfs:subClassOf, level by level
+    (nearest first), each class once."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for row in store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"):
+        parents[row["c"].value].append(row["super"].value)
+    level = sorted(set(classes))
+    seen = set(level)
+    while level:
+        yield level
+        level = sorted({p for cls in level for p in parents.get(cls, []) if p not in seen})
+        seen.update(level)
+
+
+def _first_properties(store: Store, types: list[str]) -> list[str]:
+    """:data:`FIRST_PROPERTIES` of the nearest of the entity's classes or their superclasses
+    that has a list."""
+    for level in class_levels(store, types):
+        for cls in level:
+            if cls in FIRST_PROPERTIES:
+                return list(FIRST_PROPERTIES[cls])
+    return []
+
+
+def _outcome_kinds(store: Store, subjects: list[ox.NamedNode]) -> dict[str, str]:
+    """The kind (:data:`OUTCOME_KINDS`, else its first class) of each of a meeting's outcomes."""
+    if not subjects:
+        return {}
+    values = " ".join(str(s) for s in subjects)
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for row in store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind"):
+        kinds[row["s"].value].append(row["kind"].value)
+    return {subject: min(found, key=_kind_order) for subject, found in kinds.items()}
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    return (OUTCOME_KINDS.index(kind) if kind in OUTCOME_KINDS else len(OUTCOME_KINDS), kind)
+
+
+def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
+    """"Agreements", "Vienošanās", "Kokkulepped": the plural the page's own words give for a
+    kind of outcome, else the kind's label."""
+    return OUTCOME_PLURALS.get(kind, {}).get(lang) or labeller.label(kind)
 
 
 def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
@@ -278,24 +483,68 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
         f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV_DERIVED}> ?source }} }}")}
 
 
-def _neighbourhood(outgoing: dict[str, Group], incoming: dict[str, Group]) -> list[Neighbour]:
-    """The organisations, meetings, projects, places… linked to the entity, placed on a circle
-    around it for the page's picture."""
-    linked: list[tuple[Shown, str, bool]] = []
+#: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
+ROW_HEIGHT, MARGIN, NAME_LINES, TITLE_LINES = 46, 24, 2, 3
+#: Wide: 720 wide, name and relation lengths (characters) that fit a column beside the centre.
+WIDE_WIDTH, WIDE_NAME_CHARS, WIDE_RELATION_CHARS, WIDE_TITLE_CHARS = 720, 34, 38, 26
+#: Narrow: 340 wide (a phone shows it a little larger), the entity at the top left, one column below.
+NARROW_WIDTH, NARROW_NAME_CHARS, NARROW_RELATION_CHARS, NARROW_TITLE_CHARS = 340, 44, 48, 38
+
+
+def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, Group]) -> list[Picture]:
+    """The organisations, meetings, projects, places… linked to the entity, laid out in rows."""
     seen: set[str] = set()
+    sides: dict[bool, list[tuple[Shown, str]]] = {True: [], False: []}
     for groups, direction in ((outgoing, True), (incoming, False)):
         for group in groups.values():
             for value in group.values:
                 if value.iri and value.iri.startswith(BASE) and value.iri not in seen \
                         and value.iri[len(BASE):].split("/")[0] in NEIGHBOUR_KINDS:
                     seen.add(value.iri)
-                    linked.append((value, group.property.text, direction))
-    linked = linked[:NEIGHBOUR_LIMIT]
+                    sides[direction].append((value, group.property.text))
+    right, left = sides[True][:NEIGHBOUR_LIMIT], sides[False][:NEIGHBOUR_LIMIT]
+    if not right and not left:
+        return []
+    return [_wide(title, right, left), _narrow(title, right + left, len(right))]
+
+
+def _row(value: Shown, relation: str, outgoing: bool, x: float, y: float, text_x: float, anchor: str,
+         name_chars: int, relation_chars: int) -> Neighbour:
+    return Neighbour(value, _shorten(relation, relation_chars), outgoing, x, round(y, 1), text_x, anchor,
+                     _wrap(value.text, name_chars, NAME_LINES))
+
+
+def _wide(title: str, right: list[tuple[Shown, str]], left: list[tuple[Shown, str]]) -> Picture:
+    height = max(len(right), len(left), TITLE_LINES) * ROW_HEIGHT + 2 * MARGIN
+    centre_x, centre_y = WIDE_WIDTH / 2, height / 2
     placed = []
-    for index, (value, relation, direction) in enumerate(linked):
-        angle = 2 * math.pi * index / max(1, len(linked)) - math.pi / 2
-        placed.append(Neighbour(value, relation, direction, round(360 + 250 * math.cos(angle), 1), round(210 + 160 * math.sin(angle), 1)))
-    return placed
+    for members, outgoing, column_x, text_x, anchor in ((right, True, 470.0, 482.0, "start"), (left, False, 250.0, 238.0, "end")):
+        top = centre_y - (len(members) - 1) * ROW_HEIGHT / 2
+        placed += [_row(value, relation, outgoing, column_x, top + index * ROW_HEIGHT, text_x, anchor, WIDE_NAME_CHARS,
+                        WIDE_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
+    return Picture("wide", WIDE_WIDTH, height, centre_x, centre_y, centre_x, centre_y + 26, "middle",
+                   _wrap(title, WIDE_TITLE_CHARS, TITLE_LINES), placed)
+
+
+def _narrow(title: str, members: list[tuple[Shown, str]], outgoing_count: int) -> Picture:
+    lines = _wrap(title, NARROW_TITLE_CHARS, TITLE_LINES)
+    top = MARGIN + len(lines) * 15 + 24
+    placed = [_row(value, relation, index < outgoing_count, 40.0, top + index * ROW_HEIGHT, 52.0, "start", NARROW_NAME_CHARS,
+                   NARROW_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
+    height = int(top + len(members) * ROW_HEIGHT)
+    return Picture("narrow", NARROW_WIDTH, height, 18.0, MARGIN, 34.0, MARGIN + 4, "start", lines, placed)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines of at most ``width`` characters, by words."""
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines - 1] + [_shorten(" ".join(wrapped[lines - 1:]), width)]
+    return wrapped
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,8 +625,12 @@ class Constraint:
 class Term:
     iri: str
     anchor: str
+    #: ``rg:Meeting``: written whole, never broken across lines.
+    name: str
     labels: dict[str, str]
-    definitions: dict[str, str]
+    #: The definition in the reader's language, or (marked) in another.
+    definition: Shown | None
+    #: Superclasses of a class, superproperties of a property.
     parents: list[Shown]
     children: list[Shown]
     constraints: list[Constraint] = field(default_factory=list)
@@ -386,7 +639,7 @@ class Term:
 
 @dataclass
 class OntologyView:
-    title: str
+    title: Shown
     metadata: list[tuple[Shown, list[Shown]]]
     classes: list[Term]
     object_properties: list[Term]
@@ -404,8 +657,7 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     for quad in graph_statements(store, SHAPES_GRAPH):
         shapes[quad.subject.value][quad.predicate.value].append(quad.object)
 
-    def texts(values: list) -> dict[str, str]:
-        return {v.language or "": v.value for v in values if isinstance(v, ox.Literal)}
+    texts = texts_by_language
 
     def of_type(type_iri: str) -> list[str]:
         return sorted(s for s, props in by_subject.items()
@@ -420,13 +672,18 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     labeller.fetch([p.value for props in by_subject.values() for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
                     for p in props.get(key, []) if isinstance(p, ox.NamedNode)])
 
+    def in_reader_language(values: list) -> Shown | None:
+        by_language = texts(values)
+        picked = _pick(by_language, lang)
+        return Shown(picked[0], lang=picked[1] or None, fallback=labeller.fallback(picked[1])) if picked else None
+
     def term(iri: str) -> Term:
         props = by_subject[iri]
         parents = [labeller.show(p) for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
                    for p in props.get(key, []) if isinstance(p, ox.NamedNode)]
-        return Term(iri, iri.rsplit("#", 1)[-1], texts(props.get(RDFS + "label", [])),
-                    texts(props.get(SKOS + "definition", []) + props.get(RDFS + "comment", [])),
-                    parents, [labeller.show(ox.NamedNode(c)) for c in sorted(children.get(iri, []))])
+        return Term(iri, iri.rsplit("#", 1)[-1], prefixed(iri), texts(props.get(RDFS + "label", [])),
+                    in_reader_language(props.get(SKOS + "definition", []) + props.get(RDFS + "comment", [])),
+                    parents, sorted((labeller.show(ox.NamedNode(c)) for c in children.get(iri, [])), key=lambda c: c.text.lower()))
 
     classes = [term(iri) for iri in of_type(OWL + "Class")]
     for cls in classes:
@@ -435,16 +692,27 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     metadata = []
     if ontology:
         for predicate, values in sorted(by_subject[ontology].items()):
+            if predicate == DCTERMS + "title":
+                continue  # the page's heading
             labeller.fetch([predicate] + [v.value for v in values if isinstance(v, ox.NamedNode)])
-            metadata.append((labeller.show(ox.NamedNode(predicate)), [labeller.show(v) for v in values]))
+            tagged = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
+            shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
+            shown += [literal for literal, _ in _in_reader_language(tagged, lang)] if tagged else []
+            metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)
+                             and v.value.startswith(BASE) and not exists(store, v.value) else labeller.show(v) for v in shown]))
     schemes = []
     for scheme in of_type(SKOS + "ConceptScheme"):
         members = sorted(s for s, props in by_subject.items() if any(v.value == scheme for v in props.get(SKOS + "inScheme", [])))
         labeller.fetch(members)
         schemes.append((labeller.show(ox.NamedNode(scheme)), [labeller.show(ox.NamedNode(m)) for m in members]))
-    title = labeller.label(ontology) if ontology else "rograph ontology"
+    title = (in_reader_language(by_subject[ontology].get(DCTERMS + "title", [])) if ontology else None) or Shown("rograph ontology")
     return OntologyView(title, metadata, classes, [term(i) for i in of_type(OWL + "ObjectProperty")],
                         [term(i) for i in of_type(OWL + "DatatypeProperty")], schemes)
+
+
+def _unlinked(shown: Shown) -> Shown:
+    """An IRI of ours that has no page (a version IRI): shown, not linked."""
+    return Shown(shown.text, iri=shown.iri, fallback=shown.fallback, translated=shown.translated)
 
 
 def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labeller) -> None:
@@ -453,21 +721,33 @@ def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labe
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
             continue
         cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]
-        for property_shape in props.get(SH + "property", []):
-            described = shapes.get(property_shape.value, {})
-            low = next((int(v.value) for v in described.get(SH + "minCount", [])), 0)
-            high = next((v.value for v in described.get(SH + "maxCount", [])), "n")
-            expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
-            expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
-                        for v in described.get(SH + "hasValue", [])]
-            cls.constraints.append(Constraint(
-                name=_english(described.get(SH + "name", [])) or "",
-                path=_path_text(described.get(SH + "path", []), shapes),
-                cardinality=f"{low}..{high}",
-                expects=", ".join(expects),
-                message=_english(described.get(SH + "message", [])) or "",
-                description=_english(described.get(SH + "description", [])) or "",
-            ))
+        cls.constraints += _constraints(props, shapes, labeller)
+
+
+def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]], labeller: Labeller) -> list[Constraint]:
+    """A node shape's property shapes and SPARQL constraints, as the curator's table rows."""
+    rows = []
+    for property_shape in node_shape.get(SH + "property", []) + node_shape.get(SH + "sparql", []):
+        described = shapes.get(property_shape.value, {})
+        low = next((int(v.value) for v in described.get(SH + "minCount", []) + described.get(SH + "qualifiedMinCount", [])), 0)
+        high = next((v.value for v in described.get(SH + "maxCount", []) + described.get(SH + "qualifiedMaxCount", [])), "n")
+        expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
+        expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
+                    for v in described.get(SH + "hasValue", [])]
+        rows.append(Constraint(
+            name=_english(described.get(SH + "name", [])) or "",
+            path=_path_text(described.get(SH + "path", []), shapes) or ("SPARQL" if SH + "select" in described else ""),
+            cardinality=f"{low}..{high}",
+            expects=", ".join(expects),
+            message=_english(described.get(SH + "message", [])) or "",
+            description=_english(described.get(SH + "description", [])) or "",
+        ))
+    return rows
+
+
+def texts_by_language(values: list) -> dict[str, str]:
+    """Literals by language tag (``""`` for none): one text per language."""
+    return {v.language or "": v.value for v in values if isinstance(v, ox.Literal)}
 
 
 def _english(values: list) -> str | None:

@@ -11,11 +11,14 @@ kind; everything else gets an entity page.
 from __future__ import annotations
 
 import io
+import math
+import re
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from markupsafe import Markup
 from flask import (
     Blueprint,
     Response,
@@ -32,11 +35,11 @@ from rograph.namespaces import (
     DATASET_IRI,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
-    PREFIXES,
     SHAPES_GRAPH,
     SHAPES_IRI,
+    prefixes_used,
 )
-from rograph.web import context, describe, differences
+from rograph.web import context, describe, differences, structured_data
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -92,6 +95,19 @@ def _page_helpers() -> dict:
     return {"lang": lang, "t": TEXT[lang], "languages": LANGUAGES, "language_link": language_link, "root": root_url()}
 
 
+@bp.app_template_global("ui")
+def _ui_words() -> dict[str, str]:
+    """The pages' own words in the reader's language, for macros that have no page context."""
+    return TEXT[reader_language()]
+
+
+@bp.app_template_filter("breakable")
+def _breakable(iri: str) -> Markup:
+    """An IRI that may wrap after ``/`` and ``#`` (never inside a word), on a narrow screen."""
+    return Markup("").join(Markup("{}<wbr>").format(part) if part in "/#" else part
+                           for part in re.split(r"([/#])", iri))
+
+
 def _page_number() -> int:
     raw = request.args.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
@@ -110,6 +126,7 @@ def home() -> Response:
     examples = _examples()
     return _html(render_template(
         "home.html", view=view, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
+        structured_data=_structured_data("dataset", DocumentRequest(DATASET_IRI, "dataset", None)),
         dataset=address_of(DATASET_IRI, root_url()), ontology=address_of(ONTOLOGY_IRI, root_url()),
         shapes=address_of(SHAPES_IRI, root_url()), timeout=ctx.settings.query_timeout,
     ), headers={"Vary": "Accept-Language", "Link": f'<{address_of(DATASET_IRI, root_url())}>; rel="describedby"'})
@@ -145,6 +162,47 @@ def dump(name: str) -> Response:
 
 def _not_found_text(message: str) -> Response:
     return Response(message + "\n", status=404, content_type="text/plain; charset=utf-8")
+
+
+#: Addresses per sitemap file (the protocol allows 50,000): small files, quick queries; a
+#: bigger graph gets a sitemap index of several files.
+SITEMAP_PAGE = 5_000
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page a crawler should know (sitemaps.org protocol): the home page, the dataset,
+    ontology and shapes, and the page of every IRI of ours the graph says something about. More
+    than :data:`SITEMAP_PAGE` addresses make an index of ``/sitemap.xml?page=N`` files."""
+    ctx, root = context(), root_url()
+    fixed = [BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI]
+    entities = (f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
+                f'&& ?s NOT IN ({", ".join(str(ox.NamedNode(iri)) for iri in fixed)}))')
+    total = len(fixed) + int(next(iter(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}")))["n"].value)
+    pages = math.ceil(total / SITEMAP_PAGE)
+    built = ctx.store.built.astimezone(timezone.utc)
+    headers = {"Cache-Control": "public, max-age=3600"}
+    if "page" not in request.args and pages > 1:
+        index = [f"{root.rstrip('/')}/sitemap.xml?page={number}" for number in range(1, pages + 1)]
+        return Response(render_template("sitemap.xml", index=index, built=built), content_type="application/xml; charset=utf-8", headers=headers)
+    page = _page_number()
+    if page > pages:
+        return _not_found_text(f"sitemap page {page} does not exist; there are {pages}")
+    first, last = (page - 1) * SITEMAP_PAGE, page * SITEMAP_PAGE
+    iris = fixed[first:last]
+    offset = max(0, first - len(fixed))
+    iris += [row["s"].value for row in ctx.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}")]
+    addresses = [root if iri == BASE else address_of(iri, root) for iri in iris]
+    return Response(render_template("sitemap.xml", addresses=addresses, built=built), content_type="application/xml; charset=utf-8",
+                    headers=headers)
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawlers may read every page, never run queries (/sparql, /query)."""
+    body = f"User-agent: *\nDisallow: /sparql\nDisallow: /query\nAllow: /\n\nSitemap: {root_url().rstrip('/')}/sitemap.xml\n"
+    return Response(body, content_type="text/plain; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @bp.get("/.well-known/void")
@@ -197,14 +255,21 @@ def _document(doc: DocumentRequest) -> Response:
 def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: int) -> str:
     ctx = context()
     formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
+    structured_data = _structured_data(kind, doc)
     if kind in ("ontology", "shapes"):
         view = describe.ontology_view(ctx.store, lang, root)
-        return render_template("ontology.html", view=view, formats=formats, kind=kind, iri=doc.iri)
+        return render_template("ontology.html", view=view, formats=formats, iri=doc.iri, structured_data=structured_data)
     if kind == "dataset":
         return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
-                               dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built)
+                               dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
     view = differences.annotate(describe.entity_view(ctx.store, doc.iri, lang, root, page), ctx.store, lang, root)
-    return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"))
+    return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"), structured_data=structured_data)
+
+
+def _structured_data(kind: str, doc: DocumentRequest) -> Markup:
+    """The JSON-LD a page embeds for crawlers: its document's statements about its subject,
+    read as schema.org too (:mod:`rograph.web.structured_data`)."""
+    return structured_data.json_ld(context().store, _document_quads(kind, doc), doc.iri, address_of(doc.iri, root_url()))
 
 
 def _dataset_rows(lang: str, root: str) -> list:
@@ -222,27 +287,45 @@ def _dataset_rows(lang: str, root: str) -> list:
     return list(grouped.values())
 
 
-def _rdf(kind: str, doc: DocumentRequest) -> bytes:
+def _document_quads(kind: str, doc: DocumentRequest) -> list[ox.Quad]:
+    """The statements of the RDF document about ``doc``'s IRI."""
     store = context().store
     if kind == "dataset":
-        quads = [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE)]
-    elif kind in ("ontology", "shapes"):
-        quads = describe.graph_statements(store, ONTOLOGY_GRAPH if kind == "ontology" else SHAPES_GRAPH)
-    else:
-        quads = describe.statements(store, doc.iri)
-    return _serialize(quads, choose_document_format(request.headers.get("Accept"), doc))
+        return [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE)]
+    if kind in ("ontology", "shapes"):
+        return describe.graph_statements(store, ONTOLOGY_GRAPH if kind == "ontology" else SHAPES_GRAPH)
+    return describe.statements(store, doc.iri)
+
+
+def _rdf(kind: str, doc: DocumentRequest) -> bytes:
+    return _serialize(_document_quads(kind, doc), choose_document_format(request.headers.get("Accept"), doc))
+
+
+#: The formats whose documents carry each statement's graph (its source). Every other format is
+#: a plain graph: JSON-LD could hold named graphs, but a consumer of a graph reads only the
+#: default graph (JSON-LD 1.1), so rdflib and Jena would see an empty document.
+DATASET_WRITERS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
 
 
 def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
-    """Quads as ``fmt``: with their graphs where the format has them, else as triples (each
-    once: the same statement from two sources is one triple)."""
+    """Quads as ``fmt``: with their graphs in TriG and N-Quads, else as triples (each
+    once: the same statement from two sources is one triple). Turtle and TriG declare the
+    prefixes they use and no others."""
+    written = quads if fmt.writer in DATASET_WRITERS else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    if fmt.writer not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return _write(written, fmt.writer, None)
+    candidates = prefixes_used(term.value for statement in written for term in statement if isinstance(term, ox.NamedNode))
+    candidates |= prefixes_used(term.datatype.value for statement in written for term in statement if isinstance(term, ox.Literal))
+    text = _write(written, fmt.writer, candidates)
+    # The writer abbreviates what it can ("a", plain strings, numbers): keep what it used.
+    body = re.sub(rb"(?m)^@prefix [^\n]*\n", b"", text)
+    used = {prefix: ns for prefix, ns in candidates.items() if re.search(rb"(?<![\w-])" + re.escape(prefix.encode()) + rb":", body)}
+    return text if used == candidates else _write(written, fmt.writer, used)
+
+
+def _write(statements: list, writer: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:
     out = io.BytesIO()
-    prefixes = PREFIXES if fmt.writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    if fmt.writer.supports_datasets:
-        ox.serialize(quads, out, fmt.writer, prefixes=prefixes)
-    else:
-        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-        ox.serialize(triples, out, fmt.writer, prefixes=prefixes)
+    ox.serialize(statements, out, writer, prefixes=prefixes)
     return out.getvalue()
 
 

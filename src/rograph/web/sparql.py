@@ -76,9 +76,11 @@ def endpoint() -> Response:
 
 def _describe_service(parsed: SparqlRequest) -> Response:
     try:
-        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.format)
+        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.formats)
     except NotAcceptable as error:
         return _error(406, str(error))
+    except ProtocolError as error:
+        return _error(error.status, error.message)
     ctx = context()
     graph = service_description(_endpoint_url(ctx.settings), ctx.store, ctx.settings, ctx.store.graph_counts())
     body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
@@ -108,9 +110,11 @@ def _answer(parsed: SparqlRequest) -> Response:
     ctx = context()
     store, settings = ctx.store, ctx.settings
     try:
-        fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.format)
+        fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.formats)
     except NotAcceptable as error:
         return _error(406, str(error))
+    except ProtocolError as error:
+        return _error(error.status, error.message)
 
     key = (parsed.query, parsed.default_graph_uris, parsed.named_graph_uris, fmt.media_type, store.version)
     cached = ctx.answers.get(key)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from rograph.namespaces import RG
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "search": "Search", "search_found": "{n} found for “{query}”", "search_untyped": "Other",
         "search_label": "label", "search_alternative_label": "also called", "search_description": "description",
         "source_count": "sources: {n}", "sources_differ": "sources differ", "sources_differ_heading": "Where sources differ",
         "source_documents": "sources", "facts": "facts", "reference_document": "curators' reference document",
+        "outcomes": "Outcomes", "contents": "Contents", "subproperty_of": "subproperty of", "subproperties": "subproperties",
+        "translated": "translation", "translated_note": "The curators' translation: no source gives a name in this language.",
+        "fallback_note": "Not available in English; shown in the language named.",
+        "file": "file", "bytes": "bytes", "triples": "triples", "language": "Language",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -30,6 +36,10 @@ TEXT: dict[str, dict[str, str]] = {
         "search_label": "nosaukums", "search_alternative_label": "saukts arī", "search_description": "apraksts",
         "source_count": "avoti: {n}", "sources_differ": "avoti atšķiras", "sources_differ_heading": "Kur avoti atšķiras",
         "source_documents": "avoti", "facts": "fakti", "reference_document": "kuratoru atsauces dokuments",
+        "outcomes": "Rezultāti", "contents": "Saturs", "subproperty_of": "apakšīpašība no", "subproperties": "apakšīpašības",
+        "translated": "tulkojums", "translated_note": "Kuratoru tulkojums: neviens avots nesniedz nosaukumu šajā valodā.",
+        "fallback_note": "Nav pieejams latviešu valodā; rādīts norādītajā valodā.",
+        "file": "datne", "bytes": "baiti", "triples": "trijnieki", "language": "Valoda",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -52,6 +62,10 @@ TEXT: dict[str, dict[str, str]] = {
         "search_label": "nimetus", "search_alternative_label": "ka", "search_description": "kirjeldus",
         "source_count": "allikaid: {n}", "sources_differ": "allikad erinevad", "sources_differ_heading": "Kus allikad erinevad",
         "source_documents": "allikat", "facts": "fakti", "reference_document": "kuraatorite viitedokument",
+        "outcomes": "Tulemused", "contents": "Sisukord", "subproperty_of": "alamomadus omadusest", "subproperties": "alamomadused",
+        "translated": "tõlge", "translated_note": "Kuraatorite tõlge: ükski allikas ei anna selles keeles nime.",
+        "fallback_note": "Eesti keeles pole saadaval; näidatud märgitud keeles.",
+        "file": "fail", "bytes": "baiti", "triples": "kolmikud", "language": "Keel",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
@@ -69,4 +83,11 @@ TEXT: dict[str, dict[str, str]] = {
         "timeout_note": "Päringud peatatakse {seconds} sekundi järel.", "cardinality": "mitu", "path": "omadus",
         "expects": "väärtus", "message": "teade", "truncated": "Näidatakse esimest {n} rida; kõik saab alla laadida.",
     },
+}
+
+#: A meeting's outcomes by kind, as the headings of its page name them.
+OUTCOME_PLURALS: dict[str, dict[str, str]] = {
+    str(RG) + "Agreement": {"en": "Agreements", "lv": "Vienošanās", "et": "Kokkulepped"},
+    str(RG) + "Finding": {"en": "Findings", "lv": "Atziņas", "et": "Tähelepanekud"},
+    str(RG) + "Plan": {"en": "Plans", "lv": "Plāni", "et": "Kavad"},
 }

@@ -2,13 +2,21 @@
 
 The server's own order of preference breaks ties, so ``*/*`` and a missing header get the
 first format offered: SPARQL JSON for solutions, Turtle for graphs.
+
+``format=`` may come more than once, and a value may be a comma-separated list of media types:
+SPARQLWrapper sends its format as ``format``, ``output`` and ``results``, and for TSV, RDF/XML
+and JSON-LD adds its Accept header as a second ``format`` value. Values that all name the same
+format are that format; values that name different ones are a 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from rograph.web.sansio.request import ProtocolError
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,9 @@ SOLUTION_FORMATS: tuple[ResultFormat, ...] = (
 
 #: For CONSTRUCT and DESCRIBE (and the service description), in the server's order of preference.
 GRAPH_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("text/turtle", ox.RdfFormat.TURTLE, ("ttl", "turtle")),
+    # Turtle is N3 without N3's extensions, so a client asking for N3 (SPARQLWrapper's N3) reads it.
+    ResultFormat("text/turtle", ox.RdfFormat.TURTLE, ("ttl", "turtle", "n3"),
+                 ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3")),
     ResultFormat("application/n-triples", ox.RdfFormat.N_TRIPLES, ("nt", "ntriples", "n-triples"), ("text/plain",)),
     ResultFormat("application/rdf+xml", ox.RdfFormat.RDF_XML, ("rdf", "rdfxml", "xml", "rdf+xml"), ("application/xml", "text/xml")),
     ResultFormat("application/ld+json", ox.RdfFormat.JSON_LD, ("jsonld", "json-ld", "json"), ("application/json",)),
@@ -98,18 +108,34 @@ def _quality(ranges: list[_Range], media_type: str, *, exact_only: bool = False)
     return max(matching)[1] if matching else 0.0
 
 
-def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], override: str | None = None) -> ResultFormat:
-    """The best of ``offered`` for this ``Accept`` header, or the one ``override`` names.
-
-    ``override`` is a short name (``json``, ``ttl``…) or a media type; it wins over Accept so
-    that a browser link can ask for CSV. Raises :class:`NotAcceptable`.
-    """
-    if override:
-        wanted = override.strip().lower()
+def _named(value: str, offered: tuple[ResultFormat, ...]) -> ResultFormat | None:
+    """The format of ``offered`` that a ``format=`` value names: a short name (``json``,
+    ``ttl``…), a media type, or a comma-separated list of media types (the first one offered)."""
+    for item in value.split(","):
+        wanted = item.split(";")[0].strip().lower()
         for fmt in offered:
             if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.also_accepted:
                 return fmt
-        raise NotAcceptable(offered, f"format={override}")
+    return None
+
+
+def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], overrides: Sequence[str] = ()) -> ResultFormat:
+    """The best of ``offered`` for this ``Accept`` header, or the one the ``format=`` values
+    (``overrides``) name.
+
+    ``overrides`` win over Accept, so that a browser link can ask for CSV. Raises
+    :class:`NotAcceptable`, or :class:`ProtocolError` (400) when the values name different formats.
+    """
+    overrides = [value for value in overrides if value.strip()]  # an empty format= (a blank form field) says nothing
+    if overrides:
+        named = {value: _named(value, offered) for value in overrides}
+        for value, fmt in named.items():
+            if fmt is None:
+                raise NotAcceptable(offered, f"format={value}")
+        if len({fmt.media_type for fmt in named.values()}) > 1:
+            meanings = ", ".join(f"format={value} ({fmt.media_type})" for value, fmt in named.items())
+            raise ProtocolError(400, f"the format parameters ask for different formats: {meanings}; send one")
+        return named[overrides[0]]
     if not accept or not accept.strip():
         return offered[0]
     ranges = parse_accept(accept)
@@ -127,7 +153,7 @@ def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], override: s
     return best
 
 
-def choose_format(accept: str | None, form: str | None, override: str | None = None) -> ResultFormat:
+def choose_format(accept: str | None, form: str | None, overrides: Sequence[str] = ()) -> ResultFormat:
     """The response format for a query of ``form`` (``SELECT``, ``CONSTRUCT``…).
 
     One leniency, as Fuseki and Virtuoso have it: a client that accepts only SPARQL result
@@ -136,10 +162,10 @@ def choose_format(accept: str | None, form: str | None, override: str | None = N
     """
     if form in ("CONSTRUCT", "DESCRIBE"):
         try:
-            return negotiate(accept, GRAPH_FORMATS, override)
+            return negotiate(accept, GRAPH_FORMATS, overrides)
         except NotAcceptable:
             ranges = parse_accept(accept or "")
-            if not override and ranges and all(r.subtype.startswith("sparql-results") for r in ranges if r.q > 0):
+            if not overrides and ranges and all(r.subtype.startswith("sparql-results") for r in ranges if r.q > 0):
                 return GRAPH_FORMATS[0]
             raise
-    return negotiate(accept, SOLUTION_FORMATS, override)
+    return negotiate(accept, SOLUTION_FORMATS, overrides)

@@ -34,7 +34,9 @@ class SparqlRequest:
     query: str | None
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
-    format: str | None = None
+    #: Every ``format=`` value, in order; :func:`~rograph.web.sansio.negotiation.negotiate`
+    #: decides whether they agree (it knows which formats the query's form has).
+    formats: tuple[str, ...] = ()
 
 
 def _decode(data: bytes, charset: str, what: str) -> str:
@@ -112,9 +114,6 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
         query = queries[0]
         if not query.strip():
             raise ProtocolError(400, "the query parameter is empty")
-    formats = params.get("format", [])
-    if len(formats) > 1:
-        raise ProtocolError(400, "more than one format parameter")
     for name in ("default-graph-uri", "named-graph-uri"):
         for value in params.get(name, []):
             if not _ABSOLUTE_IRI.match(value):
@@ -123,7 +122,7 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
         query=query,
         default_graph_uris=tuple(params.get("default-graph-uri", [])),
         named_graph_uris=tuple(params.get("named-graph-uri", [])),
-        format=formats[0] if formats else None,
+        formats=tuple(params.get("format", [])),
     )
 
 
