@@ -53,9 +53,10 @@ class Settings:
         "one connection each: only behind a buffering proxy).",
     )
     threads: int = _setting(
-        2,
-        "Request threads per worker process (waitress). While queries run inside the workers, a "
-        "worker ended at the query deadline also ends the requests running beside it.",
+        8,
+        "Request threads per worker process (waitress). The threads run no queries: they wait on "
+        "the query executors, so a worker needs enough of them that a few long queries do not "
+        "hold all of its threads while cheap requests queue behind them.",
     )
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."
