@@ -210,17 +210,19 @@ def publish(oxigraph: OxigraphServer, var: Path, *args: str) -> subprocess.Compl
 
 
 @contextmanager
-def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = ()) -> Iterator[Server]:
-    """``rograph serve`` on the embedded store, or on a real Oxigraph server it published to."""
+def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = (),
+                        env: dict[str, str] | None = None, store_timeout_s: int | None = None) -> Iterator[Server]:
+    """``rograph serve`` on the embedded store, or on a real Oxigraph server it published to
+    (which stops its own queries after ``store_timeout_s``, if given)."""
     if backend == "embedded":
-        with start_server(folder, data=data, args=args) as server:
+        with start_server(folder, data=data, args=args, env=env) as server:
             yield server
         return
-    with start_oxigraph(folder) as oxigraph:
+    with start_oxigraph(folder, timeout_s=store_timeout_s) as oxigraph:
         extra = [arg for path in data or () for arg in ("--data", str(path))] + [a for a in args if a == "--no-validate"]
         done = publish(oxigraph, folder / "var", *extra)
         assert done.returncode == 0, done.stdout + done.stderr
-        with start_server(folder, data=data, args=args, env={"ROGRAPH_STORE": oxigraph.query}) as server:
+        with start_server(folder, data=data, args=args, env={**(env or {}), "ROGRAPH_STORE": oxigraph.query}) as server:
             yield server
 
 

@@ -20,6 +20,7 @@ import time
 from gunicorn.app.base import BaseApplication
 
 from rograph.config import Settings
+from rograph.web import TIMEOUT_RESPONSE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,17 @@ class Watchdog:
         self._lock = threading.Lock()
         self._deadline: float | None = None
         self._socket: socket.socket | None = None
+        self._environ: dict = {}
         self._started_response = False
         self._pid = os.getpid()
         threading.Thread(target=self._watch, daemon=True, name="rograph-watchdog").start()
 
-    def arm(self, client: socket.socket | None) -> None:
+    def arm(self, client: socket.socket | None, environ: dict | None = None) -> None:
+        """Watch the request now starting; ``environ`` is where the app may leave the page to
+        send at the deadline (:data:`rograph.web.TIMEOUT_RESPONSE_KEY`)."""
         with self._lock:
             self._deadline = time.monotonic() + self.timeout
-            self._socket, self._started_response = client, False
+            self._socket, self._started_response, self._environ = client, False, environ or {}
 
     def response_started(self) -> None:
         self._started_response = True
@@ -66,13 +70,13 @@ class Watchdog:
 
     def _expire(self) -> None:
         if self._socket is not None and not self._started_response:
-            message = (
+            content_type, message = self._environ.get(TIMEOUT_RESPONSE_KEY) or ("text/plain; charset=utf-8", (
                 f"The query ran longer than this endpoint's limit of {self.timeout:g} seconds and was stopped.\n"
                 "Narrow it (more specific patterns, LIMIT) or run it on a copy of the data (see /dataset dumps).\n"
-            ).encode()
+            ).encode())
             head = (
                 "HTTP/1.1 503 Service Unavailable\r\n"
-                "Content-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Type: {content_type}\r\n"
                 f"Content-Length: {len(message)}\r\n"
                 "Access-Control-Allow-Origin: *\r\n"
                 "Retry-After: 1\r\n"
@@ -105,7 +109,7 @@ class DeadlineMiddleware:
 
     def __call__(self, environ, start_response):
         dog = self._dog()
-        dog.arm(environ.get("gunicorn.socket"))
+        dog.arm(environ.get("gunicorn.socket"), environ)
 
         def watched_start_response(status, headers, exc_info=None):
             dog.response_started()

@@ -24,6 +24,10 @@ from rograph.web.cache import AnswerCache
 
 log = logging.getLogger("rograph.requests")
 
+#: Where a view puts ``(content_type, body)`` for the worker's watchdog to send if the request
+#: outlives the query time limit (see :mod:`rograph.serve`), instead of its plain-text 503.
+TIMEOUT_RESPONSE_KEY = "rograph.timeout_response"
+
 
 @dataclass(frozen=True)
 class WebContext:
@@ -42,11 +46,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
-    from rograph.web import health, pages, query_page, sparql
+    from rograph.web import completion, health, pages, query_page, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(query_page.bp)
+    app.register_blueprint(completion.bp)
     app.register_blueprint(pages.bp)
     from rograph.web import limits
 
