@@ -177,3 +177,11 @@ def test_the_query_page_ships_its_editor_bundle(live_server):
         script = requests.get(live_server.url + src, timeout=30)
         assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
         assert len(script.content) > 100_000  # CodeMirror and the SPARQL parser, bundled
+
+
+@pytest.mark.parametrize("values", ['("a" "abc"^^xsd:integer) ("b" 2)', '("a" "INF"^^xsd:double)', '("a" "nope"^^xsd:date)'])
+def test_values_that_cannot_be_drawn_leave_only_the_table(live_server, values):
+    response = ask_page(live_server, f"SELECT ?label ?value WHERE {{ VALUES (?label ?value) {{ {values} }} }}")
+    assert response.status_code == 200
+    page = _Page(response.text)
+    assert page.svgs == [] and int(page.answer["data-rows"]) >= 1

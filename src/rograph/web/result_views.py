@@ -10,6 +10,7 @@ and the same SVG is shown in the page (no JavaScript needed) and downloaded from
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -70,24 +71,34 @@ def views(columns: list[str], raw: list[tuple], shown: list[list]) -> dict[str, 
     """The charts this answer fits, by kind (possibly none). ``raw`` holds pyoxigraph terms,
     ``shown`` the same cells as the page shows them (labels, formatted literals)."""
     found: dict[str, Chart] = {}
-    numbers = _column_where(columns, raw, NUMBERS)
+    numbers = _column_where(columns, raw, NUMBERS, _amount)
     label = _label_column(columns, raw, numbers)
     if numbers is not None and label is not None and len(raw) <= MOST_BARS:
         found["bar"] = _bar_chart(columns[numbers], raw, shown, numbers, label)
-    dates = _column_where(columns, raw, DATES)
+    dates = _column_where(columns, raw, DATES, _year)
     if dates is not None and len(raw) <= MOST_EVENTS:
         found["timeline"] = _timeline(columns[dates], raw, shown, dates, _label_column(columns, raw, dates))
     return found
 
 
-def _column_where(columns: list[str], raw: list[tuple], datatypes: set[str]) -> int | None:
-    """The first column whose every cell is a literal of one of ``datatypes``."""
+def _column_where(columns: list[str], raw: list[tuple], datatypes: set[str], read) -> int | None:
+    """The first column whose every cell is a literal of one of ``datatypes`` that ``read``
+    can place (an ill-typed ``"abc"^^xsd:integer`` or an infinite double cannot be drawn)."""
     if not raw:
         return None
     for index in range(len(columns)):
-        if all(isinstance(row[index], ox.Literal) and row[index].datatype.value in datatypes for row in raw):
+        if all(isinstance(row[index], ox.Literal) and row[index].datatype.value in datatypes
+               and read(row[index]) is not None for row in raw):
             return index
     return None
+
+
+def _amount(term: ox.Literal) -> float | None:
+    try:
+        amount = float(term.value)
+    except ValueError:
+        return None
+    return amount if math.isfinite(amount) else None
 
 
 def _label_column(columns: list[str], raw: list[tuple], skip: int | None) -> int | None:
@@ -100,7 +111,7 @@ def _short(text: str) -> str:
 
 
 def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, label: int) -> Chart:
-    amounts = [float(row[value].value) for row in raw]
+    amounts = [_amount(row[value]) for row in raw]
     largest = max([*amounts, 0.0]) or 1.0
     room = WIDTH - LABEL_WIDTH - 60
     marks = [
@@ -111,11 +122,11 @@ def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, labe
     return Chart("bar", title, marks, [], WIDTH, 20 + len(marks) * ROW + 10, 0.0)
 
 
-def _year(term: ox.Literal) -> float:
-    """A date as a fractional year, for placing it on the axis."""
+def _year(term: ox.Literal) -> float | None:
+    """A date as a fractional year, for placing it on the axis (None if it is no date)."""
     match = _DATE.match(term.value)
     if not match:
-        return 0.0
+        return None
     year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
     return year + (month - 1) / 12 + (day - 1) / 365
 
