@@ -97,6 +97,7 @@ def test_a_query_that_times_out_is_shown_in_the_page_with_the_query_kept(backend
         assert time.monotonic() - started < 10
         assert response.status_code == 503
         assert response.headers["Content-Type"].startswith("text/html")
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]  # a page like the others
         page = _Page(response.text)
         assert page.textarea == PATHOLOGICAL  # the query is kept in the editor
         assert page.answer["data-timeout"] == "true"
@@ -170,6 +171,8 @@ def test_the_editor_finds_entities_by_label_in_the_readers_language(live_server)
 
 def test_the_query_page_ships_its_editor_bundle(live_server):
     page = requests.get(live_server.url + "/query", timeout=30).text
+    policies = {requests.get(live_server.url + "/query", timeout=30).headers["Content-Security-Policy"] for _ in range(2)}
+    assert len(policies) == 2 and all("'nonce-" in p and "unsafe-inline" not in p for p in policies)  # a fresh nonce each time
     scripts = re.findall(r'<script src="([^"]+)"', page)
     assert scripts, "the page loads no script"
     for src in scripts:

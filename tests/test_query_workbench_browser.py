@@ -149,3 +149,20 @@ def test_a_timeout_is_shown_in_the_page_with_the_query_kept(backend, browser, tm
         assert in_view(page, "#answer [role=alert]")
         page.screenshot(path=str(ARTIFACTS / f"query-timeout-{backend}.png"))
         context.close()
+
+
+def test_without_javascript_run_lands_on_the_answer(live_server, browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server.url + "/query?lang=en")
+    page.locator("#query").fill("SELECT * WHERE {\n  ?s rg:location\n}")
+    page.get_by_role("button", name="Run").click()
+    alert = page.locator("#answer [role=alert]")
+    alert.wait_for()
+    assert "line 3, column 1" in alert.inner_text() and in_view(page, "#answer [role=alert]")
+    assert page.locator("#query").input_value() == "SELECT * WHERE {\n  ?s rg:location\n}"
+    page.locator("#query").fill("SELECT ?post WHERE { ?post a rg:RomaMediatorPost }")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("#answer[data-rows='2']")
+    assert in_view(page, "#answer .answer-summary")
+    context.close()

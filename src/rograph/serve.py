@@ -70,14 +70,14 @@ class Watchdog:
 
     def _expire(self) -> None:
         if self._socket is not None and not self._started_response:
-            content_type, message = self._environ.get(TIMEOUT_RESPONSE_KEY) or ("text/plain; charset=utf-8", (
+            headers, message = self._environ.get(TIMEOUT_RESPONSE_KEY) or ([("Content-Type", "text/plain; charset=utf-8")], (
                 f"The query ran longer than this endpoint's limit of {self.timeout:g} seconds and was stopped.\n"
                 "Narrow it (more specific patterns, LIMIT) or run it on a copy of the data (see /dataset dumps).\n"
             ).encode())
             head = (
                 "HTTP/1.1 503 Service Unavailable\r\n"
-                f"Content-Type: {content_type}\r\n"
-                f"Content-Length: {len(message)}\r\n"
+                + "".join(f"{name}: {value}\r\n" for name, value in headers)
+                + f"Content-Length: {len(message)}\r\n"
                 "Access-Control-Allow-Origin: *\r\n"
                 "Retry-After: 1\r\n"
                 "Connection: close\r\n\r\n"

@@ -24,8 +24,8 @@ from rograph.web.cache import AnswerCache
 
 log = logging.getLogger("rograph.requests")
 
-#: Where a view puts ``(content_type, body)`` for the worker's watchdog to send if the request
-#: outlives the query time limit (see :mod:`rograph.serve`), instead of its plain-text 503.
+#: Where a view puts ``(headers, body)`` for the worker's watchdog to send, with status 503, if
+#: the request outlives the query time limit (see :mod:`rograph.serve`), instead of plain text.
 TIMEOUT_RESPONSE_KEY = "rograph.timeout_response"
 
 

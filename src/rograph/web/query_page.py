@@ -83,7 +83,10 @@ def query_page() -> Response:
     query = normalise_line_endings(query)
     # What the worker's watchdog sends if the query outlives the time limit (embedded store):
     # this page, the query kept, instead of a bare 503.
-    request.environ[TIMEOUT_RESPONSE_KEY] = ("text/html; charset=utf-8", _page(query, _timed_out(lang), examples, chosen).get_data())
+    timed_out = _page(query, _timed_out(lang), examples, chosen)
+    request.environ[TIMEOUT_RESPONSE_KEY] = (
+        [(name, value) for name, value in timed_out.headers.items() if name.lower() not in ("content-length", "retry-after")],
+        timed_out.get_data())
     answer = _run(query, lang)
     return _page(query, answer, examples, chosen)
 
