@@ -45,20 +45,23 @@ def normalise_line_endings(query: str) -> str:
 
 def explain(query: str, message: str, line: int | None, column: int | None) -> SyntaxProblem:
     """The parser's ``message`` about ``query`` at ``line``/``column``, in a researcher's words."""
+    if not re.sub(r"#[^\n]*", "", query).strip():
+        return SyntaxProblem("The query is empty (or only comments): write a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
     if line is None or column is None:
         return SyntaxProblem(f"The query could not be read: {message}")
     lines = query.split("\n")
-    typed = lines[line - 1] if 0 < line <= len(lines) else ""
+    line = min(max(line, 1), len(lines))
+    typed = lines[line - 1]
     expected = _expected_in_words(message)
-    at_end = not "\n".join([typed[column - 1:], *lines[line:]]).strip()
+    at_end = not "\n".join([typed[max(column - 1, 0):], *lines[line:]]).strip()
     if at_end and "“}”" not in expected:
         # Oxigraph reports the furthest point it tried, which at the end of the query can be
         # past the last token (or on the line after it): the spot is that last token.
         while line > 1 and not typed.strip():
             line -= 1
             typed = lines[line - 1]
-        column = len(typed.rstrip()) if typed.strip() else column
-        at_end = False
+        if typed.strip():
+            column, at_end = len(typed.rstrip()), False
     excerpt = typed + "\n" + " " * min(max(column - 1, 0), len(typed)) + "^"
     where = f"line {line}, column {column}"
     undeclared = _undeclared_prefix(typed, column, message)
@@ -72,7 +75,7 @@ def explain(query: str, message: str, line: int | None, column: int | None) -> S
         if expected:
             text += f" What could come next: {expected}."
         return SyntaxProblem(text, line, column, excerpt)
-    found = "\n".join([typed[column - 1:], *lines[line:]]).split()[0][:40]
+    found = "\n".join([typed[max(column - 1, 0):], *lines[line:]]).split()[0][:40]
     text = f"The query cannot be read at {where}, where it has “{found}”."
     if expected:
         text += f" What could come there: {expected}."
