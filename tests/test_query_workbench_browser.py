@@ -51,7 +51,9 @@ def test_writing_a_query_with_completion_running_it_and_following_an_iri(live_se
     assert editor_text(page) == "PREFIX schema: <https://schema.org/>"
     page.keyboard.type(" SELECT ?meeting ?date WHERE { ?meeting a ", delay=10)
     complete(page, "ekspertu sa", "rg:ExpertMeeting")  # a class, by its Latvian label
-    page.keyboard.type(" ; schema:startDate ?date ; ?role ", delay=10)
+    page.keyboard.type(" ; ", delay=10)
+    complete(page, "schema:sta", "schema:startDate")  # a property, by its prefixed name
+    page.keyboard.type(" ?date ; ?role ", delay=10)
     complete(page, "Valgas pils", "Valgas pilsētas pašvaldība")  # an entity, by its Latvian label
     # The editor closed the brace it opened.
     assert editor_text(page).endswith(f"?meeting a rg:ExpertMeeting ; schema:startDate ?date ; ?role <{VALGA}>}}")
