@@ -15,11 +15,11 @@ CONCEPTS_FILE = "ontology/concepts.ttl"
 
 
 class ProjectCopy:
-    """A copy of the project's ontology, data and shapes that a test may break."""
+    """A copy of the project's ontology, data, shapes and source texts that a test may break."""
 
     def __init__(self, root: Path):
         self.root = root
-        for folder in ("ontology", "data", "shapes"):
+        for folder in ("ontology", "data", "shapes", "sources"):
             shutil.copytree(PROJECT_DIR / folder, root / folder)
 
     def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> "ProjectCopy":

@@ -105,7 +105,7 @@ def test_a_syntax_error_on_line_one_is_reported_and_marked_at_line_one(live_serv
 
 def test_sorting_the_table_by_a_column(live_server, page):
     page.goto(live_server.url + "/query?lang=en&query=" +
-              "SELECT%20%3Fclass%20(COUNT(%3Fs)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20a%20%3Fclass%20%7D%20GROUP%20BY%20%3Fclass")
+              "SELECT%20%3Fclass%20(COUNT(%3Fs)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20a%20%3Fclass%20%7D%20GROUP%20BY%20%3Fclass%20LIMIT%2015")
     header = page.locator("#answer table.results th", has_text="n")
     header.click()
     counts = [int(text) for text in page.locator("#answer table.results tbody td:nth-child(2)").all_inner_texts()]

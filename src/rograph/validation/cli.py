@@ -52,6 +52,7 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
         ontology=merged("ontology", project.ontology),
         shapes=merged("shapes", project.shapes),
         data=data or project.data,
+        root=project.root,
     )
 
 
