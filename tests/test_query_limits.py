@@ -142,6 +142,10 @@ def test_deeply_nested_queries_get_a_400_naming_the_limit_and_nothing_dies(live_
 def test_a_query_nested_just_under_the_limit_is_answered(live_server):
     query = "SELECT * WHERE " + "{ " * 999 + "}" * 999
     response = requests.post(live_server.sparql, data={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
+    if live_server.backend == "virtuoso":
+        # Virtuoso's own compiler stops short of our limit (docs/remote-store.md): its 400, passed on.
+        assert response.status_code == 400 and "nested too deep" in response.text
+        return
     assert response.status_code == 200
 
 
