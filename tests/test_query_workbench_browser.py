@@ -50,7 +50,7 @@ def test_writing_a_query_with_completion_running_it_and_following_an_iri(live_se
 
     complete(page, "PREFIX sch", "schema:")  # a prefix, declared with its namespace
     assert editor_text(page) == "PREFIX schema: <https://schema.org/>"
-    page.keyboard.type(" SELECT ?meeting ?date WHERE { ?meeting a ", delay=10)
+    page.keyboard.type(" SELECT DISTINCT ?meeting ?date WHERE { ?meeting a ", delay=10)
     complete(page, "ekspertu sa", "rg:ExpertMeeting")  # a class, by its Latvian label
     page.keyboard.type(" ; ", delay=10)
     complete(page, "schema:sta", "schema:startDate")  # a property, by its prefixed name
