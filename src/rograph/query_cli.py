@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
+from rograph.cli_support import EXIT_REFUSED, fail
 from rograph.config import Settings
 from rograph.namespaces import PREFIXES
 
-#: Exit code of a query the endpoint or store refused; 0 (answered) and 2 (bad usage) are click's own.
-EXIT_QUERY_ERROR = 1
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 _SPARQLWRAPPER_FORMATS = {"csv": "csv", "json": "json", "turtle": "turtle", "table": "json"}
@@ -53,7 +51,10 @@ def _local(query: str, fmt: str) -> str:
     from rograph.store.base import QuerySyntaxError
     from rograph.store import open_store
 
-    store = open_store(Settings.from_env())
+    from rograph.serve_cli import build_or_exit
+
+    settings = Settings.from_env()
+    store = open_store(settings, build_or_exit(settings, "query"))
     try:
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
@@ -84,7 +85,7 @@ def _remote(query: str, endpoint: str, fmt: str, timeout: float) -> str:
     except SPARQLWrapperException as error:
         raise _QueryFailed(str(error).strip()) from None
     except (URLError, OSError) as error:
-        raise click.UsageError(f"cannot reach {endpoint}: {getattr(error, 'reason', error)}") from None
+        fail("query", f"cannot reach {endpoint}: {getattr(error, 'reason', error)}")
     body = response.response.read()
     if fmt == "table" and client.queryType in ("SELECT", "ASK"):
         results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -115,6 +116,5 @@ def query_command(query, file, endpoint, fmt, timeout):
     try:
         output = _remote(text, endpoint, fmt, timeout) if endpoint else _local(text, fmt)
     except _QueryFailed as error:
-        click.echo(f"rograph query: {error}", err=True)
-        sys.exit(EXIT_QUERY_ERROR)
+        fail("query", str(error), EXIT_REFUSED)
     click.echo(output, nl=False)
