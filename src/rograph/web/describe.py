@@ -268,23 +268,37 @@ def _neighbourhood(outgoing: dict[str, Group], incoming: dict[str, Group]) -> li
 # Home page and browsing
 # --------------------------------------------------------------------------------------------
 
+#: Graphs that hold rograph's own model rather than what the sources say: not counted as facts.
+MODEL_GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH)
+
+
 @dataclass
 class HomeView:
     classes: list[tuple[Shown, int]]
     sources: list[Shown]
-    quads: int
-    graphs: int
+    #: Statements of the sources' graphs (the facts), of the ontology and of the shapes.
+    facts: int
+    ontology_statements: int
+    shapes_statements: int
+
+
+def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
+    """Every class that has members in the data, with how many, by label: the way into
+    ``/browse``."""
+    rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
+        FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
+    labeller.fetch([row["class"].value for row in rows])
+    return sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
 
 
 def home_view(store: Store, lang: str, root: str) -> HomeView:
     labeller = Labeller(store, lang, root)
-    rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
-        FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
     sources = [row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{RG}SourceDocument> }} ORDER BY ?s")]
-    labeller.fetch([row["class"].value for row in rows] + [s.value for s in sources])
-    classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
+    labeller.fetch([s.value for s in sources])
     counts = store.graph_counts()
-    return HomeView(classes, [labeller.show(s) for s in sources], store.quad_count(), len(counts))
+    facts = sum(n for graph, n in counts.items() if graph not in MODEL_GRAPHS)
+    return HomeView(class_counts(store, labeller), [labeller.show(s) for s in sources], facts,
+                    counts.get(ONTOLOGY_GRAPH, 0), counts.get(SHAPES_GRAPH, 0))
 
 
 @dataclass
@@ -318,6 +332,7 @@ def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int 
 class Constraint:
     """One property shape, as a curator reads it."""
 
+    anchor: str
     name: str
     path: str
     cardinality: str
@@ -407,21 +422,57 @@ def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labe
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
             continue
         cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]
-        for property_shape in props.get(SH + "property", []):
-            described = shapes.get(property_shape.value, {})
-            low = next((int(v.value) for v in described.get(SH + "minCount", [])), 0)
-            high = next((v.value for v in described.get(SH + "maxCount", [])), "n")
-            expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
-            expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
-                        for v in described.get(SH + "hasValue", [])]
-            cls.constraints.append(Constraint(
-                name=_english(described.get(SH + "name", [])) or "",
-                path=_path_text(described.get(SH + "path", []), shapes),
-                cardinality=f"{low}..{high}",
-                expects=", ".join(expects),
-                message=_english(described.get(SH + "message", [])) or "",
-                description=_english(described.get(SH + "description", [])) or "",
-            ))
+        cls.constraints += _constraints(props, shapes, labeller)
+
+
+def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]], labeller: Labeller) -> list[Constraint]:
+    """The property shapes of a node shape, as a curator reads them."""
+    constraints = []
+    for property_shape in node_shape.get(SH + "property", []):
+        described = shapes.get(property_shape.value, {})
+        low = next((int(v.value) for v in described.get(SH + "minCount", [])), 0)
+        high = next((v.value for v in described.get(SH + "maxCount", [])), "n")
+        expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
+        expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
+                    for v in described.get(SH + "hasValue", [])]
+        constraints.append(Constraint(
+            anchor=property_shape.value.rsplit("#", 1)[-1],
+            name=_english(described.get(SH + "name", [])) or "",
+            path=_path_text(described.get(SH + "path", []), shapes),
+            cardinality=f"{low}..{high}",
+            expects=", ".join(expects),
+            message=_english(described.get(SH + "message", [])) or "",
+            description=_english(described.get(SH + "description", [])) or "",
+        ))
+    return constraints
+
+
+@dataclass
+class NodeShape:
+    """One node shape of the shapes document: what it applies to and what it requires."""
+
+    iri: str
+    anchor: str
+    targets: list[Shown]
+    messages: list[str]
+    constraints: list[Constraint]
+
+
+def shapes_view(store: Store, lang: str, root: str) -> list[NodeShape]:
+    """The shapes page: every node shape of the shapes graph with its property shapes, each
+    with an anchor (``/shapes#RomaMediatorPost-role``) that the shape's IRI resolves to."""
+    labeller = Labeller(store, lang, root)
+    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for quad in graph_statements(store, SHAPES_GRAPH):
+        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
+    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
+    targets = {s: [t for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
+                   if isinstance(t, ox.NamedNode)] for s in node_shapes}
+    labeller.fetch([t.value for ts in targets.values() for t in ts])
+    return [NodeShape(iri, iri.rsplit("#", 1)[-1], [labeller.show(t) for t in targets[iri]],
+                      [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
+                      _constraints(shapes[iri], shapes, labeller))
+            for iri in node_shapes]
 
 
 def _english(values: list) -> str | None:

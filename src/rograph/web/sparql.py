@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 
 from rograph.store.base import QuerySyntaxError, StoreTimeout, StoreUnavailable
 from rograph.web import context
@@ -25,6 +25,8 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
+from rograph.web.pages import HTML_HEADERS
+from rograph.web.sansio.linked_data import HTML
 from rograph.web.service_description import service_description
 from rograph.web.streaming import ResultStream, ResultTooLarge
 
@@ -81,10 +83,17 @@ def endpoint() -> Response:
 
 
 def _describe_service(parsed: SparqlRequest) -> Response:
+    """The service description; a browser (which prefers HTML to every RDF format) gets a
+    page about the endpoint instead, the way on to the query page. Ties go to RDF, so a
+    client that accepts anything gets the description."""
     try:
-        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.format)
+        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS + (HTML,), parsed.format)
     except NotAcceptable as error:
         return _error(406, str(error))
+    if fmt is HTML:
+        formats = [(f, f"{request.base_url}?format={f.names[0]}") for f in GRAPH_FORMATS]
+        body = render_template("service.html", endpoint=request.base_url, formats=formats)
+        return Response(body, content_type=HTML.content_type, headers={**HTML_HEADERS, "Vary": "Accept"})
     ctx = context()
     graph = service_description(request.base_url, ctx.store, ctx.settings, ctx.store.graph_counts())
     body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")

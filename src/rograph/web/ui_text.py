@@ -4,6 +4,12 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "facts_line": "{facts} facts from {sources} sources", "ontology_statements": "ontology: {n} statements",
+        "shapes_statements": "shapes: {n} statements", "bad_request": "This address cannot be answered",
+        "browse_classes": "Browse by class", "members": "members", "sparql_endpoint": "SPARQL endpoint",
+        "sparql_intro": "Send SPARQL 1.1 queries to this address, by GET or POST, from any SPARQL client (SPARQL 1.1 Protocol). Every query runs over the union of the named graphs.",
+        "sparql_page": "Write and run queries in the browser on the query page.",
+        "service_description": "Service description", "applies_to": "applies to", "shapes_intro": "What the data must satisfy: each shape, the class it applies to, and the message a curator reads when it is not met.",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -22,6 +28,12 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
     },
     "lv": {
+        "facts_line": "{facts} fakti no {sources} avotiem", "ontology_statements": "ontoloģija: {n} apgalvojumi",
+        "shapes_statements": "formas: {n} apgalvojumi", "bad_request": "Uz šo adresi nevar atbildēt",
+        "browse_classes": "Pārlūkot pēc klases", "members": "elementi", "sparql_endpoint": "SPARQL galapunkts",
+        "sparql_intro": "Sūtiet SPARQL 1.1 vaicājumus uz šo adresi ar GET vai POST no jebkura SPARQL klienta (SPARQL 1.1 protokols). Katrs vaicājums darbojas uz visu nosaukto grafu apvienības.",
+        "sparql_page": "Rakstiet un izpildiet vaicājumus pārlūkā vaicājumu lapā.",
+        "service_description": "Servisa apraksts", "applies_to": "attiecas uz", "shapes_intro": "Kam datiem jāatbilst: katra forma, klase, uz ko tā attiecas, un ziņojums, ko kurators lasa, ja tā nav izpildīta.",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -40,6 +52,12 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
     },
     "et": {
+        "facts_line": "{facts} fakti {sources} allikast", "ontology_statements": "ontoloogia: {n} väidet",
+        "shapes_statements": "kujud: {n} väidet", "bad_request": "Sellele aadressile ei saa vastata",
+        "browse_classes": "Sirvi klasside kaupa", "members": "liiget", "sparql_endpoint": "SPARQL-lõpp-punkt",
+        "sparql_intro": "Saatke SPARQL 1.1 päringuid sellele aadressile GET- või POST-meetodiga mis tahes SPARQL-kliendist (SPARQL 1.1 protokoll). Iga päring töötab kõigi nimega graafide ühendil.",
+        "sparql_page": "Kirjutage ja käivitage päringuid brauseris päringulehel.",
+        "service_description": "Teenuse kirjeldus", "applies_to": "kehtib", "shapes_intro": "Millele andmed peavad vastama: iga kuju, klass, millele see kehtib, ja teade, mida kuraator loeb, kui see pole täidetud.",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
