@@ -32,6 +32,9 @@ from rdflib.query import Result
 
 BASE = "https://w3id.org/rograph/"
 LANGUAGES = ("en", "lv", "et")
+#: The Accept headers of a browser following a link, and of a client that states no preference.
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CLIENT = "*/*"
 
 RDF_FORMATS = {
     "text/turtle": "turtle", "application/n-triples": "nt", "application/n-quads": "nquads",
@@ -85,8 +88,11 @@ class LinkChecker:
 
     def run(self) -> Crawl:
         crawl = Crawl()
-        queue: deque[tuple[str, str, str]] = deque((self.root + f"?lang={lang}", lang, "(start)") for lang in self.languages)
-        seen: set[tuple[str, str]] = set()
+        # (URL, UI language, who links to it, how it is asked for: by a browser following a
+        # link of a page, or by a client following a Link header or an RDF statement).
+        queue: deque[tuple[str, str, str, str]] = deque(
+            (self.root + f"?lang={lang}", lang, "(start)", BROWSER) for lang in self.languages)
+        seen: set[tuple[str, str, str]] = set()
         #: Documents that are not HTML are the same in every language: fetched once.
         language_free: set[str] = set()
         #: Fragments asked of each page, with who asked, checked once the page is read.
@@ -95,46 +101,47 @@ class LinkChecker:
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=4) as pool:
             while queue:
-                batch: list[tuple[str, str, str]] = []
+                batch: list[tuple[str, str, str, str]] = []
                 while queue and len(batch) < 32:
-                    url, lang, referrer = queue.popleft()
+                    url, lang, referrer, accept = queue.popleft()
                     address, fragment = urldefrag(url)
                     if fragment:
                         wanted.setdefault((address, fragment), referrer)
                     # A ?lang= in the address says the page's language whatever the header says.
                     lang = parse_qs(urlsplit(address).query).get("lang", [lang])[0]
-                    if (address, lang) in seen or address in language_free:
+                    if (address, lang, accept) in seen or address in language_free:
                         continue
-                    seen.add((address, lang))
-                    batch.append((address, lang, referrer))
+                    seen.add((address, lang, accept))
+                    batch.append((address, lang, referrer, accept))
                 if crawl.fetched + len(batch) > self.limit or time.monotonic() - started > self.seconds:
                     crawl.findings.append(Finding(self.root, "(crawl)", f"crawl stopped after {crawl.fetched} requests"))
                     break
                 crawl.fetched += len(batch)
-                for (address, lang, referrer), response in zip(batch, pool.map(self._fetch, batch)):
-                    for link in self._read(address, referrer, response, crawl, ids, language_free):
+                for (address, lang, referrer, accept), response in zip(batch, pool.map(self._fetch, batch)):
+                    if not isinstance(response, Exception) and "text/html" not in response.headers.get("Content-Type", ""):
+                        language_free.add(address)
+                    for link, asked in self._read(address, referrer, response, crawl, ids):
                         absolute = urljoin(address, link.strip())
                         target = self.local(absolute)
                         if target is None:
                             if absolute.startswith(("http://", "https://")):
                                 crawl.off_site.add(absolute)
                             continue
-                        queue.append((target, lang, address))
+                        queue.append((target, lang, address, asked))
         for (address, fragment), referrer in wanted.items():
             if address in ids and fragment not in ids[address]:
                 crawl.findings.append(Finding(f"{address}#{fragment}", referrer, "no element with this id on the page"))
         return crawl
 
-    def _fetch(self, item: tuple[str, str, str]) -> requests.Response | requests.RequestException:
-        address, lang, _ = item
+    def _fetch(self, item: tuple[str, str, str, str]) -> requests.Response | requests.RequestException:
+        address, lang, _, accept = item
         try:
-            return self.session.get(address, headers={"Accept-Language": lang}, timeout=60)
+            return self.session.get(address, headers={"Accept-Language": lang, "Accept": accept}, timeout=60)
         except requests.RequestException as error:
             return error
 
-    def _read(self, address: str, referrer: str, response, crawl: Crawl, ids: dict[str, set[str]],
-              language_free: set[str]) -> list[str]:
-        """Check one answer; the links it holds."""
+    def _read(self, address: str, referrer: str, response, crawl: Crawl, ids: dict[str, set[str]]) -> list[tuple[str, str]]:
+        """Check one answer; the links it holds, each with how it would be asked for."""
         if isinstance(response, requests.RequestException):
             crawl.findings.append(Finding(address, referrer, f"no answer: {response}"))
             return []
@@ -143,13 +150,13 @@ class LinkChecker:
         if not (200 <= response.status_code < 300 or response.status_code == 304):
             crawl.findings.append(Finding(address, referrer, f"{response.status_code} {media_type}: {response.text[:200]!r}"))
             return []
-        links = [link["url"] for link in requests.utils.parse_header_links(response.headers.get("Link", "")) if link.get("url")]
+        links = [(link["url"], CLIENT) for link in requests.utils.parse_header_links(response.headers.get("Link", ""))
+                 if link.get("url")]
         try:
             if media_type == "text/html":
                 page_links, ids[address] = parse_html(response.content)
-                return links + page_links
-            language_free.add(address)
-            return links + parse_other(media_type, response.content, urlsplit(address).path)
+                return links + [(link, BROWSER) for link in page_links]
+            return links + [(link, CLIENT) for link in parse_other(media_type, response.content, urlsplit(address).path)]
         except Exception as error:  # the body does not parse as what it says it is
             crawl.findings.append(Finding(address, referrer, f"{media_type} body does not parse: {type(error).__name__}: {error}"[:400]))
             return []

@@ -5,6 +5,7 @@ values in effect, where each came from, and refuses bad ones."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -163,3 +164,12 @@ def test_publish_to_a_store_out_of_reach_names_it(built_project):
     endpoint = f"http://127.0.0.1:{free_port()}/query"
     done = rograph("publish", "--to", endpoint, "--gsp", endpoint.replace("/query", "/store"), cwd=built_project)
     one_clear_line(done, EXIT_BAD_INPUT, endpoint)
+
+
+def test_serve_on_a_port_in_use_names_it(built_project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = rograph("serve", "--port", str(port), cwd=built_project)
+    one_clear_line(done, EXIT_BAD_INPUT, f"127.0.0.1:{port}", "ROGRAPH_PORT")

@@ -47,7 +47,8 @@ def test_the_navigation_sparql_link_leads_a_browser_to_a_page_and_clients_to_the
     target = re.search(r'href="([^"]+)">SPARQL<', nav)[1]
     text = page(requests.compat.urljoin(live_server.url + "/", target))
     assert live_server.sparql in text and 'href="/query"' in text
-    for accept in (None, "text/turtle", "application/rdf+xml", "*/*"):
+    for accept in (None, "*/*", "text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json",
+                   "application/trig", "application/n-quads"):
         described = requests.get(live_server.sparql, headers={"Accept": accept} if accept else {}, timeout=30)
         assert described.status_code == 200 and "html" not in described.headers["Content-Type"], accept
         assert "sparql-service-description" in described.text

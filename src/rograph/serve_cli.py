@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -99,6 +100,7 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
     from rograph.store import StoreMisconfigured, StoreUnavailable, open_store
     from rograph.web import create_app
 
+    _check_address_free(settings)
     build = build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
                            refused=(2, "the sources do not validate and there is no earlier build to serve"))
     served = open_store(settings, build)
@@ -115,6 +117,17 @@ def serve_command(host, port, workers, query_timeout, max_response_bytes, public
     from rograph.serve import serve
 
     serve(settings, app)
+
+
+def _check_address_free(settings: Settings) -> None:
+    """Exit with one line if the server could not listen where it is told to: before the
+    build, and instead of the server's own retries and a dozen log lines."""
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as error:
+        fail("serve", f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error} "
+                      "(another server there? choose another with --port or ROGRAPH_PORT)")
 
 
 @click.command("publish")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import pyoxigraph as ox
+import rdflib
 from flask import Blueprint, Response, render_template, request
 
 from rograph.store.base import QuerySyntaxError, StoreTimeout, StoreUnavailable
@@ -96,6 +97,11 @@ def _describe_service(parsed: SparqlRequest) -> Response:
         return Response(body, content_type=HTML.content_type, headers={**HTML_HEADERS, "Vary": "Accept"})
     ctx = context()
     graph = service_description(request.base_url, ctx.store, ctx.settings, ctx.store.graph_counts())
+    if fmt.writer.supports_datasets:  # rdflib writes TriG and N-Quads from a dataset only
+        dataset = rdflib.Dataset()
+        dataset.namespace_manager = graph.namespace_manager
+        dataset.default_graph += graph
+        graph = dataset
     body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
