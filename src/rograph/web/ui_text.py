@@ -4,7 +4,7 @@ from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
-        "facts_line": "{facts} facts from {sources} sources", "ontology_statements": "ontology: {n} statements",
+        "facts_line": "{facts} facts from {sources} sources", "facts_line_one": "{facts} facts from {sources} source", "ontology_statements": "ontology: {n} statements",
         "shapes_statements": "shapes: {n} statements", "bad_request": "This address cannot be answered",
         "browse_classes": "Browse by class", "members": "members", "sparql_endpoint": "SPARQL endpoint",
         "sparql_intro": "Send SPARQL 1.1 queries to this address, by GET or POST, from any SPARQL client (SPARQL 1.1 Protocol). Every query runs over the union of the named graphs.",
@@ -28,7 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
     },
     "lv": {
-        "facts_line": "{facts} fakti no {sources} avotiem", "ontology_statements": "ontoloģija: {n} apgalvojumi",
+        "facts_line": "{facts} fakti no {sources} avotiem", "facts_line_one": "{facts} fakti no {sources} avota", "ontology_statements": "ontoloģija: {n} apgalvojumi",
         "shapes_statements": "formas: {n} apgalvojumi", "bad_request": "Uz šo adresi nevar atbildēt",
         "browse_classes": "Pārlūkot pēc klases", "members": "elementi", "sparql_endpoint": "SPARQL galapunkts",
         "sparql_intro": "Sūtiet SPARQL 1.1 vaicājumus uz šo adresi ar GET vai POST no jebkura SPARQL klienta (SPARQL 1.1 protokols). Katrs vaicājums darbojas uz visu nosaukto grafu apvienības.",
@@ -52,7 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
     },
     "et": {
-        "facts_line": "{facts} fakti {sources} allikast", "ontology_statements": "ontoloogia: {n} väidet",
+        "facts_line": "{facts} fakti {sources} allikast", "facts_line_one": "{facts} fakti {sources} allikast", "ontology_statements": "ontoloogia: {n} väidet",
         "shapes_statements": "kujud: {n} väidet", "bad_request": "Sellele aadressile ei saa vastata",
         "browse_classes": "Sirvi klasside kaupa", "members": "liiget", "sparql_endpoint": "SPARQL-lõpp-punkt",
         "sparql_intro": "Saatke SPARQL 1.1 päringuid sellele aadressile GET- või POST-meetodiga mis tahes SPARQL-kliendist (SPARQL 1.1 protokoll). Iga päring töötab kõigi nimega graafide ühendil.",
