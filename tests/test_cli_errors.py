@@ -130,8 +130,7 @@ def test_a_build_folder_that_cannot_be_made_is_named(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     project = ProjectCopy(tmp_path / "project")
-    for command in ("build", "serve", "query"):
-        args = ["ASK {}"] if command == "query" else []
+    for command, args in (("build", []), ("serve", []), ("query", ["ASK {}"]), ("validate", ["--incremental"])):
         done = rograph(command, *args, cwd=project.root, env={"ROGRAPH_VAR_DIR": str(blocker / "var")})
         one_clear_line(done, EXIT_BAD_INPUT, str(blocker / "var"))
 

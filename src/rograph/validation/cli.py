@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from rograph.cli_support import check_target, write_failed
+from rograph.cli_support import check_target, fail, write_failed
 from rograph.config import Settings, SettingError
 from rograph.progress import Progress
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
@@ -105,6 +105,8 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
         sys.exit(EXIT_BAD_INPUT)
     except (click.UsageError, SettingError):
         raise
+    except OSError as error:  # the incremental state under ROGRAPH_VAR_DIR cannot be written
+        fail("validate", f"cannot write {error.filename or 'the validation state'}: {error.strerror or error}", EXIT_BAD_INPUT)
     except Exception as error:  # the top of the command: anything here is our bug, said briefly
         if debug:
             traceback.print_exc()
