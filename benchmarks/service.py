@@ -43,6 +43,8 @@ PREFIXES = """PREFIX rg: <https://w3id.org/rograph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX schema: <https://schema.org/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX m8g: <http://data.europa.eu/m8g/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -83,7 +85,7 @@ def mix_queries(reports: int, rng: random.Random, count: int) -> list[str]:
   FILTER(?date >= "{year}-01-01"^^xsd:date && ?date < "{year + 2}-01-01"^^xsd:date)
 }} ORDER BY ?date""",
             PREFIXES + f"""SELECT ?post ?start ?employer ?name WHERE {{
-  ?post a rg:RomaMediatorPost ; org:postIn ?employer ; schema:startDate ?start .
+  ?post a rg:RomaMediatorPost ; org:postIn ?employer ; dcterms:temporal/rg:earliestDay ?start .
   OPTIONAL {{ ?employer rdfs:label ?name FILTER(lang(?name) = "lv") }}
   FILTER(?start >= "{year}-03-01"^^xsd:date && ?start < "{year}-04-01"^^xsd:date)
 }}""",
@@ -101,7 +103,7 @@ def mix_queries(reports: int, rng: random.Random, count: int) -> list[str]:
         PREFIXES + """SELECT ?programme (COUNT(?project) AS ?projects) WHERE {
   ?project rg:fundingProgramme ?programme } GROUP BY ?programme ORDER BY DESC(?projects) LIMIT 20""",
         PREFIXES + """SELECT ?role (COUNT(*) AS ?participations) WHERE {
-  ?participation a rg:Participation ; org:role ?role } GROUP BY ?role""",
+  ?participation a rg:Participation ; m8g:role ?role } GROUP BY ?role""",
     ]
     return queries
 

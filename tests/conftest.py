@@ -15,9 +15,9 @@ CONCEPTS_FILE = "ontology/concepts.ttl"
 
 
 class ProjectCopy:
-    """A copy of the project's ontology, data and shapes that a test may break."""
+    """A copy of the project's ontology, data, shapes and source texts that a test may break."""
 
-    def __init__(self, root: Path, folders: tuple[str, ...] = ("ontology", "data", "shapes")):
+    def __init__(self, root: Path, folders: tuple[str, ...] = ("ontology", "data", "shapes", "sources")):
         self.root = root
         for folder in folders:
             shutil.copytree(PROJECT_DIR / folder, root / folder)

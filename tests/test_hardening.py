@@ -90,7 +90,7 @@ def test_no_route_changes_anything(live_server):
 def test_control_characters_and_right_to_left_text_stay_text(tmp_path):
     project = ProjectCopy(tmp_path / "project")
     hostile = 'Valga \\u202Eevil\\u202C \\u0007 <img src=x onerror=alert(1)> \\"quoted\\" \' & </td></tr>'
-    project.replace(DATA_FILE, '"Valga city government"@en', f'"{hostile}"@en')
+    project.replace(DATA_FILE, '"Valga Rural Municipality Government"@en', f'"{hostile}"@en')
     with start_server(tmp_path, project_dir=project.root) as server:
         for path in ("/organisation/valga-city-government", "/meeting/valga-expert-meeting-2020-02-06", "/browse?class=https%3A%2F%2Fw3id.org%2Frograph%2Fontology%23Municipality",
                      "/query?query=SELECT+%3Fl+WHERE+%7B+%3Fx+rdfs%3Alabel+%3Fl+%7D"):

@@ -137,7 +137,33 @@ def test_entity_page_shows_labels_in_the_readers_language_values_formatted_and_s
     lv = requests.get(url + "?lang=lv", headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
     assert "<h1>ap 160 romu Valgā</h1>" in lv and ">ap 160<" in lv and 'lang="lv"' in lv
     et = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "et"}, timeout=30).text
-    assert "<h1>umbes 160 roma Valgas</h1>" in et
+    assert "<h1>umbes 160 Valgas elavat romat</h1>" in et
+
+
+def _select(server, query: str) -> list[tuple[str, ...]]:
+    rows = requests.post(server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    names = rows["head"]["vars"]
+    return [tuple(b[n]["value"] for n in names) for b in rows["results"]["bindings"]]
+
+
+def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
+    page = requests.get(live_server.url + "/agreement/annual-expert-meeting", headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
+    footnote = page[page.index('<li id="source-1"'):]
+    footnote = footnote[:footnote.index("</li>")]
+    assert '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>' in footnote
+    assert '<figcaption lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</figcaption>' in footnote
+    # Every statement of the text shows every quote that states it.
+    import html as html_module
+    bodies = _select(live_server, """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;
+        <http://www.w3.org/ns/oa#hasBody> ?body ; <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?exact
+        FILTER(isIRI(?body) && STRSTARTS(STR(?body), "https://w3id.org/rograph/")) }""")
+    assert len(bodies) >= 40
+    for body, exact in bodies:
+        shown = requests.get(live_server.url + "/" + body[len("https://w3id.org/rograph/"):], headers={"Accept": "text/html"}, timeout=30).text
+        assert f'<blockquote lang="lv">{html_module.escape(exact, quote=False)}</blockquote>' in shown, body
+    # A thing stated in two places of the text shows both quotes, in the text's order.
+    finding = requests.get(live_server.url + "/finding/roma-participants-value-the-initiative", headers={"Accept": "text/html"}, timeout=30).text
+    assert finding.index("Sanāksmē piedalījās vairāki romu tautības pārstāvji") < finding.index("Romi aktīvi piedalījās viedokļu apmaiņā")
 
 
 def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_server):
@@ -169,7 +195,7 @@ def test_incoming_links_paginate(tmp_path):
 
 def test_markup_in_a_label_is_shown_as_text(tmp_path):
     project = ProjectCopy(tmp_path / "project")
-    project.replace("data/lv-moc-valga-expert-meeting-2020.trig", '"Valga city government"@en',
+    project.replace("data/lv-moc-valga-expert-meeting-2020.trig", '"Valga Rural Municipality Government"@en',
                     '"Valga <script>alert(1)</script> & \\"co\\" \u202egovernment"@en')
     with start_server(tmp_path, project_dir=project.root) as server:
         for url in ("/organisation/valga-city-government", "/meeting/valga-expert-meeting-2020-02-06", "/",

@@ -36,7 +36,7 @@ def test_publish_replaces_own_graphs_drops_stale_ones_leaves_others_and_is_idemp
         put_graph(oxigraph, OWN + "ontology", "<http://x/old> <http://x/b> <http://x/c> .")
         first = publish(oxigraph, tmp_path / "var")
         assert first.returncode == 0, first.stderr
-        assert "3 of 3 graphs replaced" in first.stdout and "verified" in first.stdout
+        assert "4 of 4 graphs replaced" in first.stdout and "verified" in first.stdout
         assert f"dropped {OWN}removed-source" in first.stdout
         after_first = counts(oxigraph)
         assert after_first["http://other.example.org/theirs"] == 1
@@ -109,7 +109,7 @@ def test_a_failure_part_way_is_reported_and_a_second_run_completes(tmp_path):
             proxy.shutdown()
         assert done.returncode == 3
         assert f"NOT replaced {OWN}shapes" in done.stderr and "disk full" in done.stderr
-        assert "2 of 3 graphs replaced" in done.stdout and "run rograph publish again" in done.stdout
+        assert "3 of 4 graphs replaced" in done.stdout and "run rograph publish again" in done.stdout
         assert OWN + "shapes" not in counts(oxigraph)
         again = publish(oxigraph, tmp_path / "var")
         assert again.returncode == 0 and "verified" in again.stdout
@@ -128,7 +128,7 @@ def test_serve_refuses_a_store_whose_default_graph_is_not_the_union(tmp_path):
 def test_serve_warns_when_the_store_does_not_hold_the_build(tmp_path):
     with start_oxigraph(tmp_path) as oxigraph:
         with start_server(tmp_path, env={"ROGRAPH_STORE": oxigraph.query}) as server:
-            assert "3 of the build's 3 graphs are not in the store" in server.log_text()
+            assert "4 of the build's 4 graphs are not in the store" in server.log_text()
             assert "run rograph publish" in server.log_text()
 
 

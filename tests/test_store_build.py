@@ -22,7 +22,7 @@ def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change
     var = tmp_path / "var"
     first = ensure_build(sources.discover(project_copy.root), var)
     assert ensure_build(sources.discover(project_copy.root), var).path == first.path
-    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     second = ensure_build(sources.discover(project_copy.root), var)
     assert second.version != first.version and second.quad_count == first.quad_count + 1
     assert current_build(var).version == second.version
@@ -57,7 +57,7 @@ def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, tmp_path)
     """Kill a build process while it writes; the served build must be intact afterwards."""
     var = tmp_path / "var"
     good = ensure_build(sources.discover(project_copy.root), var)
-    project_copy.replace(DATA_FILE, '"Jelgava"@en .', '"Jelgava"@en , "Jelgava"@et .')
+    project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     crash = textwrap.dedent(f"""
         import os
         import rograph.store.build as build
@@ -117,7 +117,7 @@ def test_a_store_too_large_for_the_memory_budget_is_served_from_disk_with_the_sa
     assert (build.path / "oxigraph").is_dir() and not list(build.path.glob("oxigraph.tmp-*"))
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     rows = [[(row["g"].value, row["n"].value) for row in store.query(query)] for store in (in_memory, on_disk)]
-    assert rows[0] == rows[1] and len(rows[0]) == 3
+    assert rows[0] == rows[1] and len(rows[0]) == 4
     assert on_disk.quad_count() == in_memory.quad_count() == build.quad_count
     union = "SELECT (COUNT(*) AS ?n) WHERE { ?s a rg:ExpertMeeting }"
     assert [row["n"].value for row in on_disk.query(union)] == ["1"]

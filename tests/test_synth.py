@@ -47,3 +47,11 @@ def test_a_format_without_graphs_is_refused_with_the_parameter_named(tmp_path):
     done = subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", "10", "--out", str(tmp_path / "x.ttl")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--out" in done.stderr and "named graph" in done.stderr
+
+
+def test_the_ontology_version_curations_name_is_the_ontologys():
+    from rograph.namespaces import ONTOLOGY_VERSION_IRI
+    store = ox.Store()
+    store.load(path=str(PROJECT_DIR / "ontology" / "rograph.ttl"), format=ox.RdfFormat.TURTLE)
+    versions = {row["v"].value for row in store.query("SELECT ?v WHERE { <https://w3id.org/rograph/ontology> <http://www.w3.org/2002/07/owl#versionIRI> ?v }")}
+    assert versions == {ONTOLOGY_VERSION_IRI}

@@ -17,6 +17,9 @@ BASE = "https://w3id.org/rograph/"
 #: The ontology document and its terms (``rg:Meeting``).
 ONTOLOGY_IRI = BASE + "ontology"
 RG = Namespace(ONTOLOGY_IRI + "#")
+#: The owl:versionIRI of ontology/rograph.ttl, which curation activities name in prov:used
+#: (tests/test_synth.py checks the two agree).
+ONTOLOGY_VERSION_IRI = ONTOLOGY_IRI + "/0.2.0"
 
 #: The SHACL shapes document and its shapes (``rgsh:MeetingShape``).
 SHAPES_IRI = BASE + "shapes"
@@ -34,7 +37,9 @@ PREFIXES: dict[str, str] = {
     "rg": str(RG),
     "rgsh": str(RGSH),
     "org": "http://www.w3.org/ns/org#",
-    "cpov": "http://data.europa.eu/m8g/",
+    "m8g": "http://data.europa.eu/m8g/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "spdx": "http://spdx.org/rdf/terms#",
     "schema": "https://schema.org/",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",

@@ -7,7 +7,9 @@ This is the first step of the flow and the only place that knows the project's l
 * ``shapes/*.ttl``   — the SHACL shapes, loaded into :data:`~rograph.namespaces.SHAPES_GRAPH`;
 * ``data/*.trig``    — the facts, one named graph per source, loaded with the graph names
   the files give them. A data file holds named graphs only: a fact outside a graph could
-  not say which source it comes from.
+  not say which source it comes from;
+* ``sources/``       — the texts of the sources the data quotes (not RDF; validation reads
+  them to check the evidence, see :mod:`rograph.validation.evidence`).
 
 Files are parsed with pyoxigraph, which is fast and reports syntax errors with a line and
 column; :class:`SourceError` carries them so that every caller can say ``file:line:column``.
@@ -77,6 +79,9 @@ class ProjectFiles:
     ontology: tuple[SourceFile, ...]
     shapes: tuple[SourceFile, ...]
     data: tuple[SourceFile, ...]
+    #: The project's top folder, whose ``sources/`` holds the texts evidence quotes; ``None``
+    #: for files that are not a project's.
+    root: Path | None = None
 
     @property
     def all(self) -> tuple[SourceFile, ...]:
@@ -109,6 +114,7 @@ def discover(project_dir: Path) -> ProjectFiles:
         ontology=tuple(SourceFile(p, "ontology", ONTOLOGY_GRAPH) for p in files("ontology")),
         shapes=tuple(SourceFile(p, "shapes", SHAPES_GRAPH) for p in files("shapes")),
         data=tuple(SourceFile(p, "data", None) for p in files("data")),
+        root=project_dir,
     )
 
 
@@ -121,7 +127,7 @@ def with_data(files: ProjectFiles, paths: Iterable[Path]) -> ProjectFiles:
     """``files`` with anyone's RDF files (``--data``) in place of the project's data, checked
     against the same ontology and shapes; unchanged when ``paths`` is empty."""
     data = external_files(paths)
-    return ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=data) if data else files
+    return ProjectFiles(ontology=files.ontology, shapes=files.shapes, data=data, root=files.root) if data else files
 
 
 def read_quads(source: SourceFile) -> Iterator[ox.Quad]:

@@ -27,8 +27,10 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+import calendar
+
 from rograph.cli_support import write_failed
-from rograph.namespaces import RG, entity_iri
+from rograph.namespaces import ONTOLOGY_VERSION_IRI, RG, entity_iri
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -38,6 +40,11 @@ ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+M8G = "http://data.europa.eu/m8g/"
+DCAT = "http://www.w3.org/ns/dcat#"
+ENGLISH = ox.NamedNode("http://publications.europa.eu/resource/authority/language/ENG")
+#: The team that "curated" generated graphs: an organisation, never a person.
+CURATORS = ox.NamedNode(entity_iri("organisation", "synth-curators"))
 
 #: Countries in the generated world; enough that per-country partitions are realistic.
 COUNTRY_COUNT = 30
@@ -81,6 +88,42 @@ class _Graph:
         self.add(subject, RDF_TYPE, *types)
         self.add(subject, _term(RDFS, "label"), *labels)
 
+    def period(self, of: ox.NamedNode, fragment: str, start: str, end: str | None = None) -> None:
+        """``of dcterms:temporal <of#fragment>``: a period from ``start`` to ``end`` (ISO dates,
+        months or years) with the comparable earliest and latest days."""
+        period = ox.NamedNode(f"{of.value}#{fragment}")
+        self.add(of, _term(DCTERMS, "temporal"), period)
+        self.add(period, RDF_TYPE, _term(DCTERMS, "PeriodOfTime"))
+        self.add(period, _term(DCAT, "startDate"), _date_literal(start))
+        self.add(period, _term(RG, "earliestDay"), ox.Literal((start + "-01-01")[:10], datatype=_term(XSD, "date")))
+        if end is not None:
+            self.add(period, _term(DCAT, "endDate"), _date_literal(end))
+            self.add(period, _term(RG, "latestDay"), ox.Literal(_last_day(end), datatype=_term(XSD, "date")))
+
+    def attribute(self, statement: ox.NamedNode, agents: list[ox.NamedNode]) -> None:
+        """``prov:wasAttributedTo`` each agent, and the qualified attribution beside it."""
+        self.add(statement, _term(PROV, "wasAttributedTo"), *agents)
+        for index, agent in enumerate(agents, start=1):
+            attribution = ox.NamedNode(f"{statement.value}#attribution-{index}")
+            self.add(statement, _term(PROV, "qualifiedAttribution"), attribution)
+            self.add(attribution, RDF_TYPE, _term(PROV, "Attribution"))
+            self.add(attribution, _term(PROV, "agent"), agent)
+
+
+def _date_literal(value: str) -> ox.Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    return ox.Literal(value, datatype=_term(XSD, kind))
+
+
+def _last_day(value: str) -> str:
+    """The last day of an ISO year, month or day."""
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+    return value
+
 
 @dataclass
 class _Country:
@@ -92,14 +135,21 @@ class _Country:
 
 
 def _source(graph: _Graph, slug: str, title_en: str, publisher: ox.NamedNode, published: date | None) -> None:
-    """The source document behind ``graph`` and the graph's provenance."""
+    """The source document behind ``graph`` and the graph's provenance: the source and the
+    curation that generated the graph."""
     source = _iri("source", slug)
+    curation = _iri("curation", slug)
     graph.add(graph.name, _term(PROV, "wasDerivedFrom"), source)
+    graph.add(graph.name, _term(PROV, "wasGeneratedBy"), curation)
+    graph.entity(curation, (_term(RG, "CurationActivity"),), _labels(f"Sintētiska kurēšana: {title_en}", f"Synthetic curation of {title_en}", f"Sünteetiline kureerimine: {title_en}"))
+    graph.add(curation, _term(DCTERMS, "date"), ox.Literal((published or date(2026, 1, 1)).isoformat(), datatype=_term(XSD, "date")))
+    graph.add(curation, _term(PROV, "wasAssociatedWith"), CURATORS)
+    graph.add(curation, _term(PROV, "used"), source, ox.NamedNode(ONTOLOGY_VERSION_IRI))
     graph.add(graph.name, _term(RDFS, "label"), *_labels(f"Fakti no: {title_en}", f"Facts from {title_en}", f"Faktid: {title_en}"))
     graph.entity(source, (_term(RG, "SourceDocument"),), _labels(f"Sintētisks avots: {title_en}", title_en, f"Sünteetiline allikas: {title_en}"))
     graph.add(source, _term(DCTERMS, "title"), ox.Literal(title_en, language="en"))
     graph.add(source, _term(DCTERMS, "publisher"), publisher)
-    graph.add(source, _term(DCTERMS, "language"), ox.NamedNode("http://id.loc.gov/vocabulary/iso639-1/en"))
+    graph.add(source, _term(DCTERMS, "language"), ENGLISH)
     if published is not None:
         graph.add(source, _term(DCTERMS, "date"), ox.Literal(published.isoformat(), datatype=_term(XSD, "date")))
 
@@ -110,6 +160,7 @@ def _reference_graph() -> tuple[_Graph, list[_Country]]:
     countries = []
     union = _iri("organisation", "synth-union")
     graph.entity(union, (_term(RG, "InternationalOrganisation"),), _labels("Sintētiskā savienība", "Synthetic union", "Sünteetiline liit"))
+    graph.entity(CURATORS, (_term(ORG, "Organization"),), _labels("Sintētiskie kuratori", "Synthetic curators", "Sünteetilised kuraatorid"))
     for number in range(1, COUNTRY_COUNT + 1):
         place = _iri("place", f"synth-country-{number}")
         graph.entity(place, (_term(SCHEMA, "Country"),), _labels(f"Sintētiskā valsts {number}", f"Synthetic country {number}", f"Sünteetiline riik {number}"))
@@ -134,8 +185,7 @@ def _reference_graph() -> tuple[_Graph, list[_Country]]:
             programme = _iri("programme", f"synth-country-{number}-programme-{start}-{start + 6}")
             graph.entity(programme, (_term(RG, "FundingProgramme"),), _labels(
                 f"Programma {start}–{start + 6} ({number})", f"Programme {start}–{start + 6} of synthetic country {number}", f"Programm {start}–{start + 6} ({number})"))
-            graph.add(programme, _term(SCHEMA, "startDate"), ox.Literal(str(start), datatype=_term(XSD, "gYear")))
-            graph.add(programme, _term(SCHEMA, "endDate"), ox.Literal(str(start + 6), datatype=_term(XSD, "gYear")))
+            graph.period(programme, "period", str(start), str(start + 6))
             graph.add(programme, _term(SCHEMA, "funder"), union if index % 2 else ministries[index % len(ministries)])
             programmes.append((programme, start))
         countries.append(_Country(number, place, ministries, programmes))
@@ -180,14 +230,19 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
             f"Romu mediatora amata vieta {number} ({post_number})", f"Roma mediator post {number} ({post_number}) (synthetic)", f"Romade mediaatori ametikoht {number} ({post_number})"))
         graph.add(post, _term(ORG, "role"), _concept("roma-mediator"))
         graph.add(post, _term(ORG, "postIn"), rng.choice((social_service, family_unit, municipality)))
-        graph.add(post, _term(SCHEMA, "location"), city)
+        graph.add(post, _term(DCTERMS, "spatial"), city)
         started = held + timedelta(days=rng.randrange(30, 400))
-        graph.add(post, _term(SCHEMA, "startDate"), ox.Literal(started.isoformat(), datatype=_term(XSD, "date")))
+        graph.period(post, "work", started.isoformat())
 
     programme = next(iri for iri, start in country.programmes if start <= held.year <= start + 6)
     project = _iri("project", f"{slug}-roma-platform")
     graph.entity(project, (_term(RG, "Project"),), _labels(f"Romu platforma {number}", f"Roma platform {number} (synthetic)", f"Romade platvorm {number}"))
-    graph.add(project, _term(RG, "grantAgreementNumber"), ox.Literal(f"{800000 + number}-SYN-{c:02d}"))
+    grant = _iri("grant", f"{slug}-roma-platform")
+    graph.entity(grant, (_term(SCHEMA, "MonetaryGrant"),), _labels(f"Līgums {number}", f"Grant agreement {number} (synthetic)", f"Toetusleping {number}"))
+    graph.add(grant, _term(SCHEMA, "identifier"), ox.Literal(f"{800000 + number}-SYN-{c:02d}"))
+    graph.add(grant, _term(SCHEMA, "funder"), country.ministries[0])
+    graph.add(grant, _term(SCHEMA, "fundedItem"), project)
+    graph.add(project, _term(SCHEMA, "funding"), grant)
     graph.add(project, _term(RG, "fundingProgramme"), programme)
     graph.add(project, _term(RG, "coordinator"), country.ministries[0])
 
@@ -195,6 +250,7 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.entity(meeting, (_term(RG, "ExpertMeeting"),), _labels(
         f"Ekspertu sanāksme {number}", f"Expert meeting {number} on Roma integration (synthetic)", f"Ekspertkohtumine {number}"))
     graph.add(meeting, _term(SCHEMA, "startDate"), ox.Literal(held.isoformat(), datatype=_term(XSD, "date")))
+    graph.period(meeting, "day", held.isoformat(), held.isoformat())
     graph.add(meeting, _term(SCHEMA, "location"), city)
     organiser = rng.choice(country.ministries)
     graph.add(meeting, _term(SCHEMA, "organizer"), organiser)
@@ -209,16 +265,16 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
         participation = _iri("participation", f"{slug}-{index}")
         graph.entity(participation, (_term(RG, "Participation"),), _labels(
             f"Pārstāvji ekspertu sanāksmē {number} ({index})", f"Representatives at expert meeting {number} ({index})", f"Esindajad ekspertkohtumisel {number} ({index})"))
-        graph.add(participation, _term(RG, "participant"), organisation)
-        graph.add(participation, _term(ORG, "role"), _concept("representative"))
+        graph.add(participation, _term(M8G, "hasParticipant"), organisation)
+        graph.add(participation, _term(M8G, "role"), _concept("representative"))
         participations.append(participation)
     experts = _iri("participation", f"{slug}-roma-experts")
     graph.entity(experts, (_term(RG, "Participation"),), _labels(
         f"Romu eksperti ekspertu sanāksmē {number}", f"Roma experts at expert meeting {number}", f"Romade eksperdid ekspertkohtumisel {number}"))
-    graph.add(experts, _term(ORG, "role"), _concept("roma-expert"))
+    graph.add(experts, _term(M8G, "role"), _concept("roma-expert"))
     graph.add(experts, _term(RG, "comesFrom"), city)
     participations.append(experts)
-    graph.add(meeting, _term(RG, "participation"), *participations)
+    graph.add(meeting, _term(M8G, "hasParticipation"), *participations)
 
     head_count = _iri("figure", f"{slug}-meeting-participants")
     graph.entity(head_count, (_term(RG, "Figure"),), _labels(
@@ -227,12 +283,12 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.add(head_count, _term(RG, "isApproximate"), ox.Literal(rng.random() < 0.6))
     graph.add(head_count, _term(RG, "measure"), _concept("meeting-participants"))
     graph.add(head_count, _term(SCHEMA, "observationAbout"), meeting)
-    graph.add(head_count, _term(RG, "referenceDate"), ox.Literal(held.isoformat(), datatype=_term(XSD, "date")))
+    graph.add(head_count, _term(DCTERMS, "temporal"), ox.NamedNode(f"{meeting.value}#day"))
     graph.add(meeting, _term(RG, "participantCount"), head_count)
 
     residents = _iri("group", f"{slug}-roma-residents")
-    graph.entity(residents, (_term(RG, "PopulationGroup"),), _labels(f"Romu iedzīvotāji {number}", f"Roma residents of town {number} (synthetic)", f"Romadest elanikud {number}"))
-    graph.add(residents, _term(SCHEMA, "homeLocation"), city)
+    graph.entity(residents, (_term(RG, "PopulationGroup"),), _labels(f"Romu iedzīvotāji {number}", f"Roma residents of town {number} (synthetic)", f"Roma elanikud {number}"))
+    graph.add(residents, _term(DCTERMS, "spatial"), city)
     graph.add(residents, _term(RG, "facesChallenge"), *(_concept(x) for x in rng.sample(_CHALLENGES, 2)))
     graph.add(residents, _term(RG, "contributingFactor"), *(_concept(x) for x in rng.sample(_FACTORS, 2)))
     population = _iri("figure", f"{slug}-roma-residents")
@@ -241,8 +297,8 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.add(population, _term(RG, "isApproximate"), ox.Literal(True))
     graph.add(population, _term(RG, "measure"), _concept("roma-residents"))
     graph.add(population, _term(SCHEMA, "observationAbout"), residents)
-    graph.add(population, _term(SCHEMA, "location"), city)
-    graph.add(population, _term(RG, "referenceDate"), ox.Literal(held.strftime("%Y-%m"), datatype=_term(XSD, "gYearMonth")))
+    graph.add(population, _term(DCTERMS, "spatial"), city)
+    graph.period(population, "month", held.strftime("%Y-%m"), held.strftime("%Y-%m"))
 
     conclusions = _iri("document", f"{slug}-conclusions")
     graph.entity(conclusions, (_term(FOAF, "Document"),), _labels(
@@ -262,7 +318,7 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
         graph.add(outcome, _term(RG, "outcomeOf"), meeting)
         graph.add(outcome, _term(RG, "fieldOfActivity"), _concept(rng.choice(_FIELDS)))
         if class_name != "Plan":
-            graph.add(outcome, _term(PROV, "wasAttributedTo"), *participations[: rng.randint(1, len(participations))])
+            graph.attribute(outcome, participants[: rng.randint(1, len(participants))])
         if class_name == "Agreement":
             graph.add(outcome, _term(RG, "minimumTimesPerYear"), ox.Literal(1))
 

@@ -30,7 +30,7 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 DUMPS_PATH = "dumps/"
 SPARQL_PATH = "sparql"
 
-_VOCABULARIES = ("rg", "org", "cpov", "schema", "prov", "dcterms", "skos", "foaf")
+_VOCABULARIES = ("rg", "org", "m8g", "schema", "prov", "dcterms", "skos", "foaf")
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -93,16 +93,19 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
         add(partition, VOID + "property", row["p"])
         add(partition, VOID + "triples", ox.Literal(int(row["n"].value)))
 
-    for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?source) AS ?from) WHERE {
-            GRAPH ?g { ?s ?p ?o } OPTIONAL { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } }
-        } GROUP BY ?g ORDER BY ?g""")):
+    # Counted apart from the sources: a graph derived from several sources must not count its
+    # triples once per source.
+    sources_of: dict[str, list[ox.NamedNode]] = {}
+    for row in store.query("""SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } } ORDER BY ?g ?source"""):
+        sources_of.setdefault(row["g"].value, []).append(row["source"])
+    for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g""")):
         subset = ox.BlankNode(f"graph{index}")
         add(dataset, VOID + "subset", subset)
         add(subset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
         add(subset, SD + "name", row["g"])
         add(subset, VOID + "triples", ox.Literal(int(row["n"].value)))
-        if row["from"] is not None:
-            add(subset, DCTERMS + "source", row["from"])
+        for source in sources_of.get(row["g"].value, []):
+            add(subset, DCTERMS + "source", source)
 
     for row in store.query("""SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?meeting
             VALUES ?meeting { <https://w3id.org/rograph/ontology#Meeting> <https://w3id.org/rograph/ontology#ExpertMeeting> } } ORDER BY ?x LIMIT 2 }

@@ -53,6 +53,7 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
         ontology=merged("ontology", project.ontology),
         shapes=merged("shapes", project.shapes),
         data=data or project.data,
+        root=project.root,
     )
 
 

@@ -66,7 +66,8 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
     new_quads = {str(s.path): list(read_quads(s)) for s in reread}
     if not changed and not removed:
         _save(state_dir / "state.json", rules, signatures, [_found(r) for r in state["results"]])
-        return _report(files, [_found(r) for r in state["results"]]), f"0 of {len(signatures)} data files changed"
+        return _report(files, [_found(r) for r in state["results"]], ox.Store(str(state_dir / "store"))), \
+            f"0 of {len(signatures)} data files changed"
     for path, quads in new_quads.items():
         signatures[path]["graphs"] = sorted(_graph_names(quads))
         graphs |= set(signatures[path]["graphs"])
@@ -93,7 +94,7 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
     _save(state_dir / "state.json", rules, signatures, found)
     account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
                f"re-checked {len(affected)} focus nodes")
-    return _report(files, found), account
+    return _report(files, found, store), account
 
 
 def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str,
@@ -115,11 +116,13 @@ def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, ac
     store.bulk_extend(named_graph_statements(parsed.graph_names))
     store.flush()
     _save(state_dir / "state.json", rules, signatures, found)
-    return parsed.report(found), account
+    return parsed.report(found, store), account
 
 
-def _report(files: ProjectFiles, found: list[Found]) -> Report:
-    return Parsed(files, [], {}, []).report(found)
+def _report(files: ProjectFiles, found: list[Found], store: ox.Store) -> Report:
+    """The report of ``found``, with the source texts checked against the validated ``store``
+    (they are not part of the state: they are read on every run)."""
+    return Parsed(files, [], {}, []).report(found, store)
 
 
 def _found(stored: dict) -> Found:

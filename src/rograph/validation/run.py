@@ -8,6 +8,8 @@ What pyshacl sees:
   union graph hides which graphs exist and the shapes require each one to name its source;
 * shapes graph: the files under ``shapes/``.
 
+Beside SHACL, the evidence quotes are checked against the source texts (``evidence``).
+
 Files are parsed once, by pyoxigraph (fast, and exact about syntax error positions), and handed
 to rdflib as N-Triples, which rdflib parses faster than any other route we measured.
 """
@@ -26,6 +28,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles, read_quads
+from rograph.validation.evidence import check_texts
 from rograph.validation.locate import Locator
 from rograph.validation.compiled import SPARQL_COMPONENT, Check, NotCompilable, ShapesGraph, compile_shapes, run_check, shown_path
 from rograph.validation.model import Report, Result, Severity
@@ -93,7 +96,10 @@ class Parsed:
         store.extend(named_graph_statements(self.graph_names))
         return store
 
-    def report(self, found: list[Found]) -> Report:
+    def report(self, found: list[Found], store: ox.Store | None = None) -> Report:
+        """Locate ``found`` and the checks of the source texts (run on ``store``, by default the
+        parsed union) in the files."""
+        found = found + check_texts(self.store if store is None else store, self.files.root)
         locator = Locator([source.path for source in self.files.data + self.files.ontology])
         results = []
         for item in found:

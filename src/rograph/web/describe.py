@@ -28,6 +28,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SH = "http://www.w3.org/ns/shacl#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+OA = "http://www.w3.org/ns/oa#"
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RG = PREFIXES["rg"]
 APPROXIMATE = RG + "isApproximate"
 VALUE = "https://schema.org/value"
@@ -60,6 +62,17 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """The words of a source that state an entity (an evidence annotation), in the source's
+    language, with the English rendering the data gives."""
+
+    exact: str
+    lang: str | None
+    english: str | None
+    start: int
+
+
+@dataclass(frozen=True)
 class Neighbour:
     node: Shown
     relation: str
@@ -80,6 +93,8 @@ class EntityView:
     page_count: int
     sources: list[tuple[int, Shown]]
     neighbours: list[Neighbour]
+    #: Per footnote number, the quotes of that source that state the entity, in text order.
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,7 +208,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
             for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
-    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs}
+    evidence = _evidence(store, node)
+    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs} | {g for g, _ in evidence}
     source_of = _sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
@@ -225,6 +241,9 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         shown = labeller.show(subject, sources=notes(incoming_graphs.get((subject.value, predicate.value), ())))
         incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
 
+    quotes: dict[int, list[Quote]] = defaultdict(list)
+    for graph, quote in evidence:
+        quotes[notes([graph])[0]].append(quote)
     sources = [(number, labeller.show(ox.NamedNode(source))) for source, number in sorted(footnotes.items(), key=lambda item: item[1])]
     return EntityView(
         iri=iri, title=labeller.label(iri), types=types,
@@ -232,7 +251,24 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         incoming=sorted(incoming.values(), key=lambda g: g.property.text.lower()),
         incoming_total=incoming_total, page=page, page_count=page_count, sources=sources,
         neighbours=_neighbourhood(outgoing, incoming),
+        quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
     )
+
+
+def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
+    """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
+    rows = store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+        ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
+        ?target <{OA}hasSelector> ?quote , ?position .
+        ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
+        ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF_VALUE}> ?english . }} }} }}""")
+    found = []
+    for row in rows:
+        start = row["start"].value
+        found.append((row["g"].value, Quote(row["exact"].value, row["exact"].language, row["english"].value if row["english"] else None,
+                                            int(start) if start.isdigit() else 0)))
+    return found
 
 
 def _sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
