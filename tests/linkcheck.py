@@ -36,6 +36,10 @@ LANGUAGES = ("en", "lv", "et")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CLIENT = "*/*"
 
+NO_SUCH_ID = "no element with this id on the page"
+#: First path segments of the site's own pages (the rest are documents about the data's IRIs).
+SITE_PAGES = {"", "ontology", "shapes", "dataset", "query", "browse", "sparql", "graph", "static", "dumps"}
+
 RDF_FORMATS = {
     "text/turtle": "turtle", "application/n-triples": "nt", "application/n-quads": "nquads",
     "application/trig": "trig", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
@@ -130,7 +134,7 @@ class LinkChecker:
                         queue.append((target, lang, address, asked))
         for (address, fragment), referrer in wanted.items():
             if address in ids and fragment not in ids[address]:
-                crawl.findings.append(Finding(f"{address}#{fragment}", referrer, "no element with this id on the page"))
+                crawl.findings.append(Finding(f"{address}#{fragment}", referrer, NO_SUCH_ID))
         return crawl
 
     def _fetch(self, item: tuple[str, str, str, str]) -> requests.Response | requests.RequestException:
