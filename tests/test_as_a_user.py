@@ -23,6 +23,9 @@ import requests
 from conftest import PROJECT_DIR, ROGRAPH, ProjectCopy, Server, free_port, run_server, start_oxigraph
 from linkcheck import LANGUAGES, NO_SUCH_ID, SITE_PAGES, Crawl, Finding, LinkChecker
 
+#: A crawl is ~1,600 requests in three languages; on a busy 2-core machine it passed 300 s.
+pytestmark = pytest.mark.timeout(1500)
+
 #: What a fresh clone holds that rograph reads (sources/: the texts evidence is checked against).
 PROJECT_FOLDERS = tuple(f for f in ("ontology", "data", "shapes", "queries", "sources") if (PROJECT_DIR / f).is_dir())
 
@@ -109,7 +112,7 @@ def test_every_link_answers_with_a_body_that_parses_as_its_media_type(crawl):
         assert crawl.media_types.get(media_type), (media_type, crawl.media_types)
 
 
-@pytest.mark.xfail(strict=True, reason="known: entity pages have no anchor for the hash IRIs of model 0.2.0 "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known: entity pages have no anchor for the hash IRIs of model 0.2.0 "
                                        "(periods, works); see /work/team/notes/i10-install.md")
 def test_the_hash_iris_of_the_data_have_an_anchor_on_their_page(crawl):
     findings = [f for f in crawl.findings if on_a_data_document(f)]
