@@ -156,9 +156,11 @@ class Settings:
             raise SettingError(f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL")
         if settings.server not in SERVERS:
             raise SettingError(f"ROGRAPH_SERVER: {settings.server!r} is not one of {', '.join(SERVERS)}")
-        if not settings.var_dir.is_absolute():
-            settings = dataclasses.replace(settings, var_dir=settings.project_dir / settings.var_dir)
-        return settings
+        # Absolute, so that nothing downstream resolves it against another folder (Flask resolves
+        # relative paths against the package: every dump was a 500 with the defaults). The
+        # project folder stays as given: reports name files relative to it.
+        var_dir = settings.var_dir if settings.var_dir.is_absolute() else settings.project_dir / settings.var_dir
+        return dataclasses.replace(settings, var_dir=var_dir.resolve())
 
     @classmethod
     def documentation(cls) -> list[tuple[str, str, str]]:
