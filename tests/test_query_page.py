@@ -49,6 +49,9 @@ def ask_page(server, query: str, **params) -> requests.Response:
     return requests.get(server.url + "/query", params={"query": query, **params}, timeout=60)
 
 
+VALGA_CITY = "https://w3id.org/rograph/organisation/valga-city-government"
+
+
 def test_the_answer_says_how_many_rows_and_how_long_it_took(live_server):
     query = "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }"
     posts = len(requests.get(live_server.sparql, params={"query": query, "format": "json"}, timeout=60).json()["results"]["bindings"])
@@ -176,10 +179,24 @@ def test_the_editor_finds_entities_by_label_in_the_readers_language(live_server)
                        "label": "Valgas pilsētas pašvaldība", "type": "pašvaldība"}
     english = requests.get(live_server.url + "/query/entities", params={"search": "valgas pils", "lang": "en"}, timeout=30).json()
     assert english["entities"][0]["label"] == "Valga Rural Municipality Government"
-    # What is typed goes into the query as a literal: quotes and backslashes cannot break out.
-    for awkward in ['") } #', "\\", "' UNION {"]:
+    # What is typed never enters a query: it is matched against the entity index's folded names,
+    # so quotes, braces and backslashes are no part of a match (as on the search page).
+    for awkward in ['") } #', "\\"]:
         response = requests.get(live_server.url + "/query/entities", params={"search": awkward}, timeout=30)
         assert response.status_code == 200 and response.json()["entities"] == []
+    union = requests.get(live_server.url + "/query/entities", params={"search": "union"}, timeout=30).json()
+    assert union["entities"] and requests.get(live_server.url + "/query/entities", params={"search": "' UNION {"},
+                                              timeout=30).json() == union
+
+
+def test_the_editor_finds_entities_and_concepts_by_any_part_of_a_name(live_server):
+    """The one entity index (search, reconciliation) serves the editor, with the ontology's
+    concepts too, and finds a name by a piece inside a word, without diacritics or inflected."""
+    def first(search: str, lang: str) -> dict:
+        return requests.get(live_server.url + "/query/entities", params={"search": search, "lang": lang}, timeout=30).json()["entities"]
+    assert any(hit["iri"] == "https://w3id.org/rograph/concept/poverty" for hit in first("vaesus", "et"))
+    assert any(hit["iri"] == VALGA_CITY for hit in first("alga", "lv"))  # inside a word
+    assert first("valgas pilsetas", "lv")[0]["iri"] == VALGA_CITY  # no diacritics
 
 
 def test_the_query_page_ships_its_editor_bundle(live_server):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from conftest import start_backed_server
+from conftest import start_backed_server, syntax_error_position
 from test_browser import ARTIFACTS, browser, page  # noqa: F401  (the shared browser fixtures)
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,10 @@ def test_a_syntax_error_on_line_one_is_reported_and_marked_at_line_one(live_serv
     page.keyboard.press("Control+Enter")
     alert = page.locator("#answer [role=alert]")
     alert.wait_for()
-    assert "line 1, column 33" in alert.inner_text()
+    # Virtuoso names the line without a column (its documented deviation, docs/remote-store.md).
+    assert syntax_error_position(live_server, 1, 33) in alert.inner_text()
+    if live_server.backend == "virtuoso":
+        assert "column" not in alert.inner_text()
     assert in_view(page, "#answer [role=alert]")
     marked = page.locator(".cm-line").first.locator(".cm-lintRange-error")
     assert marked.count() >= 1
@@ -162,7 +165,9 @@ def test_without_javascript_run_lands_on_the_answer(live_server, browser):  # no
     page.get_by_role("button", name="Run").click()
     alert = page.locator("#answer [role=alert]")
     alert.wait_for()
-    assert "line 3, column 1" in alert.inner_text() and in_view(page, "#answer [role=alert]")
+    assert syntax_error_position(live_server, 3, 1) in alert.inner_text() and in_view(page, "#answer [role=alert]")
+    if live_server.backend == "virtuoso":
+        assert "column" not in alert.inner_text()
     assert page.locator("#query").input_value() == "SELECT * WHERE {\n  ?s rg:location\n}"
     posts_query = "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }"
     posts = len(requests.get(live_server.sparql, params={"query": posts_query, "format": "json"}, timeout=60).json()["results"]["bindings"])

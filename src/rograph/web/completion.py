@@ -3,23 +3,26 @@
 * ``/query/terms?lang=`` — the predefined prefixes, and every class and property the ontology,
   the shapes and the data use, each with its prefixed name and its label in the reader's
   language. One answer per build and language, cached like any repeated answer.
-* ``/query/entities?search=&lang=`` — up to 20 entities whose label (in any language)
-  contains the words typed, shown with their label and type in the reader's language.
+* ``/query/entities?search=&lang=`` — up to 20 entities whose name (in any language)
+  starts with, has a word starting with, or contains what is typed, shown with their label
+  and type in the reader's language. They come from the entity index the search page and the
+  reconciliation service use (``web/entity_index.py``): one index of names per build.
 
-Both ask the store with SPARQL, so they work on every back end, and the browser asks only this
-server: no outside service. What is typed enters a query only as a literal built by pyoxigraph.
+Both are built from the store with SPARQL, so they work on every back end, and the browser asks
+only this server: no outside service. What is typed never enters a query.
 """
 
 from __future__ import annotations
 
 import json
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from rograph.namespaces import PREFIXES, RG, RGSH
+from rograph.namespaces import PREFIXES
 from rograph.web import context
 from rograph.web.describe import Labeller, prefixed
+from rograph.web.entity_index import index_of
+from rograph.web.matching import fold
 from rograph.web.pages import reader_language, root_url
 
 bp = Blueprint("completion", __name__)
@@ -78,42 +81,19 @@ def terms() -> Response:
 
 @bp.get("/query/entities")
 def entities() -> Response:
+    """The entities of the search page and the reconciliation service (one index of names)
+    and the ontology's concepts, matched as the editor needs: a name starting with what is
+    typed, then a word of it, then anywhere inside it, in any language, inflection or spelling
+    without diacritics; names in the reader's language first among the first."""
     ctx, lang = context(), reader_language()
     search = " ".join(request.args.get("search", "").split())[:LONGEST_SEARCH]
-    if len(search) < 2:
+    if len(fold(search)) < 2:
         return _json({"entities": []})
-    text = ox.Literal(search.lower())
-    rows = ctx.store.query(f"""SELECT ?entity (SAMPLE(?label) AS ?matched) WHERE {{
-        ?entity {_P['rdfs']}label>|{_P['skos']}prefLabel> ?label .
-        FILTER(isIRI(?entity) && CONTAINS(LCASE(STR(?label)), {text})
-               && !STRSTARTS(STR(?entity), "{RG}") && !STRSTARTS(STR(?entity), "{RGSH}"))
-    }} GROUP BY ?entity LIMIT {MOST_ENTITIES * 5}""")
-    iris = sorted({row["entity"].value for row in rows})
-    if not iris:
-        return _json({"entities": []})
-    labeller = Labeller(ctx.store, lang, root_url())
-    types = _most_specific_types(iris)
-    labeller.fetch([*iris, *types.values()])
-
-    def rank(iri: str) -> tuple:
-        label = labeller.label(iri).lower()
-        return (not label.startswith(search.lower()), search.lower() not in label, len(label), iri)
-
-    chosen = sorted(iris, key=rank)[:MOST_ENTITIES]
-    return _json({"entities": [{"iri": iri, "name": name_in_query(iri), "label": labeller.label(iri),
-                                "type": labeller.label(types[iri]) if iri in types else ""} for iri in chosen]})
-
-
-def _most_specific_types(iris: list[str]) -> dict[str, str]:
-    """Each entity's type with the most superclasses: ``rg:Municipality`` rather than the
-    ``org:Organization`` the class hierarchy also gives it."""
-    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
-    rows = context().store.query(f"""SELECT ?entity ?type (COUNT(DISTINCT ?super) AS ?depth) WHERE {{
-        VALUES ?entity {{ {values} }} ?entity a ?type . OPTIONAL {{ ?type {_P['rdfs']}subClassOf>+ ?super }}
-    }} GROUP BY ?entity ?type""")
-    best: dict[str, tuple[int, str]] = {}
-    for row in rows:
-        entity, candidate = row["entity"].value, (int(row["depth"].value), row["type"].value)
-        if entity not in best or candidate > best[entity]:
-            best[entity] = candidate
-    return {entity: type_iri for entity, (_, type_iri) in best.items()}
+    index = index_of(ctx.store)
+    found = []
+    pool = {**index.entities, **index.concepts}
+    for entry in index.suggest(pool, search, inside_words=True, lang=lang)[:MOST_ENTITIES]:
+        cls = index.main_type(entry)
+        type_label = (index.classes[cls].label(lang) if cls in index.classes else prefixed(cls)) if cls else ""
+        found.append({"iri": entry.iri, "name": name_in_query(entry.iri), "label": entry.label(lang), "type": type_label})
+    return _json({"entities": found})
