@@ -88,11 +88,16 @@ class ProjectFiles:
         return self.ontology + self.shapes + self.data
 
     def content_hash(self) -> str:
-        """SHA-256 over every file's role, name and bytes: changes when any source changes."""
+        """SHA-256 over every file's role, name and bytes: changes when any source changes.
+
+        Read in blocks: every start hashes the sources, and a whole-file read held a 2 GB
+        data file (10M quads) in memory at each one."""
         digest = hashlib.sha256()
         for source in self.all:
             digest.update(f"{source.role}\0{source.path.name}\0".encode())
-            digest.update(source.path.read_bytes())
+            with source.path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
             digest.update(b"\0")
         return digest.hexdigest()
 
