@@ -551,36 +551,49 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 # Home page and browsing
 # --------------------------------------------------------------------------------------------
 
+#: Graphs that hold rograph's own model, or what follows from it, rather than what the sources
+#: say: not counted as facts.
+MODEL_GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH)
+
+
 @dataclass
 class HomeView:
     classes: list[tuple[Shown, int]]
     #: Every source document with the facts of the graphs derived from it; ``published``: the
     #: ones with a web address (the others are the curators' reference documents).
     sources: list[tuple[Shown, int, bool]]
-    quads: int
-    graphs: int
-    #: Statements in the data graphs (every one derived from a source; the shapes see to it).
+    #: Statements of the sources' graphs (the facts), of the ontology, of the shapes and of
+    #: the RDFS consequences drawn from them (the inferred graph).
     facts: int
+    ontology_statements: int
+    shapes_statements: int
+    inferred_statements: int
 
     @property
     def published_sources(self) -> int:
         return sum(1 for _, _, published in self.sources if published)
 
 
-
-def home_view(store: Store, lang: str, root: str) -> HomeView:
-    labeller = Labeller(store, lang, root)
+def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
+    """Every class that has members in the data, with how many, by label: the way into
+    ``/browse``."""
     # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
     rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
         FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
+    labeller.fetch([row["class"].value for row in rows])
+    return sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
+
+
+def home_view(store: Store, lang: str, root: str) -> HomeView:
+    labeller = Labeller(store, lang, root)
     sources = list(store.query(SOURCE_FACTS_QUERY))
-    labeller.fetch([row["class"].value for row in rows] + [row["source"].value for row in sources])
-    classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
+    labeller.fetch([row["source"].value for row in sources])
     counts = store.graph_counts()
     shown = sorted(((labeller.show(row["source"]), int(row["facts"].value), row["address"] is not None) for row in sources),
                    key=lambda item: (not item[2], item[0].text.lower()))
-    facts = sum(n for graph, n in counts.items() if graph not in (ONTOLOGY_GRAPH, SHAPES_GRAPH))
-    return HomeView(classes, shown, store.quad_count(), len(counts), facts)
+    facts = sum(n for graph, n in counts.items() if graph not in MODEL_GRAPHS)
+    return HomeView(class_counts(store, labeller), shown, facts, counts.get(ONTOLOGY_GRAPH, 0),
+                    counts.get(SHAPES_GRAPH, 0), counts.get(INFERRED_GRAPH, 0))
 
 
 @dataclass
@@ -614,6 +627,7 @@ def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int 
 class Constraint:
     """One property shape, as a curator reads it."""
 
+    anchor: str
     name: str
     path: str
     cardinality: str
@@ -736,6 +750,7 @@ def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]]
         expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
                     for v in described.get(SH + "hasValue", [])]
         rows.append(Constraint(
+            anchor=property_shape.value.rsplit("#", 1)[-1] if isinstance(property_shape, ox.NamedNode) else "",
             name=_english(described.get(SH + "name", [])) or "",
             path=_path_text(described.get(SH + "path", []), shapes) or ("SPARQL" if SH + "select" in described else ""),
             cardinality=f"{low}..{high}",
@@ -744,6 +759,34 @@ def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]]
             description=_english(described.get(SH + "description", [])) or "",
         ))
     return rows
+
+
+@dataclass
+class NodeShape:
+    """One node shape of the shapes document: what it applies to and what it requires."""
+
+    iri: str
+    anchor: str
+    targets: list[Shown]
+    messages: list[str]
+    constraints: list[Constraint]
+
+
+def shapes_view(store: Store, lang: str, root: str) -> list[NodeShape]:
+    """The shapes page: every node shape of the shapes graph with its property shapes, each
+    with an anchor (``/shapes#RomaMediatorPost-role``) that the shape's IRI resolves to."""
+    labeller = Labeller(store, lang, root)
+    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for quad in graph_statements(store, SHAPES_GRAPH):
+        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
+    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
+    targets = {s: [t for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
+                   if isinstance(t, ox.NamedNode)] for s in node_shapes}
+    labeller.fetch([t.value for ts in targets.values() for t in ts])
+    return [NodeShape(iri, iri.rsplit("#", 1)[-1], [labeller.show(t) for t in targets[iri]],
+                      [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
+                      _constraints(shapes[iri], shapes, labeller))
+            for iri in node_shapes]
 
 
 def texts_by_language(values: list) -> dict[str, str]:

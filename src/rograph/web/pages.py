@@ -40,6 +40,7 @@ from rograph.namespaces import (
     prefixes_used,
 )
 from rograph.web import context, describe, differences, structured_data
+from rograph.web.formatting import format_number, format_size
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -127,10 +128,28 @@ def _breakable(iri: str) -> Markup:
                            for part in re.split(r"([/#])", iri))
 
 
+@bp.app_template_filter("size")
+def _size(byte_count: int) -> str:
+    return format_size(byte_count, reader_language())
+
+
+@bp.app_template_filter("number")
+def _number(count: int) -> str:
+    return format_number(str(count), reader_language())
+
+
+def bad_request(message: str) -> Response:
+    """A 400 that says what is wrong: a page with the site's navigation for a browser, one
+    line of text for any other client."""
+    if request.accept_mimetypes.accept_html:
+        return _html(render_template("problem.html", message=message), status=400, headers={"Vary": "Accept"})
+    return Response(message + "\n", status=400, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+
 def _page_number() -> int:
     raw = request.args.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
-        abort(Response(f"page={raw!r} is not a page number (1, 2, …)\n", status=400, content_type="text/plain; charset=utf-8"))
+        abort(bad_request(f"page={raw!r} is not a page number (1, 2, …)"))
     return int(raw)
 
 
@@ -144,7 +163,7 @@ def home() -> Response:
     view = describe.home_view(ctx.store, reader_language(), root_url())
     examples = _examples()
     return _html(render_template(
-        "home.html", view=view, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
+        "home.html", view=view, classes=view.classes, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
         structured_data=_structured_data("dataset", DocumentRequest(DATASET_IRI, "dataset", None)),
         dataset=address_of(DATASET_IRI, root_url()), ontology=address_of(ONTOLOGY_IRI, root_url()),
         shapes=address_of(SHAPES_IRI, root_url()), timeout=ctx.settings.query_timeout,
@@ -157,12 +176,17 @@ def _examples():
 
 @bp.get("/browse")
 def browse() -> Response:
-    class_iri = request.args.get("class", "")
+    """The members of ``?class=IRI``; without a class, the classes to choose from."""
+    store, lang, root = context().store, reader_language(), root_url()
+    if "class" not in request.args:
+        classes = describe.class_counts(store, describe.Labeller(store, lang, root))
+        return _html(render_template("browse.html", listing=None, classes=classes), headers={"Vary": "Accept-Language"})
+    class_iri = request.args["class"]
     try:
         ox.NamedNode(class_iri)
     except ValueError:
-        abort(Response(f"class={class_iri!r} is not an IRI\n", status=400, content_type="text/plain; charset=utf-8"))
-    listing = describe.class_listing(context().store, class_iri, reader_language(), root_url(), _page_number())
+        return bad_request(f"class={class_iri!r} is not an IRI; choose a class from the list of classes")
+    listing = describe.class_listing(store, class_iri, lang, root, _page_number())
     return _html(render_template("browse.html", listing=listing, class_iri=class_iri), headers={"Vary": "Accept-Language"})
 
 
@@ -246,7 +270,10 @@ def _document(doc: DocumentRequest) -> Response:
     except NotAcceptable as error:
         return Response(f"{error}\n", status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
 
-    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes"}.get(doc.iri, "entity")
+    # The graphs that hold the ontology and the shapes (named in every quad's provenance)
+    # are documented by the ontology and the shapes themselves.
+    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes",
+            ONTOLOGY_GRAPH: "ontology", SHAPES_GRAPH: "shapes"}.get(doc.iri, "entity")
     if kind == "entity" and not describe.exists(store, doc.iri):
         return _not_found(doc, fmt, root)
 
@@ -275,9 +302,12 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     ctx = context()
     formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
     structured_data = _structured_data(kind, doc)
-    if kind in ("ontology", "shapes"):
+    if kind == "ontology":
         view = describe.ontology_view(ctx.store, lang, root)
         return render_template("ontology.html", view=view, formats=formats, iri=doc.iri, structured_data=structured_data)
+    if kind == "shapes":
+        return render_template("shapes.html", shapes=describe.shapes_view(ctx.store, lang, root), formats=formats, iri=doc.iri,
+                               structured_data=structured_data)
     if kind == "dataset":
         return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
                                dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
