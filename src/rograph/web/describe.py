@@ -148,6 +148,18 @@ class EntityView:
     #: Where sources differ about the entity or its values (rograph.web.differences).
     differences: list = field(default_factory=list)
     differs: tuple[int, ...] = ()
+    #: The hash IRIs of its document it links to (``x#period``), each with its statements.
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A hash IRI described in its base's document (``x#period`` in ``x``): the page gives it
+    an element whose id is the fragment, so that a link to ``x#period`` lands on it."""
+
+    anchor: str
+    title: Shown
+    statements: list[Group]
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,17 +264,48 @@ def exists(store: Store, iri: str) -> bool:
 
 #: Entity pages and documents say what the sources say; the ontology's consequences are for
 #: queries (rograph.store.entailment).
-_STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
+STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
 
 
 def statements(store: Store, iri: str) -> list[ox.Quad]:
-    """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
+    """Every stated quad about ``iri`` or pointing to it, and about the hash IRIs of its
+    document it links to: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o")]
+             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o")]
+    quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s")]
+              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s")]
     return quads
+
+
+def _part_rows(store: Store, iri: str, objects: Iterable) -> list:
+    """The stated statements (?s ?p ?o ?g) about the hash IRIs of ``iri``'s document among
+    ``objects`` (what it links to). A client looking up ``x#period`` drops the fragment and
+    reads the document of ``x``: that document describes them too."""
+    parts = sorted({o.value for o in objects if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "#")})
+    if not parts:
+        return []
+    values = " ".join(str(ox.NamedNode(part)) for part in parts)
+    return list(store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g"))
+
+
+def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
+    """The :class:`Part` of each hash IRI in ``rows`` (from :func:`_part_rows`): its
+    statements by property, texts in the reader's language (or the fallback's)."""
+    stated: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for row in rows:
+        stated[row["s"].value][row["p"].value][row["o"]].add(row["g"].value)
+    parts = []
+    for subject, by_property in stated.items():
+        groups = []
+        for predicate, values in sorted(by_property.items()):
+            texts = [(value, graphs) for value, graphs in values.items() if isinstance(value, ox.Literal) and value.language]
+            chosen = [(value, graphs) for value, graphs in values.items() if not (isinstance(value, ox.Literal) and value.language)]
+            chosen += _in_reader_language(texts, lang) if texts else []
+            groups.append(Group(labeller.show(ox.NamedNode(predicate)), [labeller.show(value, sources=notes(graphs)) for value, graphs in chosen]))
+        parts.append(Part(subject.rsplit("#", 1)[1], labeller.show(ox.NamedNode(subject)), groups))
+    return parts
 
 
 def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
@@ -310,24 +353,26 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o"))
+    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o"))
     counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}""")))
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}""")))
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}"):
+            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}"):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
+    part_rows = _part_rows(store, iri, [row["o"] for row in outgoing_rows])
     evidence = _evidence(store, node)
-    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs} | {g for g, _ in evidence}
+    graphs = ({row["g"].value for row in outgoing_rows + part_rows} | {g for gs in incoming_graphs.values() for g in gs}
+              | {g for g, _ in evidence})
     source_of = sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
@@ -342,7 +387,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     kind_of = _outcome_kinds(store, outcome_subjects)
     labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
                    + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
-                   + list(source_of.values()) + list(kind_of.values()) + [iri])
+                   + list(source_of.values()) + list(kind_of.values()) + [iri]
+                   + [row["p"].value for row in part_rows] + [row["o"].value for row in part_rows if isinstance(row["o"], ox.NamedNode)])
     # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
     approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
@@ -382,6 +428,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         else:
             incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
 
+    parts = _parts(part_rows, labeller, lang, notes)
     first = _first_properties(store, [t.iri for t in types if t.iri])
     quotes: dict[int, list[Quote]] = defaultdict(list)
     for graph, quote in evidence:
@@ -399,6 +446,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
         pictures=_neighbourhood(title.text, outgoing, incoming),
         quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
+        parts=parts,
     )
 
 
