@@ -24,6 +24,8 @@ COMMANDS_THAT_READ_SETTINGS = {
     "serve": [],
     "publish": ["--to", "http://127.0.0.1:{port}/query", "--gsp", "http://127.0.0.1:{port}/store"],
     "query": ["ASK {}"],
+    "diff": [],
+    "source": ["list"],
 }
 
 
@@ -84,10 +86,10 @@ def test_settings_shows_the_values_in_effect_and_where_each_came_from(tmp_path):
     assert "(environment)" in shown["ROGRAPH_STORE_PASSWORD"]
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "export", "serve", "query"])
+@pytest.mark.parametrize("command", ["validate", "build", "export", "serve", "query", "source"])
 def test_a_missing_project_folder_is_named(command, tmp_path):
     missing = tmp_path / "no-such-project"
-    args = {"export": ["--out", str(tmp_path / "x.nq")], "query": ["ASK {}"]}.get(command, [])
+    args = {"export": ["--out", str(tmp_path / "x.nq")], "query": ["ASK {}"], "source": ["list"]}.get(command, [])
     done = rograph(command, *args, cwd=tmp_path, env={"ROGRAPH_PROJECT_DIR": str(missing)})
     one_clear_line(done, EXIT_BAD_INPUT, str(missing))
 
@@ -172,3 +174,33 @@ def test_serve_on_a_port_in_use_names_it(built_project):
         port = taken.getsockname()[1]
         done = rograph("serve", "--port", str(port), cwd=built_project)
     one_clear_line(done, EXIT_BAD_INPUT, f"127.0.0.1:{port}", "ROGRAPH_PORT")
+
+
+SOURCE = ["--publisher", "organisation:valga-city-government", "--language", "lv", "--kind", "news-item",
+          "--title", "T", "--label", "lv:T", "--label", "en:T"]
+
+
+@pytest.mark.parametrize("change, names", [
+    ({"ADDRESS|FILE": "ftp://example.org/x"}, ["ftp://example.org/x"]),
+    ({"ADDRESS|FILE": "sources/no-such-file.txt"}, ["sources/no-such-file.txt"]),
+    ({"--publisher": "organisation:nobody"}, ["--publisher", "organisation/nobody"]),
+    ({"--language": "xx"}, ["--language", "'xx'"]),
+    ({"--kind": "rumour"}, ["--kind", "'rumour'"]),
+    ({"--label": "no-language"}, ["--label", "'no-language'"]),
+], ids=["address", "file", "publisher", "language", "kind", "label"])
+def test_source_add_refuses_bad_input_and_writes_nothing(change, names, tmp_path):
+    project = ProjectCopy(tmp_path / "project").root
+    before = sorted(p.name for p in (project / "data").iterdir())
+    options = list(SOURCE)
+    for option, value in change.items():
+        if option in options:
+            options[options.index(option) + 1] = value
+    address = change.get("ADDRESS|FILE", "https://example.org/a-new-source")
+    done = rograph("source", "add", *options, address, cwd=project)
+    one_clear_line(done, EXIT_BAD_INPUT, *names)
+    assert sorted(p.name for p in (project / "data").iterdir()) == before
+
+
+def test_diff_of_an_unknown_revision_names_it(tmp_path):
+    done = rograph("diff", "no-such-revision", cwd=PROJECT_DIR)
+    one_clear_line(done, EXIT_BAD_INPUT, "'no-such-revision'")
