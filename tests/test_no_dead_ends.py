@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import rdflib
 import requests
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -70,6 +71,27 @@ def test_shapes_is_the_shapes_own_page(live_server):
 def test_the_graphs_of_the_ontology_and_shapes_resolve(live_server, graph):
     page(f"{live_server.url}/graph/{graph}")
     assert requests.get(f"{live_server.url}/graph/{graph}", headers={"Accept": "text/turtle"}, timeout=30).status_code == 200
+
+
+def test_the_inferred_graph_resolves_to_the_description_that_says_what_it_holds(live_server):
+    """Its IRI is named in the dataset description (a VoID subset): it answers with that
+    description, whose page lists every named graph, the inferred one with what it is."""
+    html = page(f"{live_server.url}/graph/inferred")
+    row = re.search(r'<tr id="inferred">(.*?)</tr>', html, re.S)
+    assert row and "What RDFS entails" in row.group(1), html[-3000:]
+    turtle = requests.get(f"{live_server.url}/graph/inferred", headers={"Accept": "text/turtle"}, timeout=30)
+    assert turtle.status_code == 200
+    described = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    named = rdflib.URIRef("https://w3id.org/rograph/graph/inferred")
+    assert (None, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name"), named) in described
+
+
+def test_no_page_gives_the_inferred_graph_as_a_source(live_server):
+    """The consequences of the ontology are no source: a value's footnotes name the sources
+    that state it (the Valga meeting's page notes where sources differ about it)."""
+    html = page(f"{live_server.url}/meeting/valga-expert-meeting-2020-02-06")
+    assert 'class="differences"' in html
+    assert "/graph/inferred" not in html
 
 
 def test_the_home_page_counts_facts_apart_from_ontology_shapes_and_inferences_with_every_number_labelled(live_server):

@@ -33,6 +33,7 @@ from rograph.examples import load_examples
 from rograph.namespaces import (
     BASE,
     DATASET_IRI,
+    INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     SHAPES_GRAPH,
@@ -271,9 +272,10 @@ def _document(doc: DocumentRequest) -> Response:
         return Response(f"{error}\n", status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
 
     # The graphs that hold the ontology and the shapes (named in every quad's provenance)
-    # are documented by the ontology and the shapes themselves.
+    # are documented by the ontology and the shapes themselves; the graph of the RDFS
+    # consequences, which no source states, by the dataset description (its VoID subset).
     kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes",
-            ONTOLOGY_GRAPH: "ontology", SHAPES_GRAPH: "shapes"}.get(doc.iri, "entity")
+            ONTOLOGY_GRAPH: "ontology", SHAPES_GRAPH: "shapes", INFERRED_GRAPH: "dataset"}.get(doc.iri, "entity")
     if kind == "entity" and not describe.exists(store, doc.iri):
         return _not_found(doc, fmt, root)
 
@@ -309,7 +311,7 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
         return render_template("shapes.html", shapes=describe.shapes_view(ctx.store, lang, root), formats=formats, iri=doc.iri,
                                structured_data=structured_data)
     if kind == "dataset":
-        return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
+        return render_template("dataset.html", description=_dataset_rows(lang, root), graphs=_dataset_graphs(lang, root), formats=formats,
                                dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
     view = differences.annotate(describe.entity_view(ctx.store, doc.iri, lang, root, page), ctx.store, lang, root)
     return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"), structured_data=structured_data)
@@ -334,6 +336,28 @@ def _dataset_rows(lang: str, root: str) -> list:
     for predicate, value in rows:
         grouped.setdefault(predicate.value, describe.Group(labeller.show(predicate))).values.append(labeller.show(value))
     return list(grouped.values())
+
+
+#: What the dataset description says of each named graph (its VoID subsets).
+SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
+VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
+
+
+def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int, str]]:
+    """The dataset's named graphs, as its description's VoID subsets say: (anchor, name,
+    statements, description in English or ""), the anchor being the graph IRI's last segment."""
+    store = context().store
+    subsets: dict[ox.BlankNode | ox.NamedNode, dict[str, ox.Term]] = {}
+    for quad in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE):
+        subsets.setdefault(quad.subject, {})[quad.predicate.value] = quad.object
+    named = [props for props in subsets.values() if SD_NAME in props]
+    labeller = describe.Labeller(store, lang, root)
+    labeller.fetch([props[SD_NAME].value for props in named])
+    return sorted(((props[SD_NAME].value.rstrip("/").rsplit("/", 1)[-1], labeller.show(props[SD_NAME]),
+                    int(props[VOID_TRIPLES].value) if VOID_TRIPLES in props else 0,
+                    props[DCTERMS_DESCRIPTION].value if DCTERMS_DESCRIPTION in props else "") for props in named),
+                  key=lambda row: row[1].text.lower())
 
 
 def _document_quads(kind: str, doc: DocumentRequest) -> list[ox.Quad]:
