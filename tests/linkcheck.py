@@ -17,9 +17,9 @@ the header declares (as a client choosing that alternate does), and must answer 
 distinct link is checked; the crawl's request cap only stops a runaway (an unbounded family of
 addresses), and says so as a finding.
 
-Languages: pages in the crawl's languages are followed; a page in another language that they
-link to (the language switcher) is fetched and checked, but not followed: crawling it would be
-the crawl of that language.
+Languages: the crawl fetches the pages in its languages. A link to a page in another language
+(the language switcher) is not fetched but counted in ``Crawl.other_languages``: checking it is
+the crawl of that language (tests/test_as_a_user.py crawls every language on one site).
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ class Crawl:
     fetched: int = 0
     media_types: dict[str, int] = field(default_factory=dict)
     off_site: set[str] = field(default_factory=set)
+    #: Pages in a UI language outside the crawl's, linked but not fetched.
+    other_languages: set[tuple[str, str]] = field(default_factory=set)
 
 
 class LinkChecker:
@@ -111,8 +113,6 @@ class LinkChecker:
         queue: deque[tuple[str, str, str, str]] = deque(
             (self.root + f"?lang={lang}", lang, "(start)", BROWSER) for lang in self.languages)
         seen: set[tuple[str, str, str]] = set()
-        #: Documents fetched in a language outside the crawl's: checked, not followed.
-        unfollowed: set[tuple[str, str]] = set()
         #: Documents that are not HTML are the same in every language: fetched once.
         language_free: set[str] = set()
         #: Fragments asked of each page, with who asked, checked once the page is read.
@@ -131,9 +131,10 @@ class LinkChecker:
                         wanted.setdefault((document, fragment), referrer)
                     if (document, lang, accept) in seen or document in language_free:
                         continue
-                    seen.add((document, lang, accept))
                     if lang not in self.languages:
-                        unfollowed.add((address, lang))
+                        crawl.other_languages.add((document, lang))
+                        continue
+                    seen.add((document, lang, accept))
                     batch.append((address, lang, referrer, accept))
                 if crawl.fetched + len(batch) > self.limit or time.monotonic() - started > self.seconds:
                     crawl.findings.append(Finding(self.root, "(crawl)", f"crawl stopped after {crawl.fetched} requests"))
@@ -143,10 +144,7 @@ class LinkChecker:
                     document = without_language(address, lang)[0]
                     if not isinstance(response, Exception) and "text/html" not in response.headers.get("Content-Type", ""):
                         language_free.add(document)
-                    links = self._read(address, document, referrer, accept, response, crawl, ids)
-                    if (address, lang) in unfollowed:
-                        continue
-                    for link, asked in links:
+                    for link, asked in self._read(address, document, referrer, accept, response, crawl, ids):
                         absolute = urljoin(address, link.strip())
                         target = self.local(absolute)
                         if target is None:

@@ -84,7 +84,7 @@ def served_as_a_user(rograph: str, backend: str, folder: Path, *, elsewhere: boo
 #: (install, back end, started from, the UI languages crawled). Each install is started once
 #: from the project folder and once from another folder with --project-dir; every language is
 #: crawled on the main pair, one on the others (whose pages differ from it only in where they
-#: come from; the pages in other languages they link to are checked, not followed: linkcheck.py).
+#: come from; the links into other languages are counted there, not fetched: linkcheck.py).
 SITES = [("editable", "embedded", "project folder", LANGUAGES), ("editable", "oxigraph", "another folder", ("en",)),
          ("wheel", "embedded", "another folder", ("lv",)), ("wheel", "oxigraph", "project folder", ("et",))]
 
