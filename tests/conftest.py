@@ -17,9 +17,9 @@ CONCEPTS_FILE = "ontology/concepts.ttl"
 class ProjectCopy:
     """A copy of the project's ontology, data, shapes and source texts that a test may break."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, folders: tuple[str, ...] = ("ontology", "data", "shapes", "sources")):
         self.root = root
-        for folder in ("ontology", "data", "shapes", "sources"):
+        for folder in folders:
             shutil.copytree(PROJECT_DIR / folder, root / folder)
 
     def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> "ProjectCopy":
@@ -118,14 +118,22 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
                  args: tuple[str, ...] = (), project_dir: Path = PROJECT_DIR, workers: int = 2) -> Iterator[Server]:
     """Run the real ``rograph serve`` (gunicorn) on a free loopback port until the block ends."""
     port = free_port()
-    log = tmp_path / f"server-{port}.log"
     command = [ROGRAPH, "serve", "--port", str(port), "--workers", str(workers), "--var-dir", str(tmp_path / "var"),
                "--project-dir", str(project_dir), *args]
     for path in data or ():
         command += ["--data", str(path)]
     environment = {**os.environ, "ROGRAPH_LOG_LEVEL": "INFO", **(env or {})}
+    with run_server(command, port, tmp_path / f"server-{port}.log", env=environment) as server:
+        yield server
+
+
+@contextmanager
+def run_server(command: list[str], port: int, log: Path, *, env: dict[str, str], cwd: Path | None = None) -> Iterator[Server]:
+    """Run ``command`` (a ``rograph serve`` that listens on ``port``) until the block ends,
+    once its ``/health`` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                   start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + 60
@@ -324,9 +332,12 @@ def start_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
 
 
 @contextmanager
-def start_remote_store(backend: str, folder: Path) -> Iterator[OxigraphServer | VirtuosoServer]:
-    """A real remote store of kind ``backend`` (``oxigraph`` or ``virtuoso``)."""
-    with (start_oxigraph(folder) if backend == "oxigraph" else start_virtuoso(folder)) as store:
+def start_remote_store(backend: str, folder: Path, *, timeout_s: int | None = None) -> Iterator[OxigraphServer | VirtuosoServer]:
+    """A real remote store of kind ``backend`` (``oxigraph`` or ``virtuoso``); ``timeout_s``
+    (Oxigraph only) makes the store stop its own queries after that many seconds."""
+    if timeout_s and backend != "oxigraph":
+        raise ValueError(f"a store time limit is set only on an Oxigraph server, not on {backend}")
+    with (start_oxigraph(folder, timeout_s=timeout_s) if backend == "oxigraph" else start_virtuoso(folder)) as store:
         yield store
 
 
@@ -341,18 +352,20 @@ def publish_to(store: OxigraphServer | VirtuosoServer, var: Path, *args: str) ->
 
 
 @contextmanager
-def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = ()) -> Iterator[Server]:
+def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = (),
+                        env: dict[str, str] | None = None, store_timeout_s: int | None = None) -> Iterator[Server]:
     """``rograph serve`` on the embedded store, or on a real remote store (Oxigraph server,
-    Virtuoso) it published to."""
+    Virtuoso) it published to; ``env`` is added to the service's environment, and an Oxigraph
+    store stops its own queries after ``store_timeout_s``, if given."""
     if backend == "embedded":
-        with start_server(folder, data=data, args=args) as server:
+        with start_server(folder, data=data, args=args, env=env) as server:
             yield server
         return
-    with start_remote_store(backend, folder / backend) as store:
+    with start_remote_store(backend, folder / backend, timeout_s=store_timeout_s) as store:
         extra = [arg for path in data or () for arg in ("--data", str(path))] + [a for a in args if a == "--no-validate"]
         done = publish_to(store, folder / "var", *extra)
         assert done.returncode == 0, done.stdout + done.stderr
-        with start_server(folder, data=data, args=args, env={"ROGRAPH_STORE": store.query}) as server:
+        with start_server(folder, data=data, args=args, env={**(env or {}), "ROGRAPH_STORE": store.query}) as server:
             server.backend = backend
             yield server
 

@@ -14,6 +14,12 @@ TEXT: dict[str, dict[str, str]] = {
         "translated": "translation", "translated_note": "The curators' translation: no source gives a name in this language.",
         "fallback_note": "Not available in English; shown in the language named.",
         "file": "file", "bytes": "bytes", "triples": "triples", "language": "Language",
+        "inferred_statements": "inferred: {n} statements", "size": "size", "ontology_statements": "ontology: {n} statements",
+        "shapes_statements": "shapes: {n} statements", "bad_request": "This address cannot be answered",
+        "browse_classes": "Browse by class", "members": "members", "sparql_endpoint": "SPARQL endpoint",
+        "sparql_intro": "Send SPARQL 1.1 queries to this address, by GET or POST, from any SPARQL client (SPARQL 1.1 Protocol). Every query runs over the union of the named graphs.",
+        "sparql_page": "Write and run queries in the browser on the query page.",
+        "service_description": "Service description", "applies_to": "applies to", "shapes_intro": "What the data must satisfy: each shape, the class it applies to, and the message a curator reads when it is not met.",
         "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "shapes": "Shapes",
         "tagline": "A knowledge graph of the actors in Roma integration, with the source of every fact.",
         "what": "What the graph holds", "sources": "Sources", "how_to_query": "How to query it",
@@ -30,6 +36,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "All members", "shift_enter": "Ctrl+Enter runs the query.", "open": "Open in the editor",
         "timeout_note": "Queries stop after {seconds} seconds.", "cardinality": "how many", "path": "property",
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
+        # The query page's answer, views and editor.
+        "row": "row", "view_table": "Table", "view_bar": "Bar chart", "view_timeline": "Timeline",
+        "download_svg": "Download SVG", "history": "Your recent queries", "syntax_error": "Syntax error",
+        "timed_out": "The query ran longer than this server's limit of {seconds} seconds and was stopped. Your query is "
+                     "still in the editor: narrow it (more specific patterns, a LIMIT such as LIMIT 100), or download the "
+                     "dump and run it on your own copy of the data.",
+        "dump_link": "Downloads of the whole dataset",
+        "editor_running": "Running…", "editor_unreachable": "The server did not answer ({status}). Your query is still in the editor; try again, or add a LIMIT.",
+        "editor_clear_history": "Clear history",
     },
     "lv": {
         "search": "Meklēt", "search_found": "Atrasti {n} vienumi vaicājumam “{query}”", "search_untyped": "Citi",
@@ -40,6 +55,12 @@ TEXT: dict[str, dict[str, str]] = {
         "translated": "tulkojums", "translated_note": "Kuratoru tulkojums: neviens avots nesniedz nosaukumu šajā valodā.",
         "fallback_note": "Nav pieejams latviešu valodā; rādīts norādītajā valodā.",
         "file": "datne", "bytes": "baiti", "triples": "trijnieki", "language": "Valoda",
+        "inferred_statements": "secināti: {n} apgalvojumi", "size": "izmērs", "ontology_statements": "ontoloģija: {n} apgalvojumi",
+        "shapes_statements": "formas: {n} apgalvojumi", "bad_request": "Uz šo adresi nevar atbildēt",
+        "browse_classes": "Pārlūkot pēc klases", "members": "elementi", "sparql_endpoint": "SPARQL galapunkts",
+        "sparql_intro": "Sūtiet SPARQL 1.1 vaicājumus uz šo adresi ar GET vai POST no jebkura SPARQL klienta (SPARQL 1.1 protokols). Katrs vaicājums darbojas uz visu nosaukto grafu apvienības.",
+        "sparql_page": "Rakstiet un izpildiet vaicājumus pārlūkā vaicājumu lapā.",
+        "service_description": "Servisa apraksts", "applies_to": "attiecas uz", "shapes_intro": "Kam datiem jāatbilst: katra forma, klase, uz ko tā attiecas, un ziņojums, ko kurators lasa, ja tā nav izpildīta.",
         "home": "Sākums", "query": "Vaicājums", "ontology": "Ontoloģija", "dataset": "Datu kopa", "shapes": "Formas",
         "tagline": "Zināšanu grafs par romu integrācijas dalībniekiem, ar katra fakta avotu.",
         "what": "Kas ir grafā", "sources": "Avoti", "how_to_query": "Kā to vaicāt",
@@ -56,6 +77,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "Visi elementi", "shift_enter": "Ctrl+Enter izpilda vaicājumu.", "open": "Atvērt redaktorā",
         "timeout_note": "Vaicājumi tiek apturēti pēc {seconds} sekundēm.", "cardinality": "cik", "path": "īpašība",
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
+        # The query page's answer, views and editor.
+        "row": "rinda", "view_table": "Tabula", "view_bar": "Stabiņu diagramma", "view_timeline": "Laika ass",
+        "download_svg": "Lejupielādēt SVG", "history": "Jūsu nesenie vaicājumi", "syntax_error": "Sintakses kļūda",
+        "timed_out": "Vaicājums izpildījās ilgāk par šī servera ierobežojumu ({seconds} sekundes) un tika apturēts. "
+                     "Vaicājums joprojām ir redaktorā: sašauriniet to (konkrētāki šabloni, LIMIT, piemēram, LIMIT 100) vai "
+                     "lejupielādējiet datu kopu un izpildiet to savā datu kopijā.",
+        "dump_link": "Visas datu kopas lejupielādes",
+        "editor_running": "Izpilda…", "editor_unreachable": "Serveris neatbildēja ({status}). Vaicājums joprojām ir redaktorā; mēģiniet vēlreiz vai pievienojiet LIMIT.",
+        "editor_clear_history": "Notīrīt vēsturi",
     },
     "et": {
         "search": "Otsi", "search_found": "Leiti {n} vastet päringule “{query}”", "search_untyped": "Muud",
@@ -66,6 +96,12 @@ TEXT: dict[str, dict[str, str]] = {
         "translated": "tõlge", "translated_note": "Kuraatorite tõlge: ükski allikas ei anna selles keeles nime.",
         "fallback_note": "Eesti keeles pole saadaval; näidatud märgitud keeles.",
         "file": "fail", "bytes": "baiti", "triples": "kolmikud", "language": "Keel",
+        "inferred_statements": "järeldatud: {n} väidet", "size": "suurus", "ontology_statements": "ontoloogia: {n} väidet",
+        "shapes_statements": "kujud: {n} väidet", "bad_request": "Sellele aadressile ei saa vastata",
+        "browse_classes": "Sirvi klasside kaupa", "members": "liiget", "sparql_endpoint": "SPARQL-lõpp-punkt",
+        "sparql_intro": "Saatke SPARQL 1.1 päringuid sellele aadressile GET- või POST-meetodiga mis tahes SPARQL-kliendist (SPARQL 1.1 protokoll). Iga päring töötab kõigi nimega graafide ühendil.",
+        "sparql_page": "Kirjutage ja käivitage päringuid brauseris päringulehel.",
+        "service_description": "Teenuse kirjeldus", "applies_to": "kehtib", "shapes_intro": "Millele andmed peavad vastama: iga kuju, klass, millele see kehtib, ja teade, mida kuraator loeb, kui see pole täidetud.",
         "home": "Avaleht", "query": "Päring", "ontology": "Ontoloogia", "dataset": "Andmestik", "shapes": "Kujud",
         "tagline": "Teadmusgraaf romade lõimumise osalistest, iga fakti allikaga.",
         "what": "Mida graaf sisaldab", "sources": "Allikad", "how_to_query": "Kuidas pärida",
@@ -82,6 +118,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "Kõik liikmed", "shift_enter": "Ctrl+Enter käivitab päringu.", "open": "Ava redaktoris",
         "timeout_note": "Päringud peatatakse {seconds} sekundi järel.", "cardinality": "mitu", "path": "omadus",
         "expects": "väärtus", "message": "teade", "truncated": "Näidatakse esimest {n} rida; kõik saab alla laadida.",
+        # The query page's answer, views and editor.
+        "row": "rida", "view_table": "Tabel", "view_bar": "Tulpdiagramm", "view_timeline": "Ajatelg",
+        "download_svg": "Laadi alla SVG", "history": "Teie viimased päringud", "syntax_error": "Süntaksiviga",
+        "timed_out": "Päring kestis kauem kui selle serveri piirang ({seconds} sekundit) ja peatati. Päring on endiselt "
+                     "redaktoris: kitsendage seda (täpsemad mustrid, LIMIT, näiteks LIMIT 100) või laadige andmestik alla "
+                     "ja käivitage päring oma koopial.",
+        "dump_link": "Kogu andmestiku allalaadimised",
+        "editor_running": "Käivitub…", "editor_unreachable": "Server ei vastanud ({status}). Päring on endiselt redaktoris; proovige uuesti või lisage LIMIT.",
+        "editor_clear_history": "Tühjenda ajalugu",
     },
 }
 
