@@ -92,7 +92,7 @@ def first_start(data: Path, work: Path) -> None:
     process = subprocess.Popen(command, env=dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING"), start_new_session=True)
     sampler = PeakMemory(process.pid)
     try:
-        wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 3600)
+        wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 4 * 3600)
         seconds = time.perf_counter() - started
     finally:
         peak = sampler.stop()
