@@ -73,6 +73,12 @@ def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
 
 def write_dump(store: ox.Store, fmt: DumpFormat, output: BinaryIO) -> int:
     """Write the dataset (or its union) in ``fmt`` to ``output``; returns the triple count."""
+    prefixes = PREFIXES if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if fmt.keeps_graphs:
+        # The store's own writer, with no Python object per quad: on 1M quads 1.5 s of CPU
+        # instead of 2.1 (N-Quads) and 1.3 instead of 3.7 (TriG); docs/serving.md, "Scale".
+        store.dump(output, fmt.rdf_format, prefixes=prefixes)
+        return len(store)
     count = 0
 
     def counted(items):
@@ -81,9 +87,7 @@ def write_dump(store: ox.Store, fmt: DumpFormat, output: BinaryIO) -> int:
             count += 1
             yield item
 
-    items = store.quads_for_pattern(None, None, None, None) if fmt.keeps_graphs else _union_triples(store)
-    prefixes = PREFIXES if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    ox.serialize(counted(items), output, fmt.rdf_format, prefixes=prefixes)
+    ox.serialize(counted(_union_triples(store)), output, fmt.rdf_format, prefixes=prefixes)
     return count
 
 

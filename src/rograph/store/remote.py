@@ -16,6 +16,7 @@ graphs of the build being served (``rograph publish`` puts them there).
 from __future__ import annotations
 
 import base64
+import http.client
 import logging
 import re
 import socket
@@ -122,6 +123,10 @@ class SparqlClient:
             raise StoreUnavailable(f"the store at {self.endpoint} cannot be reached: {error.reason}") from error
         except (EndPointInternalError, EndPointNotFound, Unauthorized) as error:
             raise StoreUnavailable(f"the store at {self.endpoint} refused the query: {_store_message(error)}") from error
+        except http.client.HTTPException as error:
+            # Not an OSError: e.g. more than the 100 headers Python's HTTP client reads, which
+            # Virtuoso sends when it echoes a large dataset (one header per default-graph-uri).
+            raise StoreUnavailable(f"the store at {self.endpoint} answered with an HTTP response Python cannot read: {error}") from error
         except (SyntaxError, ValueError, OSError) as error:
             raise StoreUnavailable(f"the store at {self.endpoint} answered with something that is not SPARQL results: {error}") from error
 
