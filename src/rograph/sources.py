@@ -164,3 +164,9 @@ def load(files: ProjectFiles, store: ox.Store | None = None) -> ox.Store:
     store = ox.Store() if store is None else store
     store.extend(quads)
     return store
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex, read in blocks (a dump may be larger than memory)."""
+    with Path(path).open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
