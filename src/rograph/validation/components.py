@@ -154,20 +154,23 @@ def _not(c: Constraint, v: str, depth: int) -> str | None:
     return None if test is None else f"!COALESCE({test}, false)"
 
 
+def _member_tests(c: Constraint, v: str, depth: int) -> list[str] | None:
+    """The shape test of every member of the list ``c`` gives (``sh:and``, ``sh:xone``); None
+    when the list is empty or a member has none."""
+    members = [shape_test(c.shapes, member, v, depth) for member in c.members]
+    return None if None in members or not members else members
+
+
 @value_test("and")
 def _and(c: Constraint, v: str, depth: int) -> str | None:
-    members = [shape_test(c.shapes, member, v, depth) for member in c.members]
-    if None in members or not members:
-        return None
-    return "(" + " && ".join(f"COALESCE({m}, false)" for m in members) + ")"
+    members = _member_tests(c, v, depth)
+    return None if members is None else "(" + " && ".join(f"COALESCE({m}, false)" for m in members) + ")"
 
 
 @value_test("xone")
 def _xone(c: Constraint, v: str, depth: int) -> str | None:
-    members = [shape_test(c.shapes, member, v, depth) for member in c.members]
-    if None in members or not members:
-        return None
-    return "((" + " + ".join(f"IF(COALESCE({m}, false), 1, 0)" for m in members) + ") = 1)"
+    members = _member_tests(c, v, depth)
+    return None if members is None else "((" + " + ".join(f"IF(COALESCE({m}, false), 1, 0)" for m in members) + ") = 1)"
 
 
 @value_test("or")
