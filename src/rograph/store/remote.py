@@ -93,7 +93,8 @@ class SparqlClient:
         # Accept header, and Virtuoso answers that contradiction with 406.
         client.setOnlyConneg(True)
         client.setTimeout(self.timeout)
-        client.setQuery(with_prologue(sparql))
+        sent = with_prologue(sparql)
+        client.setQuery(sent)
         for uri in default_graph_uris:
             client.addDefaultGraph(uri)
         for uri in named_graph_uris:
@@ -108,7 +109,11 @@ class SparqlClient:
                 return _as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
             return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)
         except QueryBadFormed as error:
-            raise QuerySyntaxError.from_parser(_store_message(error)) from None
+            problem = QuerySyntaxError.from_parser(_store_message(error))
+            if problem.line == 1 and problem.column is not None:
+                # The prologue went in front of the first line: give the column as typed.
+                problem = QuerySyntaxError(problem.message, 1, max(1, problem.column - (len(sent) - len(sparql))))
+            raise problem from None
         except (TimeoutError, socket.timeout) as error:
             raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
         except urllib.error.URLError as error:
