@@ -1,25 +1,31 @@
-"""The ``rograph`` command: one group, one subcommand per job.
+"""The ``rograph`` command: one group, one module per subcommand (``rograph.cli.validate`` for
+``validate`` and so on), registered here, so this module stays a table of contents of what the
+tool can do.
 
-Each subcommand lives beside the code it drives (``rograph.validation.cli`` for
-``validate`` and so on) and is only registered here, so this module stays a table of
-contents of what the tool can do.
+Click lives in this package only: the code a command drives raises its own errors, which the
+command words as one line and an exit code of :mod:`rograph.cli.errors`. Options that several
+commands take are declared once, in :mod:`rograph.cli.shared`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 import click
 
 from rograph import __version__
-from rograph.cli_support import EXIT_BAD_INPUT, EXIT_INTERRUPTED, fail
-from rograph.config import ENV_PREFIX, Settings, SettingError
-from rograph.curation.cli import diff_command, source_command
-from rograph.query_cli import query_command
-from rograph.serve_cli import build_command, export_command, publish_command, serve_command
-from rograph.synth import synth_command
-from rograph.validation.cli import validate_command
+from rograph.cli.build import build_command
+from rograph.cli.diff import diff_command
+from rograph.cli.errors import EXIT_BAD_INPUT, EXIT_DONE, EXIT_INTERRUPTED, fail
+from rograph.cli.export import export_command
+from rograph.cli.publish import publish_command
+from rograph.cli.query import query_command
+from rograph.cli.serve import serve_command
+from rograph.cli.settings import settings_command
+from rograph.cli.source import source_command
+from rograph.cli.synth import synth_command
+from rograph.cli.validate import validate_command
+from rograph.config import SettingError
 
 
 class _Commands(click.Group):
@@ -41,7 +47,7 @@ class _Commands(click.Group):
         except click.Abort:
             click.echo("rograph: stopped", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(code if isinstance(code, int) else EXIT_DONE)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -56,33 +62,8 @@ def main() -> None:
     """Build, check and serve the Roma integration knowledge graph."""
 
 
-def _setting_flags(command):
-    """One ``--name`` option per setting, so ``rograph settings`` shows what a command given
-    the same flags would use."""
-    for f in reversed(dataclasses.fields(Settings)):
-        command = click.option("--" + f.name.replace("_", "-"), f.name, metavar="VALUE",
-                               help=f"[{ENV_PREFIX}{f.name.upper()}]")(command)
-    return command
-
-
-@main.command("settings")
-@_setting_flags
-def settings_command(**flags) -> None:
-    """Every ROGRAPH_* setting: the value in effect, where it came from (default,
-    environment or flag), and its meaning and default. Exit 2 if a value cannot be used."""
-    settings, origins = Settings.in_effect(**flags)
-    documented = {name: (default, doc) for name, default, doc in Settings.documentation()}
-    for f in dataclasses.fields(Settings):
-        name = ENV_PREFIX + f.name.upper()
-        value = getattr(settings, f.name)
-        shown = " ".join(value) if isinstance(value, tuple) else str(value)
-        if f.name == "store_password":
-            shown = "(hidden)" if value else ""
-        default, doc = documented[name]
-        click.echo(f"{name}={shown}  ({origins[f.name]})\n    {doc} [default: {default or 'empty'}]")
-
-
 # Subcommands, registered in the order a newcomer meets them.
+main.add_command(settings_command)
 main.add_command(source_command)
 main.add_command(validate_command)
 main.add_command(build_command)
