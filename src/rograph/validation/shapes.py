@@ -8,7 +8,7 @@ both engines' results use it, so their reports compare.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -57,34 +57,37 @@ class ShapesGraph:
         return flag is not None and flag.value == "true"
 
 
-def path_sparql(shapes: ShapesGraph, path, depth: int = 0) -> str:
-    """A SHACL path (read from ``shapes``) as a SPARQL property path."""
+def path_sparql(shapes: ShapesGraph, path, depth: int = 0, *, name: Callable[[str], str] | None = None) -> str:
+    """A SHACL path (read from ``shapes``) as a SPARQL property path; IRIs as ``<iri>``, or as
+    ``name`` writes them."""
     if isinstance(path, ox.NamedNode):
-        return str(path)
+        return str(path) if name is None else name(path.value)
     if depth > 16 or path is None:
         raise NotCompilable("path too deep or missing")
     if shapes.one(path, RDF + "first") is not None:
-        return "(" + "/".join(path_sparql(shapes, step, depth + 1) for step in shapes.items(path)) + ")"
+        return "(" + "/".join(path_sparql(shapes, step, depth + 1, name=name) for step in shapes.items(path)) + ")"
     props = shapes.props.get(path, {})
     if len(props) != 1:
         raise NotCompilable("path node with more than one path property")
     (key, (inner,)), = ((k, v) for k, v in props.items())
     if key == SH + "inversePath":
-        return "^" + path_sparql(shapes, inner, depth + 1)
+        return "^" + path_sparql(shapes, inner, depth + 1, name=name)
     if key == SH + "alternativePath":
-        return "(" + "|".join(path_sparql(shapes, option, depth + 1) for option in shapes.items(inner)) + ")"
+        return "(" + "|".join(path_sparql(shapes, option, depth + 1, name=name) for option in shapes.items(inner)) + ")"
     suffix = {SH + "zeroOrMorePath": "*", SH + "oneOrMorePath": "+", SH + "zeroOrOnePath": "?"}.get(key)
     if suffix is None:
         raise NotCompilable(f"path {key}")
-    return "(" + path_sparql(shapes, inner, depth + 1) + ")" + suffix
+    return "(" + path_sparql(shapes, inner, depth + 1, name=name) + ")" + suffix
 
 
-def shown_path(shapes: ShapesGraph, path) -> str:
-    """A SHACL path as results show it: a predicate as its IRI, its inverse as ``^IRI``, any
-    other path in SPARQL syntax. Raises :class:`NotCompilable` for what is no SHACL path."""
+def shown_path(shapes: ShapesGraph, path, *, name: Callable[[str], str] | None = None) -> str:
+    """A SHACL path as results and pages show it: a predicate as its IRI, its inverse as
+    ``^IRI``, any other path in SPARQL syntax (IRIs there as ``<iri>``); with ``name``, every
+    IRI as it writes it (the shapes page gives prefixed names). Raises :class:`NotCompilable`
+    for what is no SHACL path."""
     if isinstance(path, ox.NamedNode):
-        return path.value
+        return path.value if name is None else name(path.value)
     inverse = shapes.one(path, SH + "inversePath")
     if isinstance(inverse, ox.NamedNode) and len(shapes.props.get(path, {})) == 1:
-        return "^" + inverse.value
-    return path_sparql(shapes, path)
+        return "^" + (inverse.value if name is None else name(inverse.value))
+    return path_sparql(shapes, path, name=name)

@@ -1,50 +1,35 @@
-"""The web application: SPARQL endpoint and linked-data site on one store.
-
-:func:`create_app` is the application factory. The app keeps its settings, its store and its
-answer cache in ``app.extensions["rograph"]`` (a :class:`WebContext`); views reach them through
-:func:`context`, never through module globals, so tests can run several apps side by side.
-"""
+"""The Flask app: the factory, which registers the views, and what every request goes through
+(an id, the limits, one log line, the error handlers)."""
 
 from __future__ import annotations
 
-import logging
-import time
 import itertools
+import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
+import time
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from rograph.config import Settings
 from rograph.store import Store
 from rograph.web.cache import AnswerCache
+from rograph.web.context import WebContext, context
+from rograph.web.responses import plain_text_error, query_error
 
 log = logging.getLogger("rograph.requests")
 
 
-@dataclass(frozen=True)
-class WebContext:
-    settings: Settings
-    store: Store
-    answers: AnswerCache
-
-
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the Flask app for ``store`` (default: the executor pool at ROGRAPH_EXECUTOR_SOCKET)."""
+    """Build the Flask app for ``store``; by default (a front started apart from ``rograph
+    serve``) the executor pool at ROGRAPH_EXECUTOR_SOCKET with the build that ``rograph serve``
+    made. Nothing is built here: without a build to serve this is an error."""
     settings = settings or Settings.from_env()
-    if store is None:  # a front started apart from rograph serve: reach its executor pool
-        from rograph.executor import PoolStore
-        from rograph.sources import discover
-        from rograph.store.build import ensure_build
-
-        if not settings.executor_socket:
-            raise RuntimeError("no query executor pool: start the service with rograph serve (ROGRAPH_EXECUTOR_SOCKET is unset)")
-        store = PoolStore(ensure_build(discover(settings.project_dir), settings.var_dir), settings.executor_socket,
-                          max_response_bytes=settings.max_response_bytes, query_timeout=settings.query_timeout)
-    app = Flask(__name__)
+    if store is None:
+        store = _pool_store(settings)
+    app = Flask(__package__)  # rograph.web: its templates and static files
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
     from rograph.web import completion, health, pages, query_page, reconcile, search, sparql
@@ -66,9 +51,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-def context() -> WebContext:
-    """The settings, store and cache of the app handling the current request."""
-    return current_app.extensions["rograph"]
+def _pool_store(settings: Settings) -> Store:
+    """The store of a running ``rograph serve``: its executor pool, serving its build."""
+    from rograph.executor import PoolStore
+    from rograph.store.build import current_build
+
+    if not settings.executor_socket:
+        raise RuntimeError("no query executor pool: start the service with rograph serve (ROGRAPH_EXECUTOR_SOCKET is unset)")
+    build = current_build(settings.var_dir)
+    if build is None:
+        raise RuntimeError(f"no build in {settings.var_dir} (ROGRAPH_VAR_DIR): start the service with rograph serve, which builds first")
+    return PoolStore(build, settings.executor_socket, max_response_bytes=settings.max_response_bytes,
+                     query_timeout=settings.query_timeout)
 
 
 #: A request id a client (or a proxy in front) may set: short, and safe to log and echo.
@@ -135,21 +129,9 @@ def _unexpected_error(error: Exception) -> Response:
 
     if isinstance(error, HTTPException):
         return error
-    if isinstance(error, (QueryRefused, QueryStopped)):
-        # A page whose query the executors refused or stopped: the answer /sparql gives.
-        from rograph.web.sparql import query_error
-
+    if isinstance(error, (QueryRefused, QueryStopped, StoreTimeout, StoreUnavailable)):
+        # A page whose query the executors refused or stopped, or a remote store did not
+        # answer: the answer /sparql gives.
         return query_error(error)
-    if isinstance(error, (StoreTimeout, StoreUnavailable)):
-        # A page whose queries a remote store did not answer: the same answers as /sparql gives.
-        status = 504 if isinstance(error, StoreTimeout) else 502
-        log.warning("request %s: %s", g.get("request_id", "-"), error)
-        return Response(f"the store behind this site did not answer: {error}\n", status=status,
-                        content_type="text/plain; charset=utf-8", headers={"Retry-After": "5", "Access-Control-Allow-Origin": "*"})
     log.exception("unexpected error in request %s", g.get("request_id", "-"))
-    return Response(
-        f"internal error (request id {g.get('request_id', '-')}); the server log has the details\n",
-        status=500,
-        content_type="text/plain; charset=utf-8",
-        headers={"Access-Control-Allow-Origin": "*"},
-    )
+    return plain_text_error(500, f"internal error (request id {g.get('request_id', '-')}); the server log has the details")

@@ -225,7 +225,7 @@ def _labelled_terms(store: Store, kind: str, used: set[str], *, all_own: bool) -
     """The ontology's classes or properties (all of them, or the ``used`` ones) with their
     labels and definitions, and the ``used`` terms of reused vocabularies with the pages'
     labels for them."""
-    from rograph.web.describe import vocabulary_labels
+    from rograph.web.describe.labels import vocabulary_labels
 
     kinds = " ".join(f"<{k}>" for k in _TERM_KINDS[kind])
     terms: dict[str, Entry] = {}
