@@ -10,7 +10,7 @@ import click
 
 from rograph.cli.errors import EXIT_DONE, EXIT_INCOMPLETE, EXIT_REFUSED, fail
 from rograph.cli.shared import build_or_exit, configured, project_dir_option, setting_option, var_dir_option
-from rograph.progress import Progress
+from rograph.cli.progress import Progress
 
 
 @click.command("publish")
