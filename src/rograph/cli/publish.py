@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from rograph.cli.errors import EXIT_DONE, EXIT_INCOMPLETE, EXIT_REFUSED, fail
-from rograph.cli.shared import build_or_exit, configured, project_dir_option, setting_option, var_dir_option
 from rograph.cli.progress import Progress
+from rograph.cli.shared import build_or_exit, configured, project_dir_option, setting_option, var_dir_option
 
 
 @click.command("publish")

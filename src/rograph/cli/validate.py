@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from rograph.cli.errors import EXIT_BAD_INPUT, EXIT_DONE, EXIT_INTERNAL, EXIT_REFUSED, check_target, fail, write_failed
+from rograph.cli.progress import Progress
 from rograph.cli.shared import project_dir_option
 from rograph.config import Settings, SettingError
-from rograph.cli.progress import Progress
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
