@@ -33,11 +33,14 @@ from rograph.examples import load_examples
 from rograph.namespaces import (
     BASE,
     DATASET_IRI,
+    DCTERMS,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     SHAPES_GRAPH,
     SHAPES_IRI,
+    SD,
+    VOID,
     prefixes_used,
 )
 from rograph.web import describe, differences, structured_data
@@ -341,9 +344,7 @@ def _dataset_rows(lang: str, root: str) -> list:
 
 
 #: What the dataset description says of each named graph (its VoID subsets).
-SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
-VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
-DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
+SD_NAME, VOID_TRIPLES, DCTERMS_DESCRIPTION = SD + "name", VOID + "triples", DCTERMS + "description"
 
 
 def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int, str]]:
