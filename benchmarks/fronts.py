@@ -47,14 +47,14 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
 
     from rograph.config import Settings
     from rograph.serve import DeadlineMiddleware
-    from rograph.serve_cli import _build_or_exit
+    from rograph.cli.shared import build_or_exit
     from rograph.store import open_store
     from rograph.web import create_app
 
     settings = Settings.from_env(port=port, workers=workers, threads=threads, var_dir=Path(var),
                                  project_dir=PROJECT_DIR, log_level="WARNING")
     logging.basicConfig(level="WARNING")
-    build = _build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
+    build = build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
     app = DeadlineMiddleware(create_app(settings, open_store(settings, build)), settings.query_timeout)
     if name.startswith("gunicorn"):
         from rograph.serve import _Server

@@ -174,3 +174,9 @@ def load(files: ProjectFiles) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(quad for source in files.all for quad in read_quads(source))
     return store
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex, read in blocks (a dump may be larger than memory)."""
+    with Path(path).open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

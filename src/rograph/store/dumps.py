@@ -9,7 +9,6 @@ count is the store's: quads for the dataset formats, distinct triples for the un
 from __future__ import annotations
 
 import gzip
-import hashlib
 import shutil
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -19,6 +18,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES
+from rograph.sources import sha256_of
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,5 @@ def write_dumps(store: ox.Store, folder: Path) -> list[Dump]:
         with plain.open("rb") as source, gzip.open(packed, "wb", compresslevel=6) as target:
             shutil.copyfileobj(source, target, 1 << 20)
         for path, compressed in ((plain, False), (packed, True)):
-            dumps.append(Dump(path.name, fmt.media_type, compressed, path.stat().st_size, _sha256(path), triples))
+            dumps.append(Dump(path.name, fmt.media_type, compressed, path.stat().st_size, sha256_of(path), triples))
     return dumps
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

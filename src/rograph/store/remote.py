@@ -32,6 +32,7 @@ from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
 from rograph.store.build import Build
+from rograph.store.counts import triples_per_graph
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +168,7 @@ class RemoteStore(Store):
         be reached.
         """
         graphs = list(self.build.graph_counts)
-        values = " ".join(f"<{g}>" for g in graphs)
-        rows = self.query(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
-        held = {row["g"].value: int(row["n"].value) for row in rows}
+        held = triples_per_graph(self.query, graphs)
         problems = []
         missing = [g for g in graphs if g not in held]
         differing = [g for g in graphs if g in held and held[g] != self.build.graph_counts[g]]

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import DCTERMS, RG
 from rograph.store import Store
 from rograph.web.describe import STATED, EntityView, Labeller, Shown, sources_of_graphs
 
-RG = PREFIXES["rg"]
-DESCRIPTION = PREFIXES["dcterms"] + "description"
+DESCRIPTION = DCTERMS + "description"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from rograph.namespaces import XSD
 
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",

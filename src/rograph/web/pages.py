@@ -33,15 +33,20 @@ from rograph.examples import load_examples
 from rograph.namespaces import (
     BASE,
     DATASET_IRI,
+    DCTERMS,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     SHAPES_GRAPH,
     SHAPES_IRI,
+    SD,
+    VOID,
     prefixes_used,
 )
-from rograph.web import context, describe, differences, structured_data
+from rograph.web import describe, differences, structured_data
+from rograph.web.context import context
 from rograph.web.formatting import format_number, format_size
+from rograph.web.responses import plain_text_error
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -144,7 +149,7 @@ def bad_request(message: str) -> Response:
     line of text for any other client."""
     if request.accept_mimetypes.accept_html:
         return _html(render_template("problem.html", message=message), status=400, headers={"Vary": "Accept"})
-    return Response(message + "\n", status=400, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+    return plain_text_error(400, message, {"Vary": "Accept"})
 
 
 def _page_number() -> int:
@@ -205,7 +210,7 @@ def dump(name: str) -> Response:
 
 
 def _not_found_text(message: str) -> Response:
-    return Response(message + "\n", status=404, content_type="text/plain; charset=utf-8")
+    return plain_text_error(404, message)
 
 
 #: Addresses per sitemap file (the protocol allows 50,000): small files, quick queries; a
@@ -269,7 +274,7 @@ def _document(doc: DocumentRequest) -> Response:
     try:
         fmt = choose_document_format(request.headers.get("Accept"), doc)
     except NotAcceptable as error:
-        return Response(f"{error}\n", status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+        return plain_text_error(406, str(error), {"Vary": "Accept"})
 
     # The graphs that hold the ontology and the shapes (named in every quad's provenance)
     # are documented by the ontology and the shapes themselves; the graph of the RDFS
@@ -339,9 +344,7 @@ def _dataset_rows(lang: str, root: str) -> list:
 
 
 #: What the dataset description says of each named graph (its VoID subsets).
-SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
-VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
-DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
+SD_NAME, VOID_TRIPLES, DCTERMS_DESCRIPTION = SD + "name", VOID + "triples", DCTERMS + "description"
 
 
 def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int, str]]:

@@ -8,17 +8,15 @@ from pathlib import Path
 
 import click
 
-from rograph.cli_support import check_target, fail, write_failed
+from rograph.cli.errors import EXIT_BAD_INPUT, EXIT_DONE, EXIT_INTERNAL, EXIT_REFUSED, check_target, fail, write_failed
+from rograph.cli.progress import Progress
+from rograph.cli.shared import project_dir_option
 from rograph.config import Settings, SettingError
-from rograph.progress import Progress
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
 from rograph.validation.incremental import validate_incremental
 from rograph.validation.run import ENGINES, validate
-
-EXIT_CONFORMS, EXIT_RESULTS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
 
 def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
     """The files to validate.
@@ -65,8 +63,7 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
               help="Lowest severity that makes the run fail (exit 1).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Project whose ontology and shapes to use [default: ROGRAPH_PROJECT_DIR or .].")
+@project_dir_option
 @click.option("--engine", type=click.Choice(ENGINES), default="compiled", show_default=True,
               help="compiled: the shapes as SPARQL on pyoxigraph (pyshacl for what does not compile); "
                    "pyshacl: the reference engine for everything.")
@@ -114,7 +111,7 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
         click.echo(f"rograph validate: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
     _emit(render(report, format_, threshold), output, err=False)
-    sys.exit(EXIT_RESULTS if report.at_or_above(threshold) else EXIT_CONFORMS)
+    sys.exit(EXIT_REFUSED if report.at_or_above(threshold) else EXIT_DONE)
 
 
 def _emit(text: str, output: Path | None, err: bool) -> None:

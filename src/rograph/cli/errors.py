@@ -1,11 +1,5 @@
-"""What every command does with bad input: one line on standard error that names what and
-where, and an exit code from the table in docs/cli.md; never a traceback.
-
-0 done; 1 refused (the data does not validate, the query failed); 2 bad input (a setting, a
-folder, a file that cannot be read or written, sources that do not parse with no earlier build,
-a store out of reach); 3 incomplete or internal (publish cut short, a bug of ours); 130
-stopped with Ctrl+C.
-"""
+"""How every command ends: the exit codes, named here once (the table of docs/cli.md), and one
+line on standard error that names what and where for bad input; never a traceback."""
 
 from __future__ import annotations
 
@@ -15,7 +9,20 @@ from typing import NoReturn
 
 import click
 
-EXIT_DONE, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: Done: validate found nothing at or above --fail-on, publish verified every graph.
+EXIT_DONE = 0
+#: Refused: the data does not validate (validate's results, build, publish), the query failed,
+#: diff --exit-code found differences.
+EXIT_REFUSED = 1
+#: Bad input: a setting, a folder, a file that cannot be read or written, sources that do not
+#: parse with no earlier build, a store out of reach, a usage error.
+EXIT_BAD_INPUT = 2
+#: Incomplete: publish cut short (some graphs not replaced or not matching; run it again).
+EXIT_INCOMPLETE = 3
+#: Internal: a bug of ours (validate says so in one line; --debug shows the traceback).
+EXIT_INTERNAL = 3
+#: Stopped with Ctrl+C.
+EXIT_INTERRUPTED = 130
 
 
 def fail(command: str, message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from rograph.cli_support import EXIT_REFUSED, fail
+from rograph.cli.errors import EXIT_REFUSED, fail
 from rograph.config import Settings
-from rograph.namespaces import PREFIXES
-
+from rograph.namespaces import PREFIXES, prefixed
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 _SPARQLWRAPPER_FORMATS = {"csv": "csv", "json": "json", "turtle": "turtle", "table": "json"}
@@ -19,11 +18,7 @@ _SPARQLWRAPPER_FORMATS = {"csv": "csv", "json": "json", "turtle": "turtle", "tab
 def shorten(term) -> str:
     """A term as a person reads it: prefixed names, literals with their language or type."""
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-            local = term.value[len(namespace):]
-            if term.value.startswith(namespace) and local and "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-        return f"<{term.value}>"
+        return prefixed(term.value, sparql=True)
     if isinstance(term, ox.Literal):
         if term.language:
             return f"{term.value}@{term.language}"
@@ -50,8 +45,8 @@ def table(solutions: ox.QuerySolutions) -> str:
 def _local(query: str, fmt: str) -> str:
     """Run ``query`` on the local build, in one query executor: the limits of the service
     (time, memory, nesting, no network) apply here too."""
+    from rograph.cli.shared import build_or_exit
     from rograph.executor import PoolFailed, PoolStore, start_pool
-    from rograph.serve_cli import build_or_exit
     from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError
 
     settings = Settings.from_env()

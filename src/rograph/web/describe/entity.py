@@ -1,6 +1,7 @@
-"""What the pages show, read from the store with SPARQL: labels in the reader's language, an
-entity's statements with the sources that make them, the ontology with its shapes, and the
-figures of the home page.
+"""An entity's page: its statements with the sources that make them, grouped by property (the
+ones a reader of its class looks for first at the top), a meeting's outcomes, the quotes that
+state it, and the picture of what it links to. Also the RDF documents: every stated quad about
+an IRI, or of one graph.
 
 Everything goes through :meth:`rograph.store.Store.query`, so the pages work the same on any
 store. The functions return plain dataclasses; the templates only lay them out.
@@ -13,32 +14,15 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
+from rograph.namespaces import BASE, DCTERMS, INFERRED_GRAPH, M8G, OA, ONTOLOGY_GRAPH, ORG, PROV, RDF, RDFS, RG, SCHEMA, SKOS
 from rograph.store import Store
-from rograph.store.void import SOURCE_FACTS_QUERY
-from rograph.web.formatting import format_literal
+from rograph.web.describe.labels import Labeller, Shown, reader_language_texts
 from rograph.web.ui_text import OUTCOME_PLURALS
-from rograph.web.sansio.linked_data import LANGUAGES, link_to
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SH = "http://www.w3.org/ns/shacl#"
-PROV = "http://www.w3.org/ns/prov#"
-PROV_DERIVED = PROV + "wasDerivedFrom"
-DCTERMS = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-CPOV = "http://data.europa.eu/m8g/"
-SCHEMA = "https://schema.org/"
-OA = "http://www.w3.org/ns/oa#"
-RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
-RG = PREFIXES["rg"]
+RDF_TYPE = RDF + "type"
 APPROXIMATE = RG + "isApproximate"
 VALUE = SCHEMA + "value"
 
@@ -47,24 +31,6 @@ PAGE_SIZE = 50
 #: Entity kinds (first path segment of an IRI) drawn in the neighbourhood picture.
 NEIGHBOUR_KINDS = ("organisation", "meeting", "project", "programme", "place", "post", "group", "source")
 NEIGHBOUR_LIMIT = 12  # per side
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A term as a page shows it: text, and where it links (IRIs) or its language (literals)."""
-
-    text: str
-    href: str | None = None
-    iri: str | None = None
-    lang: str | None = None
-    #: Footnote numbers of the sources that state it.
-    sources: tuple[int, ...] = ()
-    #: Numbers of the page's "sources differ" notes that concern it (rograph.web.differences).
-    differs: tuple[int, ...] = ()
-    #: The language the text is in when it is not the reader's (a fallback the page marks).
-    fallback: str | None = None
-    #: Whether the text is the curators' translation (``skos:altLabel``), not a source's name.
-    translated: bool = False
 
 
 @dataclass
@@ -162,100 +128,6 @@ class Part:
     statements: list[Group]
 
 
-# --------------------------------------------------------------------------------------------
-# Labels
-# --------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def vocabulary_labels() -> dict[str, dict[str, str]]:
-    """Display labels of reused vocabularies' terms (``vocabulary-labels.ttl``)."""
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    path = Path(__file__).with_name("vocabulary-labels.ttl")
-    for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-        labels[quad.subject.value][quad.object.language or ""] = quad.object.value
-    return dict(labels)
-
-
-@dataclass(frozen=True)
-class Label:
-    """A label as the page shows it: its text, its language, and whether it is a translation."""
-
-    text: str
-    lang: str
-    translated: bool = False
-
-
-def _pick(by_language: dict[str, str], lang: str) -> tuple[str, str] | None:
-    """The text in ``lang``, else in the pages' fallback order, else untagged, else any."""
-    for candidate in (lang, *LANGUAGES, ""):
-        if candidate in by_language:
-            return by_language[candidate], candidate
-    return next(iter((text, code) for code, text in by_language.items()), None)
-
-
-def pick_label(names: dict[str, str], translations: dict[str, str], lang: str) -> Label | None:
-    """A name in the reader's language; where only the curators' translation
-    (``skos:altLabel``) is in it, that, marked; else a name in another language."""
-    if lang not in names and lang in translations:
-        return Label(translations[lang], lang, translated=True)
-    picked = _pick(names, lang) or _pick(translations, lang)
-    return Label(picked[0], picked[1], translated=picked[1] not in names) if picked else None
-
-
-class Labeller:
-    """Labels of IRIs in one language, fetched from the store in one query per batch."""
-
-    def __init__(self, store: Store, lang: str, root: str):
-        self.store, self.lang, self.root = store, lang, root
-        self._labels: dict[str, Label | None] = {}
-
-    def fetch(self, iris: Iterable[str]) -> None:
-        wanted = sorted({iri for iri in iris if iri not in self._labels})
-        for start in range(0, len(wanted), 200):
-            batch = wanted[start:start + 200]
-            names: dict[str, dict[str, str]] = defaultdict(dict)
-            translations: dict[str, dict[str, str]] = defaultdict(dict)
-            values = " ".join(str(ox.NamedNode(iri)) for iri in batch)
-            rows = self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
-                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}""")
-            for row in rows:
-                if row["label"] is not None:
-                    names[row["x"].value][row["label"].language or ""] = row["label"].value
-                else:
-                    translations[row["x"].value][row["alt"].language or ""] = row["alt"].value
-            vocabulary = vocabulary_labels()
-            for iri in batch:
-                self._labels[iri] = pick_label(names.get(iri) or vocabulary.get(iri) or {}, translations.get(iri, {}), self.lang)
-
-    def labelled(self, iri: str) -> Label:
-        """The label of ``iri``, or its prefixed name when it has none."""
-        if iri not in self._labels:
-            self.fetch([iri])
-        return self._labels[iri] or Label(prefixed(iri), "")
-
-    def label(self, iri: str) -> str:
-        return self.labelled(iri).text
-
-    def show(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, *, approximate: bool = False,
-             sources: tuple[int, ...] = ()) -> Shown:
-        if isinstance(term, ox.NamedNode):
-            label = self.labelled(term.value)
-            return Shown(label.text, link_to(term.value, self.root), term.value, sources=sources,
-                         fallback=self.fallback(label.lang), translated=label.translated)
-        if isinstance(term, ox.Literal):
-            text = format_literal(term.value, term.datatype.value if term.datatype else None, self.lang, approximate=approximate)
-            return Shown(text, lang=term.language, sources=sources, fallback=self.fallback(term.language or ""))
-        return Shown(f"_:{term.value}", sources=sources)
-
-    def fallback(self, lang: str) -> str | None:
-        """``lang`` when a text in it is shown to a reader of another language."""
-        return lang if lang and lang.split("-")[0].lower() != self.lang else None
-
-
-# --------------------------------------------------------------------------------------------
-# Entity pages
-# --------------------------------------------------------------------------------------------
-
 def exists(store: Store, iri: str) -> bool:
     """Whether the store says anything about or points to ``iri``."""
     node = ox.NamedNode(iri)
@@ -302,7 +174,7 @@ def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
         for predicate, values in sorted(by_property.items()):
             texts = [(value, graphs) for value, graphs in values.items() if isinstance(value, ox.Literal) and value.language]
             chosen = [(value, graphs) for value, graphs in values.items() if not (isinstance(value, ox.Literal) and value.language)]
-            chosen += _in_reader_language(texts, lang) if texts else []
+            chosen += reader_language_texts(texts, lang) if texts else []
             groups.append(Group(labeller.show(ox.NamedNode(predicate)), [labeller.show(value, sources=notes(graphs)) for value, graphs in chosen]))
         parts.append(Part(subject.rsplit("#", 1)[1], labeller.show(ox.NamedNode(subject)), groups))
     return parts
@@ -321,7 +193,7 @@ def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
 FIRST_PROPERTIES: dict[str, tuple[str, ...]] = {
     RG + "Meeting": (SCHEMA + "startDate", SCHEMA + "endDate", SCHEMA + "location", SCHEMA + "organizer",
                      RG + "coOrganizer", RG + "withinProject"),
-    **dict.fromkeys((ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit", CPOV + "PublicOrganisation"),
+    **dict.fromkeys((ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit", M8G + "PublicOrganisation"),
                     (RDF_TYPE, ORG + "unitOf", ORG + "subOrganizationOf", DCTERMS + "spatial", SCHEMA + "location")),
     ORG + "Post": (ORG + "role", SCHEMA + "location", DCTERMS + "spatial", SCHEMA + "startDate", DCTERMS + "temporal",
                    ORG + "postIn"),
@@ -330,7 +202,7 @@ FIRST_PROPERTIES: dict[str, tuple[str, ...]] = {
     RG + "FundingProgramme": (SCHEMA + "startDate", SCHEMA + "endDate", DCTERMS + "temporal", SCHEMA + "funder"),
     RG + "Figure": (SCHEMA + "value", RG + "isApproximate", RG + "referenceDate", DCTERMS + "temporal", RG + "measure",
                     SCHEMA + "observationAbout", SCHEMA + "location", DCTERMS + "spatial"),
-    RG + "Participation": (RG + "participant", CPOV + "hasParticipant", ORG + "role", CPOV + "role", RG + "comesFrom",
+    RG + "Participation": (RG + "participant", M8G + "hasParticipant", ORG + "role", M8G + "role", RG + "comesFrom",
                            RG + "fieldOfActivity"),
     RG + "Agreement": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
     RG + "Finding": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
@@ -412,7 +284,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     for predicate, literals in texts.items():
         if predicate in NAME_PROPERTIES:
             continue
-        chosen = _in_reader_language(literals, lang)
+        chosen = reader_language_texts(literals, lang)
         shown = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
         if predicate in LEAD_PROPERTIES:
             descriptions += shown
@@ -448,17 +320,6 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
         parts=parts,
     )
-
-
-def _in_reader_language(literals: list[tuple[ox.Literal, set[str]]], lang: str) -> list[tuple[ox.Literal, set[str]]]:
-    """The texts in the reader's language; when there are none, those in the first language
-    of the fallback order that has any."""
-    for candidate in (lang, *LANGUAGES):
-        chosen = [(literal, graphs) for literal, graphs in literals if (literal.language or "").split("-")[0].lower() == candidate]
-        if chosen:
-            return chosen
-    first = literals[0][0].language
-    return [(literal, graphs) for literal, graphs in literals if literal.language == first]
 
 
 def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
@@ -513,7 +374,7 @@ def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
         ?target <{OA}hasSelector> ?quote , ?position .
         ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
         ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
-        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF_VALUE}> ?english . }} }} }}""")
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}""")
     found = []
     for row in rows:
         start = row["start"].value
@@ -528,7 +389,7 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
     return {row["g"].value: row["source"].value for row in store.query(
-        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV_DERIVED}> ?source }} }}")}
+        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}")}
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
@@ -593,267 +454,3 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
     if len(wrapped) > lines:
         wrapped = wrapped[:lines - 1] + [_shorten(" ".join(wrapped[lines - 1:]), width)]
     return wrapped
-
-
-# --------------------------------------------------------------------------------------------
-# Home page and browsing
-# --------------------------------------------------------------------------------------------
-
-#: Graphs that hold rograph's own model, or what follows from it, rather than what the sources
-#: say: not counted as facts.
-MODEL_GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH)
-
-
-@dataclass
-class HomeView:
-    classes: list[tuple[Shown, int]]
-    #: Every source document with the facts of the graphs derived from it; ``published``: the
-    #: ones with a web address (the others are the curators' reference documents).
-    sources: list[tuple[Shown, int, bool]]
-    #: Statements of the sources' graphs (the facts), of the ontology, of the shapes and of
-    #: the RDFS consequences drawn from them (the inferred graph).
-    facts: int
-    ontology_statements: int
-    shapes_statements: int
-    inferred_statements: int
-
-    @property
-    def published_sources(self) -> int:
-        return sum(1 for _, _, published in self.sources if published)
-
-
-def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
-    """Every class that has members in the data, with how many, by label: the way into
-    ``/browse``."""
-    # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
-    rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
-        FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
-    labeller.fetch([row["class"].value for row in rows])
-    return sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
-
-
-def home_view(store: Store, lang: str, root: str) -> HomeView:
-    labeller = Labeller(store, lang, root)
-    sources = list(store.query(SOURCE_FACTS_QUERY))
-    labeller.fetch([row["source"].value for row in sources])
-    counts = store.graph_counts()
-    shown = sorted(((labeller.show(row["source"]), int(row["facts"].value), row["address"] is not None) for row in sources),
-                   key=lambda item: (not item[2], item[0].text.lower()))
-    facts = sum(n for graph, n in counts.items() if graph not in MODEL_GRAPHS)
-    return HomeView(class_counts(store, labeller), shown, facts, counts.get(ONTOLOGY_GRAPH, 0),
-                    counts.get(SHAPES_GRAPH, 0), counts.get(INFERRED_GRAPH, 0))
-
-
-@dataclass
-class ClassListing:
-    cls: Shown
-    members: list[Shown]
-    total: int
-    page: int
-    page_count: int
-
-
-def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int = 1) -> ClassListing:
-    """Every instance of a class, labelled and paginated: how a reader reaches every entity."""
-    node = ox.NamedNode(class_iri)
-    labeller = Labeller(store, lang, root)
-    total = int(next(iter(store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {node} }}")))["n"].value)
-    page_count = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, page), page_count)
-    members = [row["s"] for row in store.query(
-        f"SELECT DISTINCT ?s WHERE {{ ?s a {node} }} ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
-    labeller.fetch([m.value for m in members if isinstance(m, ox.NamedNode)] + [class_iri])
-    shown = sorted((labeller.show(m) for m in members), key=lambda s: s.text.lower())
-    return ClassListing(labeller.show(node), shown, total, page, page_count)
-
-
-# --------------------------------------------------------------------------------------------
-# The ontology and its shapes
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class Constraint:
-    """One property shape, as a curator reads it."""
-
-    anchor: str
-    name: str
-    path: str
-    cardinality: str
-    expects: str
-    message: str
-    description: str
-
-
-@dataclass
-class Term:
-    iri: str
-    anchor: str
-    #: ``rg:Meeting``: written whole, never broken across lines.
-    name: str
-    labels: dict[str, str]
-    #: The definition in the reader's language, or (marked) in another.
-    definition: Shown | None
-    #: Superclasses of a class, superproperties of a property.
-    parents: list[Shown]
-    children: list[Shown]
-    constraints: list[Constraint] = field(default_factory=list)
-    shape_messages: list[str] = field(default_factory=list)
-
-
-@dataclass
-class OntologyView:
-    title: Shown
-    metadata: list[tuple[Shown, list[Shown]]]
-    classes: list[Term]
-    object_properties: list[Term]
-    datatype_properties: list[Term]
-    schemes: list[tuple[Shown, list[Shown]]]
-
-
-def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
-    """The ontology page, generated from the ontology and shapes graphs."""
-    labeller = Labeller(store, lang, root)
-    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, ONTOLOGY_GRAPH):
-        by_subject[quad.subject.value][quad.predicate.value].append(quad.object)
-    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, SHAPES_GRAPH):
-        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
-
-    texts = texts_by_language
-
-    def of_type(type_iri: str) -> list[str]:
-        return sorted(s for s, props in by_subject.items()
-                      if any(t.value == type_iri for t in props.get(RDF_TYPE, [])) and s.startswith(BASE))
-
-    labeller.fetch(list(by_subject))
-    children: dict[str, list[str]] = defaultdict(list)
-    for subject, props in by_subject.items():
-        for parent in props.get(RDFS + "subClassOf", []) + props.get(RDFS + "subPropertyOf", []):
-            if isinstance(parent, ox.NamedNode):
-                children[parent.value].append(subject)
-    labeller.fetch([p.value for props in by_subject.values() for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
-                    for p in props.get(key, []) if isinstance(p, ox.NamedNode)])
-
-    def in_reader_language(values: list) -> Shown | None:
-        by_language = texts(values)
-        picked = _pick(by_language, lang)
-        return Shown(picked[0], lang=picked[1] or None, fallback=labeller.fallback(picked[1])) if picked else None
-
-    def term(iri: str) -> Term:
-        props = by_subject[iri]
-        parents = [labeller.show(p) for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
-                   for p in props.get(key, []) if isinstance(p, ox.NamedNode)]
-        return Term(iri, iri.rsplit("#", 1)[-1], prefixed(iri), texts(props.get(RDFS + "label", [])),
-                    in_reader_language(props.get(SKOS + "definition", []) + props.get(RDFS + "comment", [])),
-                    parents, sorted((labeller.show(ox.NamedNode(c)) for c in children.get(iri, [])), key=lambda c: c.text.lower()))
-
-    classes = [term(iri) for iri in of_type(OWL + "Class")]
-    for cls in classes:
-        _attach_shapes(cls, shapes, labeller)
-    ontology = next((s for s in of_type(OWL + "Ontology") if s.rstrip("#/") == BASE + "ontology"), None)
-    metadata = []
-    if ontology:
-        for predicate, values in sorted(by_subject[ontology].items()):
-            if predicate == DCTERMS + "title":
-                continue  # the page's heading
-            labeller.fetch([predicate] + [v.value for v in values if isinstance(v, ox.NamedNode)])
-            tagged = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
-            shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
-            shown += [literal for literal, _ in _in_reader_language(tagged, lang)] if tagged else []
-            metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)
-                             and v.value.startswith(BASE) and not exists(store, v.value) else labeller.show(v) for v in shown]))
-    schemes = []
-    for scheme in of_type(SKOS + "ConceptScheme"):
-        members = sorted(s for s, props in by_subject.items() if any(v.value == scheme for v in props.get(SKOS + "inScheme", [])))
-        labeller.fetch(members)
-        schemes.append((labeller.show(ox.NamedNode(scheme)), [labeller.show(ox.NamedNode(m)) for m in members]))
-    title = (in_reader_language(by_subject[ontology].get(DCTERMS + "title", [])) if ontology else None) or Shown("rograph ontology")
-    return OntologyView(title, metadata, classes, [term(i) for i in of_type(OWL + "ObjectProperty")],
-                        [term(i) for i in of_type(OWL + "DatatypeProperty")], schemes)
-
-
-def _unlinked(shown: Shown) -> Shown:
-    """An IRI of ours that has no page (a version IRI): shown, not linked."""
-    return Shown(shown.text, iri=shown.iri, fallback=shown.fallback, translated=shown.translated)
-
-
-def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labeller) -> None:
-    """What the shapes require of instances of ``cls``: its node shapes' property shapes."""
-    for shape, props in sorted(shapes.items()):
-        if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
-            continue
-        cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]
-        cls.constraints += _constraints(props, shapes, labeller)
-
-
-def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]], labeller: Labeller) -> list[Constraint]:
-    """A node shape's property shapes and SPARQL constraints, as the curator's table rows."""
-    rows = []
-    for property_shape in node_shape.get(SH + "property", []) + node_shape.get(SH + "sparql", []):
-        described = shapes.get(property_shape.value, {})
-        low = next((int(v.value) for v in described.get(SH + "minCount", []) + described.get(SH + "qualifiedMinCount", [])), 0)
-        high = next((v.value for v in described.get(SH + "maxCount", []) + described.get(SH + "qualifiedMaxCount", [])), "n")
-        expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
-        expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
-                    for v in described.get(SH + "hasValue", [])]
-        rows.append(Constraint(
-            anchor=property_shape.value.rsplit("#", 1)[-1] if isinstance(property_shape, ox.NamedNode) else "",
-            name=_english(described.get(SH + "name", [])) or "",
-            path=_path_text(described.get(SH + "path", []), shapes) or ("SPARQL" if SH + "select" in described else ""),
-            cardinality=f"{low}..{high}",
-            expects=", ".join(expects),
-            message=_english(described.get(SH + "message", [])) or "",
-            description=_english(described.get(SH + "description", [])) or "",
-        ))
-    return rows
-
-
-@dataclass
-class NodeShape:
-    """One node shape of the shapes document: what it applies to and what it requires."""
-
-    iri: str
-    anchor: str
-    targets: list[Shown]
-    messages: list[str]
-    constraints: list[Constraint]
-
-
-def shapes_view(store: Store, lang: str, root: str) -> list[NodeShape]:
-    """The shapes page: every node shape of the shapes graph with its property shapes, each
-    with an anchor (``/shapes#RomaMediatorPost-role``) that the shape's IRI resolves to."""
-    labeller = Labeller(store, lang, root)
-    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, SHAPES_GRAPH):
-        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
-    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
-    targets = {s: [t for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
-                   if isinstance(t, ox.NamedNode)] for s in node_shapes}
-    labeller.fetch([t.value for ts in targets.values() for t in ts])
-    return [NodeShape(iri, iri.rsplit("#", 1)[-1], [labeller.show(t) for t in targets[iri]],
-                      [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
-                      _constraints(shapes[iri], shapes, labeller))
-            for iri in node_shapes]
-
-
-def texts_by_language(values: list) -> dict[str, str]:
-    """Literals by language tag (``""`` for none): one text per language."""
-    return {v.language or "": v.value for v in values if isinstance(v, ox.Literal)}
-
-
-def _english(values: list) -> str | None:
-    return next((v.value for v in values if isinstance(v, ox.Literal) and (v.language or "en") == "en"), None)
-
-
-def _path_text(values: list, shapes: dict[str, dict[str, list]]) -> str:
-    """A SHACL path as text: ``schema:startDate``, ``^rg:participation``."""
-    if not values:
-        return ""
-    path = values[0]
-    if isinstance(path, ox.NamedNode):
-        return prefixed(path.value)
-    inverse = shapes.get(path.value, {}).get(SH + "inversePath", [])
-    if inverse:
-        return "^" + _path_text(inverse, shapes)
-    return "(complex path)"
