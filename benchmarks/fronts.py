@@ -46,13 +46,13 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
 
     from rograph.config import Settings
     from rograph.executor import PoolStore, start_pool
-    from rograph.serve_cli import _build_or_exit
+    from rograph.cli.shared import build_or_exit
     from rograph.web import create_app
 
     settings = Settings.from_env(port=port, workers=workers, threads=threads, var_dir=Path(var),
                                  project_dir=PROJECT_DIR, log_level="WARNING")
     logging.basicConfig(level="WARNING")
-    build = _build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
+    build = build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
     pool = start_pool(settings, build)
     try:
         app = create_app(settings, PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,

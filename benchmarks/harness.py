@@ -188,8 +188,9 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def memory_mib(pid: int) -> float:
-    """Proportional set size of a process tree in MiB.
+def memory_mib(pid: int, kind: str = "Pss") -> float:
+    """Proportional set size of a process tree in MiB (``kind="Rss"``: the resident set, each
+    shared page counted in every process that maps it).
 
     PSS charges each shared page to the processes sharing it in proportion, so pages that
     forked workers share with their parent are counted once across the tree — the figure
@@ -199,7 +200,7 @@ def memory_mib(pid: int) -> float:
     for member in process_tree(pid):
         try:
             for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith(kind + ":"):
                     total_kib += int(line.split()[1])
         except OSError:
             continue

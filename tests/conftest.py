@@ -17,9 +17,9 @@ CONCEPTS_FILE = "ontology/concepts.ttl"
 class ProjectCopy:
     """A copy of the project's ontology, data, shapes and source texts that a test may break."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, folders: tuple[str, ...] = ("ontology", "data", "shapes", "sources")):
         self.root = root
-        for folder in ("ontology", "data", "shapes", "sources"):
+        for folder in folders:
             shutil.copytree(PROJECT_DIR / folder, root / folder)
 
     def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> "ProjectCopy":
@@ -83,6 +83,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import ClassVar
 
 import requests
 
@@ -118,14 +119,22 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
                  args: tuple[str, ...] = (), project_dir: Path = PROJECT_DIR, workers: int = 2) -> Iterator[Server]:
     """Run the real ``rograph serve`` (gunicorn) on a free loopback port until the block ends."""
     port = free_port()
-    log = tmp_path / f"server-{port}.log"
     command = [ROGRAPH, "serve", "--port", str(port), "--workers", str(workers), "--var-dir", str(tmp_path / "var"),
                "--project-dir", str(project_dir), *args]
     for path in data or ():
         command += ["--data", str(path)]
     environment = {**os.environ, "ROGRAPH_LOG_LEVEL": "INFO", **(env or {})}
+    with run_server(command, port, tmp_path / f"server-{port}.log", env=environment) as server:
+        yield server
+
+
+@contextmanager
+def run_server(command: list[str], port: int, log: Path, *, env: dict[str, str], cwd: Path | None = None) -> Iterator[Server]:
+    """Run ``command`` (a ``rograph serve`` that listens on ``port``) until the block ends,
+    once its ``/health`` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                   start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + 60
@@ -196,23 +205,45 @@ OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 
 
 @dataclass
-class OxigraphServer:
-    """A real ``oxigraph serve`` (the pip package ``oxigraph``) on a free loopback port."""
+class StoreServer:
+    """A real SPARQL store (started by a test) on free loopback ports, and its endpoints."""
 
     url: str
     process: subprocess.Popen
+    QUERY_PATH: ClassVar[str]
+    UPDATE_PATH: ClassVar[str]
 
     @property
     def query(self) -> str:
-        return self.url + "/query"
+        return self.url + self.QUERY_PATH
+
+    @property
+    def update(self) -> str:
+        return self.url + self.UPDATE_PATH
+
+    def wait_until_answering(self, what: str, log: Path, seconds: float, pause: float) -> None:
+        """Return once the store answers ``ASK {}``; fail with its ``log`` if it has not within
+        ``seconds``, or has exited."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                if requests.get(self.query, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"{what} did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(pause)
+
+
+class OxigraphServer(StoreServer):
+    """A real ``oxigraph serve`` (the pip package ``oxigraph``) on a free loopback port."""
+
+    QUERY_PATH, UPDATE_PATH = "/query", "/update"
 
     @property
     def store(self) -> str:
         return self.url + "/store"
-
-    @property
-    def update(self) -> str:
-        return self.url + "/update"
 
 
 @contextmanager
@@ -229,16 +260,7 @@ def start_oxigraph(folder: Path, *, union_default_graph: bool = True, port: int 
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(server.query, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise AssertionError("oxigraph serve did not start:\n" + (folder / "oxigraph.log").read_text())
-            time.sleep(0.05)
+        server.wait_until_answering("oxigraph serve", folder / "oxigraph.log", seconds=30, pause=0.05)
         yield server
     finally:
         if process.poll() is None:
@@ -257,21 +279,11 @@ VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 
-@dataclass
-class VirtuosoServer:
+class VirtuosoServer(StoreServer):
     """A throw-away OpenLink Virtuoso (Debian's ``virtuoso-opensource``) on free loopback ports.
     Its SPARQL endpoint takes queries and, from the anonymous user, updates."""
 
-    url: str
-    process: subprocess.Popen
-
-    @property
-    def query(self) -> str:
-        return self.url + "/sparql"
-
-    @property
-    def update(self) -> str:
-        return self.url + "/sparql"
+    QUERY_PATH = UPDATE_PATH = "/sparql"
 
 
 def require_virtuoso() -> None:
@@ -299,16 +311,7 @@ def start_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
                                    stderr=subprocess.STDOUT, start_new_session=True)
     server = VirtuosoServer(f"http://127.0.0.1:{http_port}", process)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(server.query, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise AssertionError("virtuoso did not start:\n" + (folder / "virtuoso.out").read_text(errors="replace"))
-            time.sleep(0.2)
+        server.wait_until_answering("virtuoso", folder / "virtuoso.out", seconds=120, pause=0.2)
         granted = subprocess.run(["isql-vt", str(sql_port), "dba", "dba", "exec=GRANT SPARQL_UPDATE TO \"SPARQL\";"],
                                  capture_output=True, text=True, timeout=60)
         assert granted.returncode == 0, granted.stdout + granted.stderr

@@ -214,6 +214,16 @@ class _FlakyStore(http.server.ThreadingHTTPServer):
             def _answer(handler, body):
                 if self.mode == "slow":
                     time.sleep(5)
+                if self.mode == "many headers":
+                    # What Virtuoso does with a large dataset: one X-SPARQL-default-graph
+                    # header per default-graph-uri it was sent.
+                    handler.send_response(200)
+                    for n in range(150):
+                        handler.send_header("X-SPARQL-default-graph", f"https://w3id.org/rograph/graph/g{n}")
+                    handler.send_header("Content-Type", "application/sparql-results+json")
+                    handler.end_headers()
+                    handler.wfile.write(b'{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+                    return
                 if self.mode == "garbage":
                     handler.send_response(200)
                     handler.send_header("Content-Type", "application/sparql-results+json")
@@ -250,6 +260,9 @@ def test_a_remote_store_that_is_slow_or_answers_garbage_gives_504_or_502_and_rec
                 assert broken.status_code == 502 and "not SPARQL results" in broken.text
                 page = requests.get(server.url + "/place/valka", headers={"Accept": "text/html"}, timeout=30)
                 assert page.status_code == 502 and "Traceback" not in page.text
+                flaky.mode = "many headers"
+                crowded = ask(6)
+                assert crowded.status_code == 502 and "headers" in crowded.text and "Traceback" not in crowded.text
                 flaky.mode = "slow"
                 slow = ask(3)
                 assert slow.status_code == 504 and "did not answer within" in slow.text

@@ -9,6 +9,7 @@ import re
 
 import http.server
 import json
+import os
 import subprocess
 import threading
 import urllib.parse
@@ -59,6 +60,24 @@ def test_publish_by_sparql_update_gives_the_same_graphs(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert counts(by_gsp) == counts(by_update)
+
+
+def test_publish_with_no_endpoint_to_write_is_a_store_error_the_command_words(tmp_path):
+    """The store layer says what is missing with an error of its own (no click in it); the
+    command turns it into one line and exit 2, and nothing is sent."""
+    from rograph.config import Settings
+    from rograph.store.publish import PublishError, StoreWriter
+
+    with pytest.raises(PublishError, match="ROGRAPH_STORE_GSP .* or ROGRAPH_STORE_UPDATE"):
+        StoreWriter(Settings.from_env({}, store="http://127.0.0.1:9/query"))
+    with start_oxigraph(tmp_path) as oxigraph:
+        done = subprocess.run([ROGRAPH, "publish", "--to", oxigraph.query,
+                               "--var-dir", str(tmp_path / "var"), "--project-dir", str(PROJECT_DIR)],
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "ROGRAPH_STORE_GSP": "", "ROGRAPH_STORE_UPDATE": ""})
+        assert done.returncode == 2, done.stderr
+        assert "publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert counts(oxigraph) == {}
 
 
 def test_publish_refuses_invalid_data_and_sends_nothing(tmp_path):

@@ -69,6 +69,10 @@ def test_a_suffix_wins_over_accept_and_nothing_acceptable_is_refused():
     ("lv", "et", "et"),
     ("lv", "de", "lv"),  # an unknown ?lang= falls back to the header
     ("en;q=bad, lv;q=0.2", None, "lv"),
+    # q-values are read as for Accept (one parser): the parameter's name in any case, weights
+    # above 1 count as 1 (the first of equal weights wins).
+    ("lv;Q=0.1, et;q=0.5", None, "et"),
+    ("lv;q=1, et;q=7", None, "lv"),
 ])
 def test_language_from_query_parameter_then_accept_language(header, asked, expected):
     assert choose_language(header, asked) == expected

@@ -16,8 +16,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PROJECT_DIR
-from rograph.validation.compiled import ShapesGraph, compile_shapes, shown_path
-from rograph.validation.run import _RENDER, _rdflib_term, _show, run_checks
+from rograph.validation.compiled import compile_shapes
+from rograph.validation.compiled_engine import run_checks
+from rograph.validation.pyshacl_engine import show_term
+from rograph.validation.shapes import ShapesGraph, shown_path
 
 SUITE = Path(os.environ.get("ROGRAPH_SHACL_TESTS", PROJECT_DIR / "test-artifacts" / "shacl-core-tests"))
 SH = "http://www.w3.org/ns/shacl#"
@@ -43,7 +45,7 @@ def _shown(store: ox.Store, term, *, path: bool = False) -> str | None:
         return None
     if path and isinstance(term, ox.BlankNode):
         return shown_path(ShapesGraph(store.quads_for_pattern(None, None, None)), term)
-    return _show(_rdflib_term(term), _RENDER)
+    return show_term(term)
 
 
 def _expected(store: ox.Store) -> Counter:

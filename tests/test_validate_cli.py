@@ -90,7 +90,7 @@ def test_internal_error_exits_3(monkeypatch):
     def explode(files, **options):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("rograph.validation.cli.validate", explode)
+    monkeypatch.setattr("rograph.cli.validate.validate", explode)
     result = CliRunner().invoke(main, ["validate", "--project-dir", str(PROJECT_DIR)])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.output

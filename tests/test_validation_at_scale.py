@@ -14,8 +14,9 @@ import pytest
 from conftest import PROJECT_DIR
 from rograph import sources
 from rograph.sources import ProjectFiles, external_files
+from rograph.validation import compiled_engine, pyshacl_engine
 from rograph.validation.incremental import validate_incremental
-from rograph.validation.run import Parsed, _pyshacl_results, run_compiled
+from rograph.validation.parsed import Parsed
 
 #: Edits of a generated report file (N-Quads, one statement per line), each breaking a
 #: different kind of constraint.
@@ -120,8 +121,8 @@ def test_compiled_engine_equals_pyshacl_on_generated_data_with_faults(world, tmp
     applied = _break(broken, random.Random(7), len(FAULTS))
     assert len(applied) >= 6, applied
     parsed = Parsed.read(_files(broken))
-    reference = _key(_pyshacl_results(parsed.data_graph(), parsed.shapes_quads))
-    compiled = _key(run_compiled(parsed))
+    reference = _key(pyshacl_engine.find(parsed))
+    compiled = _key(compiled_engine.find(parsed, parsed.union_store()))
     assert len(reference) >= 6
     assert compiled == reference
 
@@ -150,7 +151,8 @@ def test_incremental_runs_equal_full_runs_as_files_change(world, tmp_path):
             (folder / ("copy-" + source.name)).write_text(text, encoding="utf-8")
         report, account = validate_incremental(_files(folder), state)
         assert not account.startswith("full run"), account
-        full = run_compiled(Parsed.read(_files(folder)))
+        parsed = Parsed.read(_files(folder))
+        full = compiled_engine.find(parsed, parsed.union_store())
         assert _key(report.results) == _key(full), f"round {round_number}: {account}"
 
 

@@ -58,12 +58,34 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-def prefixed(iri: str) -> str:
-    """``https://schema.org/startDate`` as ``schema:startDate``; other IRIs unchanged."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+#: The vocabularies the code names terms of (``SH + "path"``, ``RDF.type``): one home, the
+#: namespaces of :data:`PREFIXES`.
+RDF, RDFS, OWL, XSD = (Namespace(PREFIXES[p]) for p in ("rdf", "rdfs", "owl", "xsd"))
+SH, SKOS, PROV, DCTERMS = (Namespace(PREFIXES[p]) for p in ("sh", "skos", "prov", "dcterms"))
+ORG, SCHEMA, VOID, DCAT, SPDX = (Namespace(PREFIXES[p]) for p in ("org", "schema", "void", "dcat", "spdx"))
+FOAF, M8G, OA = (Namespace(PREFIXES[p]) for p in ("foaf", "m8g", "oa"))
+#: SPARQL 1.1 Service Description: the service and its named graphs are described with it, but
+#: it is not a prefix offered to users (their data does not use it); nor is the next one.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: The W3C's IRIs for media formats (``FORMATS.Turtle``), which a service description names.
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+#: The namespaces of :data:`PREFIXES`, longest first: where one namespace begins another, the
+#: longer one names the IRI.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def prefixed(iri: str, *, sparql: bool = False) -> str:
+    """``https://schema.org/startDate`` as ``schema:startDate``; other IRIs unchanged.
+
+    The one IRI shortener. With ``sparql``, the result is a term SPARQL and Turtle read back:
+    an IRI that no prefix fits, or whose local part holds ``/`` or ``#``, is written ``<iri>``.
+    """
+    for prefix, namespace in _BY_LENGTH:
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and not (sparql and ("/" in local or "#" in local)):
+            return f"{prefix}:{local}"
+    return f"<{iri}>" if sparql else iri
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

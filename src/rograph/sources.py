@@ -88,11 +88,16 @@ class ProjectFiles:
         return self.ontology + self.shapes + self.data
 
     def content_hash(self) -> str:
-        """SHA-256 over every file's role, name and bytes: changes when any source changes."""
+        """SHA-256 over every file's role, name and bytes: changes when any source changes.
+
+        Read in blocks: every start hashes the sources, and a whole-file read held a 2 GB
+        data file (10M quads) in memory at each one."""
         digest = hashlib.sha256()
         for source in self.all:
             digest.update(f"{source.role}\0{source.path.name}\0".encode())
-            digest.update(source.path.read_bytes())
+            with source.path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
             digest.update(b"\0")
         return digest.hexdigest()
 
@@ -100,9 +105,12 @@ class ProjectFiles:
 def discover(project_dir: Path) -> ProjectFiles:
     """Find the ontology, shapes and data files under ``project_dir``."""
     project_dir = Path(project_dir)
+    if not project_dir.is_dir():
+        raise SourceError(project_dir, "no such project folder (ROGRAPH_PROJECT_DIR / --project-dir)")
     missing = [d for d in ("ontology", "data", "shapes") if not (project_dir / d).is_dir()]
     if missing:
-        raise SourceError(project_dir, f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder")
+        raise SourceError(project_dir.absolute(), f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder "
+                          "(give the project's folder with --project-dir or ROGRAPH_PROJECT_DIR)")
 
     def files(folder: str) -> list[Path]:
         return sorted(p for p in (project_dir / folder).iterdir() if p.suffix.lower() in RDF_SUFFIXES)
@@ -154,13 +162,21 @@ def read_quads(source: SourceFile) -> Iterator[ox.Quad]:
         raise SourceError(source.path, error.strerror or str(error)) from None
 
 
-def load(files: ProjectFiles, store: ox.Store | None = None) -> ox.Store:
-    """Parse every file into ``store`` (a new in-memory one by default).
+def load(files: ProjectFiles) -> ox.Store:
+    """Parse every file into a new in-memory store.
 
-    Every file is parsed before anything is added, so a syntax error anywhere leaves the
-    store untouched.
+    The quads stream from the parser into the store's bulk loader: holding them as Python
+    objects first took several times the store's own memory (at 10M quads, more than the
+    machine had; see the "Scale" section of docs/serving.md). A syntax error anywhere raises
+    :class:`SourceError` and the half-filled store is dropped with it, so no caller ever sees
+    part of the sources.
     """
-    quads = [quad for source in files.all for quad in read_quads(source)]
-    store = ox.Store() if store is None else store
-    store.extend(quads)
+    store = ox.Store()
+    store.bulk_extend(quad for source in files.all for quad in read_quads(source))
     return store
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex, read in blocks (a dump may be larger than memory)."""
+    with Path(path).open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

@@ -18,29 +18,18 @@ reports in the same country, so graphs are linked the way real sources are.
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 
-import calendar
+from rograph.namespaces import DCAT, DCTERMS, FOAF, M8G, ONTOLOGY_VERSION_IRI, ORG, PROV, RDF, RDFS, RG, SCHEMA, XSD, entity_iri
 
-from rograph.namespaces import ONTOLOGY_VERSION_IRI, RG, entity_iri
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCTERMS = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-M8G = "http://data.europa.eu/m8g/"
-DCAT = "http://www.w3.org/ns/dcat#"
+RDF_TYPE = ox.NamedNode(RDF + "type")
 ENGLISH = ox.NamedNode("http://publications.europa.eu/resource/authority/language/ENG")
 #: The team that "curated" generated graphs: an organisation, never a person.
 CURATORS = ox.NamedNode(entity_iri("organisation", "synth-curators"))
@@ -371,20 +360,3 @@ def _write_folder(triples: int, folder: Path, seed: int) -> int:
     for name, quads in graphs.items():
         ox.serialize(quads, str(folder / (name.rsplit("/", 1)[-1] + ".trig")), ox.RdfFormat.TRIG)
     return sum(len(quads) for quads in graphs.values())
-
-
-@click.command("synth")
-@click.option("--triples", type=click.IntRange(min=1), required=True, help="How many quads, at least.")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="A .nq or .trig file to write, or a folder (no extension) for one TriG file per source.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same graph.")
-def synth_command(triples: int, out: Path, seed: int) -> None:
-    """Write a generated graph in the ontology's shape, for benchmarks and scale tests.
-
-    Every entity is marked synthetic; the graph passes the project's shapes.
-    """
-    try:
-        count = write(triples, out, seed=seed)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--out") from None
-    click.echo(f"{out}: {count} quads")

@@ -24,12 +24,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph import sources
-from rograph.namespaces import PREFIXES, prefixed
+from rograph.namespaces import PROV, RDFS, SKOS, prefixed
 from rograph.validation.locate import Locator
 
-RDFS_LABEL = PREFIXES["rdfs"] + "label"
-SKOS_PREF = PREFIXES["skos"] + "prefLabel"
-PROV_DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
+RDFS_LABEL = RDFS + "label"
+SKOS_PREF = SKOS + "prefLabel"
+PROV_DERIVED = PROV + "wasDerivedFrom"
 #: The name a side has when it is the working tree.
 WORKING_TREE = "working tree"
 

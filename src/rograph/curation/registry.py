@@ -12,7 +12,6 @@ single fact, and every fact added later is in the right graph.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
@@ -24,14 +23,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from rograph import sources
-from rograph.namespaces import BASE, PREFIXES, RG, entity_iri
+from rograph.namespaces import BASE, DCAT, DCTERMS, ORG, OWL, PREFIXES, PROV, RDFS, RG, SCHEMA, SKOS, SPDX, XSD, entity_iri
 
-SCHEMA = PREFIXES["schema"]
-DCTERMS = PREFIXES["dcterms"]
-PROV = PREFIXES["prov"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-ORG = PREFIXES["org"]
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
 SOURCE_KINDS = BASE + "concept/source-kinds"
 #: The EU Publications Office's language authority table (the model's dcterms:language values).
@@ -43,9 +36,6 @@ LANGUAGES = {"bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "e
              "sv": "SWE", "uk": "UKR", "rom": "ROM"}
 #: The team every curation activity is associated with (never a person).
 CURATORS = BASE + "organisation/rograph-curators"
-DCAT = PREFIXES["dcat"]
-SPDX = "http://spdx.org/rdf/terms#"
-OWL = PREFIXES["owl"]
 #: Languages a label must exist in (the shapes' LabelledEntityShape).
 REQUIRED_LABELS = ("lv", "en")
 
@@ -189,7 +179,7 @@ def _check_unused(store: ox.Store, project_dir: Path, new: NewSource) -> None:
         for row in _one(store, f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{SCHEMA}url> {ox.NamedNode(new.address)} }} }}"):
             raise RegistrationError(f"ADDRESS: {new.address} is already registered as {row['s'].value}")
     if new.file:
-        digest = sha256_of(new.file)
+        digest = sources.sha256_of(new.file)
         for row in _one(store, f"""SELECT ?s WHERE {{ ?s <{DCAT}distribution>/<{SPDX}checksum>/<{SPDX}checksumValue> ?d
                 FILTER(STR(?d) = "{digest}") }}"""):
             raise RegistrationError(f"FILE: {new.file} (SHA-256 {digest}) is already registered as {row['s'].value}")
@@ -209,14 +199,6 @@ def _organisations(store: ox.Store) -> list[str]:
 def prefixed_entity(iri: str) -> str:
     """``https://w3id.org/rograph/organisation/x`` as ``organisation:x`` (what --publisher takes)."""
     return iri[len(BASE):].replace("/", ":", 1) if iri.startswith(BASE) else iri
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def relative_path(path: Path, project_dir: Path) -> str:
@@ -247,12 +229,12 @@ def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | N
         rg:projectPath {lit(path)} ;
         dcterms:language {iri(LANGUAGE_IRI.format(LANGUAGES[new.language]))} ;
         spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;
-            spdx:checksumValue {lit(sha256_of(new.file), datatype=PREFIXES["xsd"] + "hexBinary")} ] .
+            spdx:checksumValue {lit(sources.sha256_of(new.file), datatype=XSD + "hexBinary")} ] .
 """
     labels = " , ".join(lit(text, lang) for lang, text in sorted(new.labels.items()))
     where = new.address or relative_path(new.file, project_dir)
     used = " , ".join([iri(new.source)] + ([iri(ontology_version)] if ontology_version else []))
-    started = lit(now.isoformat().replace("+00:00", "Z"), datatype=PREFIXES["xsd"] + "dateTime")
+    started = lit(now.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
     return f"""# Facts stated by the source {where}
 # Registered with `rograph source add` on {now.date().isoformat()}. Everything below is in ONE named graph, the graph
 # of that source; the graph says which source it comes from and which curation recorded it. Add the facts
@@ -295,7 +277,7 @@ def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | N
     {iri(new.curation)} a rg:CurationActivity ;
         rdfs:label {lit("Avota “" + title_lv + "” kurēšana", "lv")} ,
             {lit("Curation of “" + title_en + "”", "en")} ;
-        dcterms:date {lit(now.date().isoformat(), datatype=PREFIXES["xsd"] + "date")} ;
+        dcterms:date {lit(now.date().isoformat(), datatype=XSD + "date")} ;
         prov:startedAtTime {started} ;
         prov:wasAssociatedWith {iri(CURATORS)} ;
         prov:used {used} .
@@ -395,7 +377,7 @@ def _file_check(project_dir: Path, path: ox.Literal | None, digest: ox.Literal |
     file = project_dir / path.value
     if not file.is_file():
         return "missing"
-    if digest is None or sha256_of(file) != digest.value:
+    if digest is None or sources.sha256_of(file) != digest.value:
         return "changed since it was registered (SHA-256 differs)"
     return None
 

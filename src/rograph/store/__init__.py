@@ -9,22 +9,20 @@ as ``ROGRAPH_STORE`` says. No code outside this package knows which one runs.
 from __future__ import annotations
 
 from rograph.config import Settings
-from rograph.sources import discover
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
-from rograph.store.build import Build, ensure_build
+from rograph.store.build import Build
 
 __all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store"]
 
 
-def open_store(settings: Settings, build: Build | None = None) -> Store:
-    """Open the store that serves ``build`` (by default the project's, built first if its
-    sources changed).
+def open_store(settings: Settings, build: Build) -> Store:
+    """Open the store that serves ``build``.
 
     The build is there in every case: it is what the embedded store loads, and what a remote
-    store was published from (its dumps and dataset description are served either way).
+    store was published from (its dumps and dataset description are served either way). It is
+    made by the caller (``rograph serve``, ``rograph query``), never here: opening a store
+    builds nothing.
     """
-    if build is None:
-        build = ensure_build(discover(settings.project_dir), settings.var_dir)
     if settings.store.startswith(("http://", "https://")):
         from rograph.store.remote import RemoteStore
 

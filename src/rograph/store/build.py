@@ -14,7 +14,6 @@ the last good build keeps serving and the report says why the new one was refuse
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import multiprocessing
@@ -30,6 +29,7 @@ from rograph import sources
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
 from rograph.store import entailment
+from rograph.store.counts import triples_per_graph
 from rograph.store.dumps import Dump, write_dumps
 from rograph.store.void import describe_dataset
 
@@ -116,7 +116,7 @@ class Build:
             raise BuildDamaged(f"build {path.name[:12]} is damaged: manifest.json cannot be read ({error})") from None
         for name, expected in manifest["checksums"].items():
             try:
-                actual = _sha256(path / name)
+                actual = sources.sha256_of(path / name)
             except OSError:
                 raise BuildDamaged(f"build {path.name[:12]} is damaged: {name} is missing") from None
             if actual != expected:
@@ -131,14 +131,6 @@ def _write_database(dataset: Path, location: Path) -> None:
     database = ox.Store(str(location))
     database.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
     database.flush()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def current_build(var_dir: Path) -> Build | None:
@@ -213,18 +205,18 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     store.extend(list(entailment.consequences(store)))
     built = datetime.now(timezone.utc).replace(microsecond=0)
     dumps = write_dumps(store, staging / "dumps")
+    graph_counts = triples_per_graph(store.query)
     with (staging / "void.ttl").open("wb") as out:
-        ox.serialize(describe_dataset(store, dumps, built), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        ox.serialize(describe_dataset(store, dumps, built, graph_counts), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     manifest = {
         "version": version,
         "built": built.isoformat(),
         "quad_count": len(store),
-        "graph_counts": {row["g"].value: int(row["n"].value) for row in rows},
+        "graph_counts": graph_counts,
         "dumps": [dump.to_dict() for dump in dumps],
         "files": [str(source.path) for source in files.all],
         # Every file of the build, checked before it is served (Build.read).
-        "checksums": {str(path.relative_to(staging)): _sha256(path) for path in sorted(staging.rglob("*")) if path.is_file()},
+        "checksums": {str(path.relative_to(staging)): sources.sha256_of(path) for path in sorted(staging.rglob("*")) if path.is_file()},
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _fsync_tree(staging)

@@ -31,10 +31,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from rograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
-
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from rograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SHAPES_GRAPH
 
 #: Facts: every named graph but the ontology, the shapes and the inferred graph itself, and the
 #: default graph (``rograph serve --data`` keeps the default graph of the files it is given).
@@ -42,7 +39,7 @@ _FACTS = f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>, <{INFERRED_GR
 
 _SUPERCLASS_TYPES = f"""
 SELECT DISTINCT ?s ?super WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?class <{_RDFS}subClassOf>+ ?super }}
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?class <{RDFS}subClassOf>+ ?super }}
   FILTER(?super != ?class && isIRI(?super))
   {{ GRAPH ?g {{ ?s a ?class }} {_FACTS} }} UNION {{ ?s a ?class }}
   FILTER NOT EXISTS {{ {{ GRAPH ?h {{ ?s a ?super }} }} UNION {{ ?s a ?super }} }}
@@ -50,7 +47,7 @@ SELECT DISTINCT ?s ?super WHERE {{
 
 _SUPER_PROPERTY_VALUES = f"""
 SELECT DISTINCT ?s ?super ?o WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?property <{_RDFS}subPropertyOf>+ ?super }}
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?property <{RDFS}subPropertyOf>+ ?super }}
   FILTER(?super != ?property && isIRI(?super))
   {{ GRAPH ?g {{ ?s ?property ?o }} {_FACTS} }} UNION {{ ?s ?property ?o }}
   FILTER NOT EXISTS {{ {{ GRAPH ?h {{ ?s ?super ?o }} }} UNION {{ ?s ?super ?o }} }}
@@ -60,7 +57,7 @@ SELECT DISTINCT ?s ?super ?o WHERE {{
 def consequences(store: ox.Store) -> Iterator[ox.Quad]:
     """The quads of :data:`INFERRED_GRAPH` for the facts and ontology in ``store``."""
     graph = ox.NamedNode(INFERRED_GRAPH)
-    rdf_type = ox.NamedNode(_RDF_TYPE)
+    rdf_type = ox.NamedNode(RDF + "type")
     for row in store.query(_SUPERCLASS_TYPES):
         yield ox.Quad(row["s"], rdf_type, row["super"], graph)
     for row in store.query(_SUPER_PROPERTY_VALUES):

@@ -22,12 +22,12 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import click
 import pyoxigraph as ox
 
 from rograph.config import Settings
 from rograph.namespaces import BASE
 from rograph.store.build import Build
+from rograph.store.counts import triples_per_graph
 from rograph.store.remote import basic_authorization
 
 #: Graphs under this namespace are rograph's own: publish may replace or drop them.
@@ -35,7 +35,12 @@ OWNED_GRAPHS = BASE + "graph/"
 
 
 class PublishError(Exception):
-    """A request to the store failed; the message names the graph and the store's answer."""
+    """Publishing cannot go on; the message says why (for a failed request: the graph and the
+    store's answer)."""
+
+
+class NowhereToWrite(PublishError):
+    """No endpoint to write with: neither the Graph Store Protocol's nor SPARQL Update's is set."""
 
 
 @dataclass
@@ -55,7 +60,7 @@ class StoreWriter:
 
     def __init__(self, settings: Settings):
         if not (settings.store_gsp or settings.store_update):
-            raise click.UsageError("publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)")
+            raise NowhereToWrite("publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)")
         self.settings = settings
         authorization = basic_authorization(settings.store_user, settings.store_password)
         self._headers = {"Authorization": authorization} if authorization else {}
@@ -146,18 +151,18 @@ def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int
     """Triples per graph in the store: of ``graphs``, or of every graph rograph owns."""
     from rograph.store.remote import SparqlClient
 
-    if graphs is None:
-        query = f'SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OWNED_GRAPHS}")) }} GROUP BY ?g'
-    else:
-        values = " ".join(f"<{g}>" for g in graphs)
-        query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-    rows = SparqlClient.for_settings(settings, timeout=600.0).query(query)
-    return {row["g"].value: int(row["n"].value) for row in rows}
+    client = SparqlClient.for_settings(settings, timeout=600.0)
+    return triples_per_graph(client.query, graphs, under=OWNED_GRAPHS if graphs is None else None)
 
 
 def publish(build: Build, settings: Settings, progress: Callable[[int, int, str], None]) -> PublishReport:
-    """Replace the build's graphs in the store, drop the ones it no longer has, verify."""
+    """Replace the build's graphs in the store, drop the ones it no longer has, verify.
+
+    The store is asked which graphs it holds first: a store out of reach is then one
+    :class:`StoreUnavailable` before anything is sent, not a failure per graph.
+    """
     writer = StoreWriter(settings)
+    owned = set(remote_counts(settings, None))
     dataset = ox.Store()
     dataset.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(build.graph_counts)
@@ -172,7 +177,7 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
         progress(index, len(graphs), graph)
     if report.failed:
         return report
-    for graph in sorted(set(remote_counts(settings, None)) - set(graphs)):
+    for graph in sorted(owned - set(graphs)):
         writer.drop(graph)
         report.dropped.append(graph)
     held = remote_counts(settings, graphs)

@@ -16,6 +16,7 @@ graphs of the build being served (``rograph publish`` puts them there).
 from __future__ import annotations
 
 import base64
+import http.client
 import logging
 import re
 import socket
@@ -31,6 +32,7 @@ from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
 from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
 from rograph.store.build import Build
+from rograph.store.counts import triples_per_graph
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,10 @@ class SparqlClient:
             raise StoreUnavailable(f"the store at {self.endpoint} cannot be reached: {error.reason}") from error
         except (EndPointInternalError, EndPointNotFound, Unauthorized) as error:
             raise StoreUnavailable(f"the store at {self.endpoint} refused the query: {_store_message(error)}") from error
+        except http.client.HTTPException as error:
+            # Not an OSError: e.g. more than the 100 headers Python's HTTP client reads, which
+            # Virtuoso sends when it echoes a large dataset (one header per default-graph-uri).
+            raise StoreUnavailable(f"the store at {self.endpoint} answered with an HTTP response Python cannot read: {error}") from error
         except (SyntaxError, ValueError, OSError) as error:
             raise StoreUnavailable(f"the store at {self.endpoint} answered with something that is not SPARQL results: {error}") from error
 
@@ -162,9 +168,7 @@ class RemoteStore(Store):
         be reached.
         """
         graphs = list(self.build.graph_counts)
-        values = " ".join(f"<{g}>" for g in graphs)
-        rows = self.query(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
-        held = {row["g"].value: int(row["n"].value) for row in rows}
+        held = triples_per_graph(self.query, graphs)
         problems = []
         missing = [g for g in graphs if g not in held]
         differing = [g for g in graphs if g in held and held[g] != self.build.graph_counts[g]]

@@ -13,18 +13,10 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, DATASET_IRI, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from rograph.namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RG, SCHEMA, SD, SHAPES_IRI, SPDX, VOID, XSD
+from rograph.store.counts import TRIPLES_PER_GRAPH
 from rograph.store.dumps import Dump
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-PROV = "http://www.w3.org/ns/prov#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: Where the dumps and the endpoint are published, under the base IRI.
@@ -36,11 +28,11 @@ _VOCABULARIES = ("rg", "org", "m8g", "schema", "prov", "dcterms", "skos", "foaf"
 
 #: Every source document a named graph is derived from, its web address if it has one, and
 #: how many statements (facts) the graphs derived from it hold. The home page shows the same.
-SOURCE_FACTS_QUERY = """SELECT ?source (SAMPLE(?url) AS ?address) (SUM(?n) AS ?facts) WHERE {
-    { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
-    GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }
-    OPTIONAL { GRAPH ?any { ?source <https://schema.org/url> ?url } }
-} GROUP BY ?source ORDER BY ?source"""
+SOURCE_FACTS_QUERY = f"""SELECT ?source (SAMPLE(?url) AS ?address) (SUM(?n) AS ?facts) WHERE {{
+    {{ {TRIPLES_PER_GRAPH} }}
+    GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }}
+    OPTIONAL {{ GRAPH ?any {{ ?source <{SCHEMA}url> ?url }} }}
+}} GROUP BY ?source ORDER BY ?source"""
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -51,16 +43,17 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> list[ox.Triple]:
-    """The VoID/DCAT description of the dataset in ``store``."""
+def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_counts: dict[str, int]) -> list[ox.Triple]:
+    """The VoID/DCAT description of the dataset in ``store``, whose named graphs hold
+    ``graph_counts`` triples each."""
     dataset = _n(DATASET_IRI)
     triples: list[ox.Triple] = []
 
     def add(subject, predicate: str, value) -> None:
         triples.append(ox.Triple(subject, _n(predicate), value))
 
-    add(dataset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
-    add(dataset, str(RDF_TYPE.value), _n(DCAT + "Dataset"))
+    add(dataset, RDF + "type", _n(VOID + "Dataset"))
+    add(dataset, RDF + "type", _n(DCAT + "Dataset"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: actors in Roma integration", language="en"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romu integrācijas dalībnieki", language="lv"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romade lõimumise osalised", language="et"))
@@ -82,7 +75,7 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     add(dataset, DCTERMS + "license", _n(LICENCE))
     publisher = ox.BlankNode("publisher")
     add(dataset, DCTERMS + "publisher", publisher)
-    add(publisher, str(RDF_TYPE.value), _n(FOAF + "Organization"))
+    add(publisher, RDF + "type", _n(FOAF + "Organization"))
     add(publisher, FOAF + "name", ox.Literal("The rograph developers"))
     add(dataset, DCTERMS + "modified", ox.Literal(built.isoformat(), datatype=_n(XSD + "dateTime")))
     add(dataset, DCTERMS + "conformsTo", _n(ONTOLOGY_IRI))
@@ -101,18 +94,19 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     add(dataset, VOID + "properties", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
     add(dataset, VOID + "classes", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")))
 
-    for index, row in enumerate(store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")):
-        partition = ox.BlankNode(f"class{index}")
-        add(dataset, VOID + "classPartition", partition)
-        add(partition, VOID + "class", row["c"])
-        add(partition, VOID + "entities", ox.Literal(int(row["n"].value)))
-    for index, row in enumerate(store.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } GROUP BY ?p ORDER BY ?p")):
-        partition = ox.BlankNode(f"property{index}")
-        add(dataset, VOID + "propertyPartition", partition)
-        add(partition, VOID + "property", row["p"])
-        add(partition, VOID + "triples", ox.Literal(int(row["n"].value)))
+    # One partition per class (its entities) and per property (its distinct triples); the query
+    # binds ?key (the class or property) and ?n.
+    partitions = (
+        ("class", "entities", "SELECT (?c AS ?key) (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"),
+        ("property", "triples", "SELECT (?p AS ?key) (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } "
+                                "GROUP BY ?p ORDER BY ?p"),
+    )
+    for kind, counted, query in partitions:
+        for index, row in enumerate(store.query(query)):
+            partition = ox.BlankNode(f"{kind}{index}")
+            add(dataset, VOID + f"{kind}Partition", partition)
+            add(partition, VOID + kind, row["key"])
+            add(partition, VOID + counted, ox.Literal(int(row["n"].value)))
 
     # The sources: each one the dataset's graphs are derived from (their facts are counted per
     # graph in the subsets below).
@@ -122,26 +116,26 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     # Counted apart from the sources: a graph derived from several sources must not count its
     # triples once per source.
     sources_of: dict[str, list[ox.NamedNode]] = {}
-    for row in store.query("""SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } } ORDER BY ?g ?source"""):
+    for row in store.query(f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source"""):
         sources_of.setdefault(row["g"].value, []).append(row["source"])
-    for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g""")):
+    for index, (graph, triples_in_graph) in enumerate(graph_counts.items()):
         subset = ox.BlankNode(f"graph{index}")
         add(dataset, VOID + "subset", subset)
-        add(subset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
-        add(subset, SD + "name", row["g"])
-        add(subset, VOID + "triples", ox.Literal(int(row["n"].value)))
-        for source in sources_of.get(row["g"].value, []):
+        add(subset, RDF + "type", _n(VOID + "Dataset"))
+        add(subset, SD + "name", _n(graph))
+        add(subset, VOID + "triples", ox.Literal(triples_in_graph))
+        for source in sources_of.get(graph, []):
             add(subset, DCTERMS + "source", source)
-        if row["g"].value == INFERRED_GRAPH:
+        if graph == INFERRED_GRAPH:
             add(subset, DCTERMS + "description", ox.Literal(
                 "What RDFS entails from the ontology's subclass and subproperty hierarchy and no source states: "
                 "the rdf:type of every superclass of a stated class, and each statement again with every "
                 "super-property of its property. Derived from the ontology, not from a source.", language="en"))
             add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in store.query("""SELECT DISTINCT ?x WHERE { { SELECT DISTINCT ?x WHERE { ?x a ?meeting
-            VALUES ?meeting { <https://w3id.org/rograph/ontology#Meeting> <https://w3id.org/rograph/ontology#ExpertMeeting> } } ORDER BY ?x LIMIT 2 }
-            UNION { SELECT ?x WHERE { ?x a <https://w3id.org/rograph/ontology#Municipality> } ORDER BY ?x LIMIT 1 } }""",
+    for row in store.query(f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
+            VALUES ?meeting {{ <{RG}Meeting> <{RG}ExpertMeeting> }} }} ORDER BY ?x LIMIT 2 }}
+            UNION {{ SELECT ?x WHERE {{ ?x a <{RG}Municipality> }} ORDER BY ?x LIMIT 1 }} }}""",
                            use_default_graph_as_union=True):
         add(dataset, VOID + "exampleResource", row["x"])
 
@@ -151,7 +145,7 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
         if not dump.compressed:
             add(dataset, VOID + "dataDump", download)
         add(dataset, DCAT + "distribution", distribution)
-        add(distribution, str(RDF_TYPE.value), _n(DCAT + "Distribution"))
+        add(distribution, RDF + "type", _n(DCAT + "Distribution"))
         add(distribution, DCAT + "downloadURL", download)
         add(distribution, DCAT + "mediaType", _n("https://www.iana.org/assignments/media-types/" + dump.media_type))
         if dump.compressed:

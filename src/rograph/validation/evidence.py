@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES, RGSH
-from rograph.validation.model import Severity
+from rograph.validation.model import Found, Severity
 
 CHECKSUM_MATCHES = str(RGSH["SourceText-checksum-matches"])
 QUOTE_AT_OFFSETS = str(RGSH["Evidence-quote-at-offsets"])
@@ -31,10 +31,9 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rg", "oa", "spdx
 _SHOWN = 60
 
 
-def check_texts(store: ox.Store, root: Path | None) -> list:
+def check_texts(store: ox.Store, root: Path | None) -> list[Found]:
     """The results of both checks for every source text and annotation in ``store`` (the union
     of the data graphs), with texts read from ``root``/sources/."""
-    from rograph.validation.run import Found  # run imports this module
 
     def found(focus: str, shape: str, message: str, path: str, value: str) -> Found:
         return Found(severity=Severity.VIOLATION, focus_node=focus, shape=shape, constraint=TEXT_CHECK,

@@ -34,14 +34,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rograph.namespaces import RDF, SH
 from rograph.sources import ProjectFiles, read_quads
+from rograph.validation import compiled_engine
 from rograph.validation.compiled import SPARQL_COMPONENT, compile_shapes
-from rograph.validation.model import Report, Severity
-from rograph.validation.run import Found, Parsed, named_graph_statements, run_checks
+from rograph.validation.evidence import check_texts
+from rograph.validation.locate import locate_results
+from rograph.validation.model import Found, Report, Severity
+from rograph.validation.parsed import Parsed, named_graph_statements
 
 STATE_VERSION = 3
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def validate_incremental(files: ProjectFiles, state_dir: Path,
@@ -89,7 +91,7 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
     affected = {g for g in graphs if g} | _affected_by(store, old ^ new, _inverse_predicates(shapes_quads))
 
     kept = [_found(r) for r in state["results"] if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
-    found = kept + run_checks(store, checks, focus=affected, progress=progress)
+    found = kept + compiled_engine.run_checks(store, checks, focus=affected, progress=progress)
     store.flush()
     _save(state_dir / "state.json", rules, signatures, found)
     account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
@@ -100,29 +102,23 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
 def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str,
           progress: Callable[[int, int, str], None] | None) -> tuple[Report, str]:
     """Validate everything, and write the state (store included) for the next run."""
-    from rograph.validation.run import run_compiled
-
     parsed = Parsed.read(files)
-    found = run_compiled(parsed, progress)
+    # Validated in memory (faster to query); that copy is gone when the disk one is written.
+    found = compiled_engine.find(parsed, parsed.union_store(), progress)
     for source in files.data:
         signatures[str(source.path)]["graphs"] = sorted(_graph_names(parsed.data_by_file[source.path]))
-    parsed.__dict__.pop("store", None)  # the in-memory copy is done with: free it before writing the disk one
     location = state_dir / "store"
     shutil.rmtree(location, ignore_errors=True)
     state_dir.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(location))
-    store.bulk_extend(parsed.ontology_quads)
-    store.bulk_extend(parsed.data_quads)
-    store.bulk_extend(named_graph_statements(parsed.graph_names))
-    store.flush()
+    store = parsed.union_store(location)
     _save(state_dir / "state.json", rules, signatures, found)
-    return parsed.report(found, store), account
+    return _report(files, found, store), account
 
 
 def _report(files: ProjectFiles, found: list[Found], store: ox.Store) -> Report:
     """The report of ``found``, with the source texts checked against the validated ``store``
     (they are not part of the state: they are read on every run)."""
-    return Parsed(files, [], {}, []).report(found, store)
+    return locate_results(found + check_texts(store, files.root), files)
 
 
 def _found(stored: dict) -> Found:
@@ -151,7 +147,7 @@ def _affected_by(store: ox.Store, changed: set[ox.Triple], inverse: set[str]) ->
     for triple in changed:
         if isinstance(triple.subject, ox.NamedNode):
             affected.add(triple.subject.value)
-            if triple.predicate.value == RDF_TYPE:
+            if triple.predicate.value == RDF + "type":
                 retyped.add(triple.subject.value)
         if isinstance(triple.object, ox.NamedNode) and triple.predicate.value in inverse:
             affected.add(triple.object.value)

@@ -1,4 +1,4 @@
-"""Find the line of a Turtle or TriG file where a resource is described.
+"""Find the line of a Turtle or TriG file where a resource is described: the last step of a run.
 
 pyshacl reports focus nodes, not places in files. Curators need ``file:line``; rdflib and
 pyoxigraph do not keep positions of parsed triples, so this reads the text: the first line
@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+
+from rograph.sources import ProjectFiles
+from rograph.validation.model import Found, Report, Result
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 _LOCAL_CHARS = re.compile(r"^[\w.-]*$")
@@ -70,3 +73,15 @@ class Locator:
                 ((t.path, line) for t in self.texts if (line := t.line_of(iri)) is not None), (None, None)
             )
         return self.cache[iri]
+
+
+def locate_results(found: list[Found], files: ProjectFiles) -> Report:
+    """The report of a run: each finding with the file and line of its focus node (searched
+    in the data files first, then the ontology)."""
+    locator = Locator([source.path for source in files.data + files.ontology])
+    results = []
+    for item in found:
+        file, line = locator.locate(item.focus_node) if item.focus_iri else (None, None)
+        results.append(Result(severity=item.severity, focus_node=item.focus_node, shape=item.shape, constraint=item.constraint,
+                              message=item.message, path=item.path, value=item.value, file=file, line=line))
+    return Report(results=tuple(results), files=tuple(source.path for source in files.all))

@@ -26,6 +26,22 @@ class Severity(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class Found:
+    """A result before it is located in the files: what every engine and check produces, so
+    that their findings compare (the test suite holds the compiled engine to pyshacl's)."""
+
+    severity: Severity
+    focus_node: str
+    shape: str
+    constraint: str
+    message: str
+    path: str | None
+    value: str | None
+    #: Whether the focus node is an IRI, which the files can be searched for.
+    focus_iri: bool
+
+
+@dataclass(frozen=True)
 class Result:
     """One SHACL validation result, located in the source files."""
 

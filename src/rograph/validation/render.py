@@ -10,21 +10,19 @@ import json
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import prefixed
 from rograph.sources import SourceError
 from rograph.validation.model import Report, Result, Severity
 
 
 def short(iri: str | None) -> str:
-    """``rg:Meeting`` for a known namespace, the IRI itself otherwise."""
+    """``rg:Meeting`` for a known namespace (``^rg:x`` for an inverse path), the IRI itself
+    otherwise, ``-`` for none."""
     if iri is None:
         return "-"
-    inverse = iri.startswith("^")
-    bare = iri[1:] if inverse else iri
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if bare.startswith(namespace) and len(bare) > len(namespace):
-            return ("^" if inverse else "") + f"{prefix}:{bare[len(namespace):]}"
-    return iri
+    if iri.startswith("^"):
+        return "^" + prefixed(iri[1:])
+    return prefixed(iri)
 
 
 def _summary(report: Report, fail_on: Severity) -> str:

@@ -18,9 +18,9 @@ import json
 
 from flask import Blueprint, Response, request
 
-from rograph.namespaces import PREFIXES
-from rograph.web import context
-from rograph.web.describe import Labeller, prefixed
+from rograph.namespaces import PREFIXES, prefixed
+from rograph.web.context import context
+from rograph.web.describe import Labeller
 from rograph.web.entity_index import index_of
 from rograph.web.matching import fold
 from rograph.web.pages import reader_language, root_url

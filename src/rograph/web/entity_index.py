@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rograph.namespaces import BASE, DCTERMS, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, PROV, RDFS, SCHEMA, SHAPES_GRAPH, SKOS
 from rograph.store import Store
 from rograph.web.matching import Name, Weights, fold, prefix_match, score, stems
 from rograph.web.sansio.linked_data import LANGUAGES
 
-RDFS, SKOS, DCTERMS, OWL, PROV = (PREFIXES[p] for p in ("rdfs", "skos", "dcterms", "owl", "prov"))
 #: Which properties give which kind of name.
 NAME_PROPERTIES = {
     RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "alternative label",
-    PREFIXES["schema"] + "alternateName": "alternative label", DCTERMS + "description": "description",
+    SCHEMA + "alternateName": "alternative label", DCTERMS + "description": "description",
 }
 # What the sources state: not the ontology or shapes, nor the hierarchy's consequences (the index
 # follows subclasses itself, and a candidate shows the types its sources give it).
@@ -226,7 +225,7 @@ def _labelled_terms(store: Store, kind: str, used: set[str], *, all_own: bool) -
     """The ontology's classes or properties (all of them, or the ``used`` ones) with their
     labels and definitions, and the ``used`` terms of reused vocabularies with the pages'
     labels for them."""
-    from rograph.web.describe import vocabulary_labels
+    from rograph.web.describe.labels import vocabulary_labels
 
     kinds = " ".join(f"<{k}>" for k in _TERM_KINDS[kind])
     terms: dict[str, Entry] = {}

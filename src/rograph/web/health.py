@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify
 
-from rograph.web import context
+from rograph.web.context import context
 
 bp = Blueprint("health", __name__)
 

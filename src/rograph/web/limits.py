@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rograph.config import Settings
 from rograph.web.limit_storage import storage_uri
+from rograph.web.responses import plain_text_error
 
 #: Longest request line (method, target and protocol) accepted; longer is 414.
 REQUEST_LINE_BYTES = 16 * 1024
@@ -112,18 +113,13 @@ def install(app: Flask, settings: Settings) -> None:
 
 
 def _too_many(error) -> Response:
-    response = Response(
-        f"Too many requests from your address ({error.description}). Wait as long as Retry-After says, "
-        "or download the dumps (/dumps/) to query a copy of the data as much as you like.\n",
-        status=429, content_type="text/plain; charset=utf-8", headers={"Access-Control-Allow-Origin": "*"},
-    )
+    response = plain_text_error(
+        429, f"Too many requests from your address ({error.description}). Wait as long as Retry-After says, "
+             "or download the dumps (/dumps/) to query a copy of the data as much as you like.")
     # Flask-Limiter replaces this with the exact wait when it adds its headers.
     response.headers["Retry-After"] = "60"
     return response
 
 
 def _too_large(error) -> Response:
-    return Response(
-        _too_large_text(current_app.config["MAX_CONTENT_LENGTH"]) + "\n",
-        status=413, content_type="text/plain; charset=utf-8", headers={"Access-Control-Allow-Origin": "*"},
-    )
+    return plain_text_error(413, _too_large_text(current_app.config["MAX_CONTENT_LENGTH"]))

@@ -27,13 +27,13 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rograph.examples import load_examples
 from rograph.namespaces import PREFIXES
 from rograph.store.base import QueryStopped, QuerySyntaxError, StoreTimeout
-from rograph.web import context
+from rograph.web.context import context
 from rograph.web.describe import Labeller
 from rograph.web.pages import HTML_HEADERS, reader_language, root_url
 from rograph.web.query_errors import SyntaxProblem, explain, normalise_line_endings
+from rograph.web.responses import explain_query_error
 from rograph.web.result_views import DATES, NUMBERS, Chart, views
 from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS, query_form
-from rograph.web.sparql import explain_query_error
 from rograph.web.ui_text import TEXT
 
 bp = Blueprint("query_page", __name__)

@@ -17,10 +17,11 @@ from flask import Blueprint, Response, render_template, request
 
 from rograph import __version__
 from rograph.namespaces import BASE, PREFIXES, RG, prefixed
-from rograph.web import context
+from rograph.web.context import context
 from rograph.web.entity_index import EntityIndex, Entry, index_of
 from rograph.web.matching import fold, score, stems
 from rograph.web.pages import HTML_HEADERS, reader_language, service_root
+from rograph.web.responses import plain_text_error
 from rograph.web.sansio.linked_data import address_of
 from rograph.web.sansio.reconcile import (
     PREVIEW_HEIGHT,
@@ -231,8 +232,7 @@ def preview() -> Response:
                # Shown in an iframe of the client (OpenRefine), unlike every other page.
                "Content-Security-Policy": HTML_HEADERS["Content-Security-Policy"].replace("frame-ancestors 'none'", "frame-ancestors *")}
     if entry is None:
-        return Response(f"no entity with id {identifier!r}\n", status=404, content_type="text/plain; charset=utf-8",
-                        headers={"Access-Control-Allow-Origin": "*"})
+        return plain_text_error(404, f"no entity with id {identifier!r}")
     lang = reader_language()
     body = render_template("reconcile_preview.html", entry=entry, label=entry.label(lang), description=entry.description(lang),
                            types=[t["name"] for t in _type_objects(index, entry.types, lang)], href=address_of(entry.iri, service_root()),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from rograph.web import context
+from rograph.web.context import context
 from rograph.web.entity_index import index_of
 from rograph.web.pages import _html, reader_language, root_url
 from rograph.web.sansio.linked_data import address_of

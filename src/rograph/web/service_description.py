@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import rdflib
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD, Namespace
 
 from rograph.config import Settings
-from rograph.namespaces import DATASET_IRI
+from rograph.namespaces import DATASET_IRI, DCTERMS, FORMATS, RDF, RDFS, SD, VOID, XSD
 from rograph.store.base import Store
 from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _FORMAT_IRIS = {
     "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
     "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,

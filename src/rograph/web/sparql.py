@@ -8,10 +8,11 @@ the client, and adds a cache of small answers to repeated queries.
 from __future__ import annotations
 
 import logging
-from flask import Blueprint, Response, request
+import rdflib
+from flask import Blueprint, Response, render_template, request
 
-from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError, StoreTimeout, StoreUnavailable
-from rograph.web import context
+from rograph.store.base import QueryStopped
+from rograph.web.context import context
 from rograph.web.sansio import (
     GRAPH_FORMATS,
     NotAcceptable,
@@ -22,7 +23,9 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
-from rograph.web.pages import service_root
+from rograph.web.pages import HTML_HEADERS, service_root
+from rograph.web.responses import CORS_HEADERS, plain_text_error, query_error
+from rograph.web.sansio.linked_data import HTML
 from rograph.web.service_description import service_description
 
 log = logging.getLogger(__name__)
@@ -30,19 +33,6 @@ bp = Blueprint("sparql", __name__)
 
 #: Results up to this size are sent whole, with Content-Length, and may be cached.
 WHOLE_RESPONSE_BYTES = 1024 * 1024
-
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Length, X-Request-Id, X-Cache",
-}
-
-
-def _error(status: int, message: str, extra: dict | None = None) -> Response:
-    response = Response(message.rstrip() + "\n", status=status, content_type="text/plain; charset=utf-8")
-    response.headers.update(CORS_HEADERS)
-    response.headers.update(extra or {})
-    return response
-
 
 @bp.after_request
 def _cors(response: Response) -> Response:
@@ -68,21 +58,33 @@ def endpoint() -> Response:
         parsed = parse_request(request.method, request.headers.get("Content-Type"), request.query_string, request.get_data(cache=False))
     except ProtocolError as error:
         headers = {"Allow": "GET, POST, OPTIONS"} if error.status == 405 else None
-        return _error(error.status, error.message, headers)
+        return plain_text_error(error.status, error.message, headers)
     if parsed.query is None:
         return _describe_service(parsed)
     return _answer(parsed)
 
 
 def _describe_service(parsed: SparqlRequest) -> Response:
+    """The service description; a browser (which prefers HTML to every RDF format) gets a
+    page about the endpoint instead, the way on to the query page. Ties go to RDF, so a
+    client that accepts anything gets the description."""
     try:
-        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.formats)
+        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS + (HTML,), parsed.formats)
     except NotAcceptable as error:
-        return _error(406, str(error))
+        return plain_text_error(406, str(error))
     except ProtocolError as error:
-        return _error(error.status, error.message)
+        return plain_text_error(error.status, error.message)
     ctx = context()
+    if fmt is HTML:
+        formats = [(f, f"?format={f.names[0]}") for f in GRAPH_FORMATS]
+        body = render_template("service.html", endpoint=_endpoint_url(ctx.settings), formats=formats)
+        return Response(body, content_type=HTML.content_type, headers={**HTML_HEADERS, "Vary": "Accept"})
     graph = service_description(_endpoint_url(ctx.settings), ctx.store, ctx.settings, ctx.store.graph_counts())
+    if fmt.writer.supports_datasets:  # rdflib writes TriG and N-Quads from a dataset only
+        dataset = rdflib.Dataset()
+        dataset.namespace_manager = graph.namespace_manager
+        dataset.default_graph += graph
+        graph = dataset
     body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
@@ -108,9 +110,9 @@ def _answer(parsed: SparqlRequest) -> Response:
     try:
         fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.formats)
     except NotAcceptable as error:
-        return _error(406, str(error))
+        return plain_text_error(406, str(error))
     except ProtocolError as error:
-        return _error(error.status, error.message)
+        return plain_text_error(error.status, error.message)
 
     key = (parsed.query, parsed.default_graph_uris, parsed.named_graph_uris, fmt.media_type, store.version)
     cached = ctx.answers.get(key)
@@ -144,34 +146,3 @@ def _answer(parsed: SparqlRequest) -> Response:
     response = Response(body(), content_type=fmt.content_type, headers={"Vary": "Accept", "X-Cache": "miss"})
     response.call_on_close(answer.close)
     return response
-
-
-def query_error(error: Exception) -> Response:
-    """The plain-text response for a query that was not answered."""
-    status, message, headers = explain_query_error(error)
-    return _error(status, message, headers)
-
-
-def explain_query_error(error: Exception) -> tuple[int, str, dict | None]:
-    """Status, message and extra headers for a query that was not answered: the same for every
-    route that runs one (``/sparql``, ``/query``)."""
-    if isinstance(error, QuerySyntaxError):
-        return 400, f"SPARQL syntax error: {error}", None
-    if isinstance(error, QueryRefused):
-        return error.status, error.message, {"Retry-After": str(error.retry_after)} if error.retry_after else None
-    if isinstance(error, QueryStopped):
-        if error.timed_out:
-            return 503, (f"The query ran longer than this endpoint's limit of {context().settings.query_timeout:g} seconds "
-                         "and was stopped.\nNarrow it (more specific patterns, LIMIT) or run it on a copy of the data "
-                         "(see /dataset dumps)."), {"Retry-After": "1"}
-        return error.status, error.message, None
-    if isinstance(error, StoreTimeout):
-        return 504, (f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
-                     "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/)."), {"Retry-After": "1"}
-    if isinstance(error, StoreUnavailable):
-        log.warning("store unavailable: %s", error)
-        return 502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"}
-    if isinstance(error, (OSError, RuntimeError, ValueError)):
-        log.warning("query failed during evaluation: %s", error)
-        return 500, f"the query failed while running: {error}", None
-    raise error

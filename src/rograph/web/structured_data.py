@@ -17,27 +17,26 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from rograph.namespaces import PREFIXES
+from rograph.namespaces import DCAT, DCTERMS, FOAF, M8G, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, VOID
 from rograph.store import Store
 from rograph.web.describe import class_levels
 
-SCHEMA = PREFIXES["schema"]
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-NAMES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFIXES["dcterms"] + "title")
-DESCRIPTION = PREFIXES["dcterms"] + "description"
+RDF_TYPE = ox.NamedNode(RDF + "type")
+NAMES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
+DESCRIPTION = DCTERMS + "description"
 
 #: The schema.org class closest to a class of a reused vocabulary that is not schema.org's.
 SCHEMA_CLASSES = {
-    PREFIXES["org"] + "Organization": "Organization",
-    PREFIXES["org"] + "FormalOrganization": "Organization",
-    PREFIXES["org"] + "OrganizationalUnit": "Organization",
-    PREFIXES["m8g"] + "PublicOrganisation": "GovernmentOrganization",
-    PREFIXES["foaf"] + "Document": "DigitalDocument",
-    PREFIXES["skos"] + "Concept": "DefinedTerm",
-    PREFIXES["skos"] + "ConceptScheme": "DefinedTermSet",
-    PREFIXES["owl"] + "Ontology": "DefinedTermSet",
-    PREFIXES["dcat"] + "Dataset": "Dataset",
-    PREFIXES["void"] + "Dataset": "Dataset",
+    ORG + "Organization": "Organization",
+    ORG + "FormalOrganization": "Organization",
+    ORG + "OrganizationalUnit": "Organization",
+    M8G + "PublicOrganisation": "GovernmentOrganization",
+    FOAF + "Document": "DigitalDocument",
+    SKOS + "Concept": "DefinedTerm",
+    SKOS + "ConceptScheme": "DefinedTermSet",
+    OWL + "Ontology": "DefinedTermSet",
+    DCAT + "Dataset": "Dataset",
+    VOID + "Dataset": "Dataset",
 }
 
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE
-from rograph.web.sansio.negotiation import ResultFormat, negotiate
+from rograph.web.sansio.negotiation import ResultFormat, negotiate, quality_values
 
 HTML = ResultFormat("text/html", None, ("html", "htm"), ("application/xhtml+xml",))
 
@@ -110,17 +110,8 @@ def choose_language(accept_language: str | None, asked: str | None) -> str:
     if asked in LANGUAGES:
         return asked
     best, best_q = LANGUAGES[0], 0.0
-    for part in (accept_language or "").split(","):
-        tag, *params = part.strip().split(";")
-        primary = tag.strip().lower().split("-")[0]
-        q = 1.0
-        for param in params:
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
+    for tag, q in quality_values(accept_language or ""):
+        primary = tag.lower().split("-")[0]
         if primary in LANGUAGES and q > best_q:
             best, best_q = primary, q
     return best

@@ -82,14 +82,13 @@ class _Range:
         return 0
 
 
-def parse_accept(header: str) -> list[_Range]:
-    """The media ranges of an Accept header; malformed parts are skipped, as browsers expect."""
-    ranges = []
+def quality_values(header: str) -> list[tuple[str, float]]:
+    """The items of a header with quality values (``Accept``, ``Accept-Language``), each with
+    its ``q`` (RFC 9110 §12.4.2): 1 when absent, clamped to 0..1, 0 when it is no number (so a
+    malformed weight never wins). Other parameters are dropped; the item is as written."""
+    items = []
     for part in header.split(","):
-        mime, *params = part.strip().split(";")
-        main, slash, sub = mime.strip().lower().partition("/")
-        if not slash or not main or not sub:
-            continue
+        item, *params = part.strip().split(";")
         q = 1.0
         for param in params:
             key, _, value = param.strip().partition("=")
@@ -98,6 +97,17 @@ def parse_accept(header: str) -> list[_Range]:
                     q = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     q = 0.0
+        items.append((item.strip(), q))
+    return items
+
+
+def parse_accept(header: str) -> list[_Range]:
+    """The media ranges of an Accept header; malformed parts are skipped, as browsers expect."""
+    ranges = []
+    for mime, q in quality_values(header):
+        main, slash, sub = mime.lower().partition("/")
+        if not slash or not main or not sub:
+            continue
         ranges.append(_Range(main, sub, q))
     return ranges
 

@@ -1,31 +1,19 @@
-"""``rograph source add``, ``rograph source list`` and ``rograph diff``: adding the next source
-and reviewing a change, locally and in CI."""
+"""``rograph source add`` and ``rograph source list``: registering the next source, and every
+source with its checks."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import sys
 from pathlib import Path
 
 import click
 
+from rograph.cli.errors import fail
+from rograph.cli.shared import project_dir_option
 from rograph.config import Settings
-from rograph.curation import diff as semantic_diff
 from rograph.curation import registry
 from rograph.sources import SourceError
-
-EXIT_BAD_INPUT = 2
-
-
-def _project_dir(project_dir: Path | None) -> Path:
-    return Settings.from_env(project_dir=project_dir).project_dir
-
-
-def _fail(command: str, message: str) -> None:
-    click.echo(f"rograph {command}: {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group("source")
@@ -52,18 +40,18 @@ def _label_option(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--label", "labels", multiple=True, metavar="LANG:TEXT",
               help="The title in another language (repeatable); Latvian and English are required.")
 @click.option("--slug", help="Slug of the source's and graph's IRIs and the file name [from the address or file name].")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
+@project_dir_option
 def add_command(target, publisher, language, kind, title, labels, slug, project_dir):
     """Register a source (a web ADDRESS, or a FILE in the project's sources/ folder) and write its
     graph's file in data/."""
-    project = _project_dir(project_dir)
+    project = Settings.from_env(project_dir=project_dir).project_dir
     try:
         store = registry.load_project(project)
         new = registry.check_new_source(store, project, target, publisher=publisher, language=language, kind=kind,
                                         title=title, labels=_label_option(labels), slug=slug)
         path = registry.register(project, new, store)
     except (registry.RegistrationError, SourceError) as error:
-        _fail("source add", str(error))
+        fail("source add", str(error))
     shown = registry.relative_path(path, Path.cwd())
     click.echo(f"registered {new.source}\n  graph  {new.graph}\n  file   {shown}\n")
     click.echo("next:")
@@ -77,14 +65,14 @@ def add_command(target, publisher, language, kind, title, labels, slug, project_
 @source_command.command("list")
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", default="en", show_default=True, help="Language of the labels shown.")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
+@project_dir_option
 def list_command(format_, lang, project_dir):
     """Every source with its graph, file, counts and checks."""
-    project = _project_dir(project_dir)
+    project = Settings.from_env(project_dir=project_dir).project_dir
     try:
         listed = registry.list_sources(project, lang)
     except SourceError as error:
-        _fail("source list", str(error))
+        fail("source list", str(error))
     if format_ == "json":
         click.echo(json.dumps({"sources": [dataclasses.asdict(s) for s in listed]}, ensure_ascii=False, indent=2))
         return
@@ -97,34 +85,3 @@ def list_command(format_, lang, project_dir):
         click.echo(f"  checks      {state}: {checks['violations']} violations, {checks['warnings']} warnings, {checks['infos']} infos"
                    + (f"; file {checks['file']}" if checks["file"] else ""))
     click.echo(f"{len(listed)} sources")
-
-
-@click.command("diff")
-@click.argument("old", required=False)
-@click.argument("new", required=False)
-@click.option("--format", "format_", type=click.Choice(sorted(semantic_diff.FORMATS)), default="text", show_default=True,
-              help="github: workflow commands (annotations), and the Markdown to $GITHUB_STEP_SUMMARY when set.")
-@click.option("--lang", default="en", show_default=True, help="Language of the labels shown.")
-@click.option("--exit-code", is_flag=True, help="Exit with 1 when the two sides differ (as git diff --exit-code).")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_PROJECT_DIR, .]")
-def diff_command(old, new, format_, lang, exit_code, project_dir):
-    """Statements added, removed and changed per source graph and entity, between OLD and NEW.
-
-    Each is a git revision, a build folder (var/current, var/builds/…) or a dump (.nq, .trig).
-    Default: the last commit (HEAD) against the working tree; one argument: it against the
-    working tree.
-    """
-    project = _project_dir(project_dir)
-    try:
-        before = semantic_diff.read_side(old or "HEAD", project)
-        after = semantic_diff.read_side(new, project)
-    except semantic_diff.DiffError as error:
-        _fail("diff", str(error))
-    result = semantic_diff.compare(before, after)
-    labels = semantic_diff.Labels(result, lang)
-    click.echo(semantic_diff.FORMATS[format_](result, labels), nl=False)
-    if format_ == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
-        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(semantic_diff.as_markdown(result, labels))
-    if exit_code and result.graphs:
-        sys.exit(1)

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import click
 
-from rograph.config import Settings
-from rograph.progress import Progress
+from rograph.cli.errors import EXIT_BAD_INPUT, EXIT_DONE, EXIT_INTERNAL, EXIT_REFUSED, check_target, fail, write_failed
+from rograph.cli.progress import Progress
+from rograph.cli.shared import project_dir_option
+from rograph.config import Settings, SettingError
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
 from rograph.validation.incremental import validate_incremental
 from rograph.validation.run import ENGINES, validate
-
-EXIT_CONFORMS, EXIT_RESULTS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
 
 def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
     """The files to validate.
@@ -64,8 +63,7 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
               help="Lowest severity that makes the run fail (exit 1).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Project whose ontology and shapes to use [default: ROGRAPH_PROJECT_DIR or .].")
+@project_dir_option
 @click.option("--engine", type=click.Choice(ENGINES), default="compiled", show_default=True,
               help="compiled: the shapes as SPARQL on pyoxigraph (pyshacl for what does not compile); "
                    "pyshacl: the reference engine for everything.")
@@ -88,6 +86,8 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
       3  internal error
     """
     threshold = Severity.parse(fail_on)
+    if output is not None:
+        check_target("validate", output, "--output")
     try:
         settings = Settings.from_env(project_dir=project_dir)
         files = select_files(tuple(paths), settings.project_dir)
@@ -101,19 +101,24 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
     except SourceError as error:
         _emit(render_source_error(error, format_), output, err=format_ == "text")
         sys.exit(EXIT_BAD_INPUT)
-    except click.UsageError:
+    except (click.UsageError, SettingError):
         raise
+    except OSError as error:  # the incremental state under ROGRAPH_VAR_DIR cannot be written
+        fail("validate", f"cannot write {error.filename or 'the validation state'}: {error.strerror or error}", EXIT_BAD_INPUT)
     except Exception as error:  # the top of the command: anything here is our bug, said briefly
         if debug:
             traceback.print_exc()
         click.echo(f"rograph validate: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
     _emit(render(report, format_, threshold), output, err=False)
-    sys.exit(EXIT_RESULTS if report.at_or_above(threshold) else EXIT_CONFORMS)
+    sys.exit(EXIT_REFUSED if report.at_or_above(threshold) else EXIT_DONE)
 
 
 def _emit(text: str, output: Path | None, err: bool) -> None:
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            write_failed("validate", output, error)
     else:
         click.echo(text, nl=False, err=err)
