@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from rograph.executor import protocol
 from rograph.executor.executor import INTERNAL_TRIPLES
-from rograph.store.base import QueryRefused, QueryResults, QueryStopped, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable
+from rograph.store.base import QueryRefused, QueryResults, QueryStopped, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable, as_query_triples
 from rograph.store.build import Build
 
 #: Who the current query is for: (the client's address, whether it is exempt from the fair-share
@@ -190,11 +190,5 @@ class PoolStore(Store):
     def query(self, sparql: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()) -> QueryResults:
         body = self.answer(sparql, None, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris).read()
         if body[:1] == INTERNAL_TRIPLES:
-            return _as_query_triples(ox.parse(body[1:], format=ox.RdfFormat.N_TRIPLES))
+            return as_query_triples(ox.parse(body[1:], format=ox.RdfFormat.N_TRIPLES))
         return ox.parse_query_results(body[1:], format=ox.QueryResultsFormat.JSON)
-
-
-def _as_query_triples(triples) -> ox.QueryTriples:
-    from rograph.store.remote import _as_query_triples as convert
-
-    return convert(triples)

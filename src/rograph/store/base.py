@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Union
 
@@ -117,3 +117,11 @@ class Store(ABC):
         build's, in words an operator can act on (empty: ready). Raises
         :class:`StoreMisconfigured` or :class:`StoreUnavailable` when serving cannot work."""
         return []
+
+
+def as_query_triples(triples: Iterable[ox.Triple]) -> ox.QueryTriples:
+    """Triples that came over a wire (a remote store's answer, an executor's), as the query result
+    type the embedded store gives, so that every caller of ``Store.query`` meets one type."""
+    holder = ox.Store()
+    holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")

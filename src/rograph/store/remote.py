@@ -30,7 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
-from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
+from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable, as_query_triples
 from rograph.store.build import Build
 from rograph.store.counts import triples_per_graph
 
@@ -108,7 +108,7 @@ class SparqlClient:
         try:
             response = client.query().response
             if graph_result:
-                return _as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
+                return as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
             return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)
         except QueryBadFormed as error:
             problem = QuerySyntaxError.from_parser(_store_message(error))
@@ -210,13 +210,6 @@ class _BlankNodeLabels:
         keep = len(self.PATTERN) - 1
         self._carry, text = text[-keep:], text[:-keep]
         return text or self.read(size)
-
-
-def _as_query_triples(triples) -> ox.QueryTriples:
-    """Triples parsed from the store's answer, as the query result type the embedded store gives."""
-    holder = ox.Store()
-    holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
 def _store_message(error: Exception) -> str:
