@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+from rograph.sparql_text import NESTING_LIMIT
+
 from conftest import PROJECT_DIR, ROGRAPH
 
 
@@ -71,7 +73,7 @@ def test_local_queries_have_the_services_limits(var_dir, listener):
     """``rograph query`` runs in a query executor: the nesting limit, the deadline and the lack of
     network of the service apply to it too."""
     deep = run("SELECT * WHERE " + "{" * 3000 + "}" * 3000, var_dir=var_dir)
-    assert deep.returncode == 1 and "limit of 1000 levels" in deep.stderr and "Traceback" not in deep.stderr
+    assert deep.returncode == 1 and f"limit of {NESTING_LIMIT} levels" in deep.stderr and "Traceback" not in deep.stderr
     slow = run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", var_dir=var_dir,
                env_extra={"ROGRAPH_QUERY_TIMEOUT": "2"})
     assert slow.returncode == 1 and "limit of 2 seconds" in slow.stderr
