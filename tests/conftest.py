@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_FILE = "data/lv-moc-valga-expert-meeting-2020.trig"
@@ -72,19 +83,6 @@ def soak_seconds(request) -> float:
 
 
 # ------------------------------------------------------------------ a real server on loopback
-
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-
-import requests
 
 ROGRAPH = str(Path(sys.executable).parent / "rograph")
 

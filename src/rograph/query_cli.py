@@ -43,7 +43,10 @@ def table(solutions: ox.QuerySolutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [[shorten(solution[name]) for name in names] for solution in solutions]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    line = lambda cells: " | ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
     out = [line(names), "-+-".join("-" * w for w in widths)] + [line(row) for row in rows]
     out.append(f"({len(rows)} row{'s' * (len(rows) != 1)})")
     return "\n".join(out) + "\n"
@@ -121,8 +124,8 @@ def query_command(query, file, endpoint, fmt, timeout):
     """Run QUERY (or --file) on the local store or on any SPARQL endpoint.
 
     The rograph prefixes (rg:, org:, schema:, skos:, …) are predefined on the local store
-    and on a rograph server; declare them for other endpoints. Exit codes: 0 answered, 1 the query failed, 2 bad usage or an
-    endpoint that cannot be reached.
+    and on a rograph server; declare them for other endpoints. Exit codes: 0 answered, 1 the query failed,
+    2 bad usage or an endpoint that cannot be reached.
     """
     if (query is None) == (file is None):
         raise click.UsageError("give a QUERY or --file, not both and not neither")

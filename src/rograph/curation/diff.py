@@ -368,5 +368,5 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-FORMATS = {"text": as_text, "markdown": as_markdown, "json": lambda d, l: json.dumps(as_json(d, l), ensure_ascii=False, indent=2) + "\n",
+FORMATS = {"text": as_text, "markdown": as_markdown, "json": lambda diff, labels: json.dumps(as_json(diff, labels), ensure_ascii=False, indent=2) + "\n",
            "github": as_github}

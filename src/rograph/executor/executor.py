@@ -94,7 +94,7 @@ def run(control: socket.socket, open_store: Callable[[], Store], config: Executo
     try:
         store = open_store()
         if hasattr(store, "_store"):
-            store._store  # an on-disk store opens its database now, before the memory cap
+            _ = store._store  # an on-disk store opens its database now, before the memory cap
     except Exception as error:  # reported to the broker, which logs it and stops
         protocol.send(control, {"ready": False, "error": f"cannot open the store: {error}"})
         os._exit(1)

@@ -6,13 +6,13 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 #: What a query returns: pyoxigraph's own result types, whatever the store behind it
 #: (a remote store parses its answer with ``pyoxigraph.parse_query_results``).
-QueryResults = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 if TYPE_CHECKING:

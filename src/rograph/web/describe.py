@@ -718,7 +718,7 @@ def _unlinked(shown: Shown) -> Shown:
 
 def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], labeller: Labeller) -> None:
     """What the shapes require of instances of ``cls``: its node shapes' property shapes."""
-    for shape, props in sorted(shapes.items()):
+    for _shape, props in sorted(shapes.items()):
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
             continue
         cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]

@@ -73,10 +73,10 @@ def _run(query: str, lang: str) -> Answer:
             return Answer(boolean=bool(results))
         if isinstance(results, ox.QueryTriples):
             columns = ["subject", "predicate", "object"]
-            raw = [(t.subject, t.predicate, t.object) for _, t in zip(range(SHOWN_ROWS + 1), results)]
+            raw = [(t.subject, t.predicate, t.object) for _, t in zip(range(SHOWN_ROWS + 1), results, strict=False)]
         else:
             columns = [variable.value for variable in results.variables]
-            raw = [tuple(row[c] for c in columns) for _, row in zip(range(SHOWN_ROWS + 1), results)]
+            raw = [tuple(row[c] for c in columns) for _, row in zip(range(SHOWN_ROWS + 1), results, strict=False)]
     except Exception as error:
         status, message, _ = explain_query_error(error)
         return Answer(error=message, status=status)
