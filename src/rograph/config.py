@@ -176,7 +176,7 @@ class Settings:
 
 
 def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
-    kind = type(f.default)
+    kind: type = type(f.default)
     if isinstance(raw, kind) and kind is not str:
         return raw
     text = str(raw).strip()
@@ -187,6 +187,7 @@ def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
             if text.lower() in {"0", "false", "no", "off", ""}:
                 return False
             raise ValueError(text)
+        value: int | float
         if kind is int:
             value = int(text)
         elif kind is float:

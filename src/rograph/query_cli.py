@@ -72,13 +72,18 @@ def _local(query: str, fmt: str) -> str:
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
             return ("true" if bool(results) else "false") + "\n"
+        # Given no output, pyoxigraph's writers return the bytes.
         if isinstance(results, ox.QueryTriples):
-            return ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+            turtle = ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            assert turtle is not None
+            return turtle.decode()
         if fmt == "table":
             return table(results)
         if fmt == "turtle":
             raise click.UsageError("--format turtle is for CONSTRUCT and DESCRIBE; use table, csv or json")
-        return results.serialize(format=_RESULT_FORMATS[fmt]).decode()
+        written = results.serialize(format=_RESULT_FORMATS[fmt])
+        assert written is not None
+        return written.decode()
     except QuerySyntaxError as error:
         raise _QueryFailed(f"syntax error: {error}") from None
     except (QueryRefused, QueryStopped) as error:

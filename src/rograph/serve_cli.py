@@ -61,7 +61,9 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
     build = _build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "export")
     name = f"dataset.{format_name}" + (".gz" if compressed else "")
     dump = next(d for d in build.dumps if d.name == name)
-    shutil.copyfile(build.dump_file(name), out)
+    file = build.dump_file(name)
+    assert file is not None  # the build publishes every dump format
+    shutil.copyfile(file, out)
     click.echo(f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "
                f"{dump.byte_size} bytes, sha256 {dump.sha256}")
 
@@ -153,8 +155,8 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
         sys.exit(2)
     for graph in report.dropped:
         click.echo(f"dropped {graph} (no longer in the build)")
-    for graph, error in report.failed.items():
-        click.echo(f"NOT replaced {graph}: {error}", err=True)
+    for graph, reason in report.failed.items():
+        click.echo(f"NOT replaced {graph}: {reason}", err=True)
     for graph, (held, expected) in report.mismatched.items():
         click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
     click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"

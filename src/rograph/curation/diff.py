@@ -132,7 +132,9 @@ def _named_blank_nodes(quads: list[ox.Quad]) -> set[Statement]:
         names[node.value] = "b" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
         return names[node.value]
 
-    def renamed(term: Term) -> Term:
+    def renamed(term: Term | ox.Triple) -> Term:
+        if isinstance(term, ox.Triple):
+            raise ValueError(f"{term} is an RDF 1.2 triple term: rograph's data and its diff have none")
         return ox.BlankNode(name(term)) if isinstance(term, ox.BlankNode) else term
 
     return {(renamed(q.subject), q.predicate, renamed(q.object)) for q in quads}

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from rograph.config import Settings
 from rograph.sources import discover
-from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
+from rograph.store.base import (
+    QueryResults,
+    QuerySyntaxError,
+    Store,
+    StoreMisconfigured,
+    StoreTimeout,
+    StoreUnavailable,
+    solutions,
+)
 from rograph.store.build import Build, ensure_build
 
-__all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store"]
+__all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store",
+           "solutions"]
 
 
 def open_store(settings: Settings, build: Build | None = None) -> Store:

@@ -15,6 +15,21 @@ import pyoxigraph as ox
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+def solutions(results: QueryResults) -> ox.QuerySolutions:
+    """The rows of a SELECT's results: narrows :data:`QueryResults` where the caller wrote the
+    query and knows its form, and says so when the query was of another form."""
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError(f"expected the rows of a SELECT query, got {type(results).__name__}")
+    return results
+
+
+def triples(results: QueryResults) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT or DESCRIBE's results (see :func:`solutions`)."""
+    if not isinstance(results, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT query, got {type(results).__name__}")
+    return results
+
+
 if TYPE_CHECKING:
     from rograph.store.build import Build
 

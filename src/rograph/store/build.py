@@ -31,6 +31,7 @@ from rograph import sources
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
 from rograph.store import entailment
+from rograph.store.base import solutions
 from rograph.store.dumps import Dump, write_dumps
 from rograph.store.void import describe_dataset
 
@@ -216,7 +217,7 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     dumps = write_dumps(store, staging / "dumps")
     with (staging / "void.ttl").open("wb") as out:
         ox.serialize(describe_dataset(store, dumps, built), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    rows = solutions(store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
     manifest = {
         "version": version,
         "built": built.isoformat(),

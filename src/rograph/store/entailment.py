@@ -32,6 +32,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from rograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rograph.store.base import solutions
 
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -61,7 +62,7 @@ def consequences(store: ox.Store) -> Iterator[ox.Quad]:
     """The quads of :data:`INFERRED_GRAPH` for the facts and ontology in ``store``."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     rdf_type = ox.NamedNode(_RDF_TYPE)
-    for row in store.query(_SUPERCLASS_TYPES):
+    for row in solutions(store.query(_SUPERCLASS_TYPES)):
         yield ox.Quad(row["s"], rdf_type, row["super"], graph)
-    for row in store.query(_SUPER_PROPERTY_VALUES):
+    for row in solutions(store.query(_SUPER_PROPERTY_VALUES)):
         yield ox.Quad(row["s"], row["super"], row["o"], graph)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import click
@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from rograph.config import Settings
 from rograph.namespaces import BASE
+from rograph.store.base import solutions
 from rograph.store.build import Build
 from rograph.store.remote import basic_authorization
 
@@ -70,7 +71,7 @@ class StoreWriter:
             # node of an INSERT template is new in every request.
             self.update(f"DROP SILENT GRAPH <{graph}>")
             for batch in _batches(list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))):
-                body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode()
+                body = _ntriples(batch).decode()
                 self.update(f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}")
 
     def drop(self, graph: str) -> None:
@@ -115,6 +116,12 @@ class StoreWriter:
 UPDATE_BATCH = 500
 
 
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # given no output, pyoxigraph returns the bytes
+    return data
+
+
 def _batches(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
     """``triples`` in batches of about :data:`UPDATE_BATCH`, never splitting the triples that
     share blank nodes (a batch may exceed the size to keep one structure whole)."""
@@ -151,7 +158,7 @@ def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int
     else:
         values = " ".join(f"<{g}>" for g in graphs)
         query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-    rows = SparqlClient.for_settings(settings, timeout=600.0).query(query)
+    rows = solutions(SparqlClient.for_settings(settings, timeout=600.0).query(query))
     return {row["g"].value: int(row["n"].value) for row in rows}
 
 
@@ -165,7 +172,7 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
     for index, graph in enumerate(graphs, start=1):
         triples = (ox.Triple(q.subject, q.predicate, q.object) for q in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         try:
-            writer.replace(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+            writer.replace(graph, _ntriples(triples))
             report.replaced.append(graph)
         except PublishError as error:
             report.failed[graph] = str(error)

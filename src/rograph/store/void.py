@@ -14,6 +14,7 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, DATASET_IRI, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from rograph.store.base import solutions
 from rograph.store.dumps import Dump
 
 VOID = "http://rdfs.org/ns/void#"
@@ -48,7 +49,7 @@ def _n(iri: str) -> ox.NamedNode:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(solutions(store.query(query))))["n"].value)
 
 
 def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> list[ox.Triple]:
@@ -56,7 +57,7 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     dataset = _n(DATASET_IRI)
     triples: list[ox.Triple] = []
 
-    def add(subject, predicate: str, value) -> None:
+    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         triples.append(ox.Triple(subject, _n(predicate), value))
 
     add(dataset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
@@ -101,14 +102,14 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
     add(dataset, VOID + "properties", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
     add(dataset, VOID + "classes", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")))
 
-    for index, row in enumerate(store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")):
+    for index, row in enumerate(solutions(store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"))):
         partition = ox.BlankNode(f"class{index}")
         add(dataset, VOID + "classPartition", partition)
         add(partition, VOID + "class", row["c"])
         add(partition, VOID + "entities", ox.Literal(int(row["n"].value)))
-    for index, row in enumerate(store.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } GROUP BY ?p ORDER BY ?p")):
+    for index, row in enumerate(solutions(store.query(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } GROUP BY ?p ORDER BY ?p"))):
         partition = ox.BlankNode(f"property{index}")
         add(dataset, VOID + "propertyPartition", partition)
         add(partition, VOID + "property", row["p"])
@@ -116,15 +117,15 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
 
     # The sources: each one the dataset's graphs are derived from (their facts are counted per
     # graph in the subsets below).
-    for row in store.query(SOURCE_FACTS_QUERY):
+    for row in solutions(store.query(SOURCE_FACTS_QUERY)):
         add(dataset, DCTERMS + "source", row["source"])
 
     # Counted apart from the sources: a graph derived from several sources must not count its
     # triples once per source.
     sources_of: dict[str, list[ox.NamedNode]] = {}
-    for row in store.query("""SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } } ORDER BY ?g ?source"""):
+    for row in solutions(store.query("""SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } } ORDER BY ?g ?source""")):
         sources_of.setdefault(row["g"].value, []).append(row["source"])
-    for index, row in enumerate(store.query("""SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g""")):
+    for index, row in enumerate(solutions(store.query("""SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""))):
         subset = ox.BlankNode(f"graph{index}")
         add(dataset, VOID + "subset", subset)
         add(subset, str(RDF_TYPE.value), _n(VOID + "Dataset"))
@@ -139,10 +140,10 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime) -> lis
                 "super-property of its property. Derived from the ontology, not from a source.", language="en"))
             add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in store.query("""SELECT DISTINCT ?x WHERE { { SELECT DISTINCT ?x WHERE { ?x a ?meeting
+    for row in solutions(store.query("""SELECT DISTINCT ?x WHERE { { SELECT DISTINCT ?x WHERE { ?x a ?meeting
             VALUES ?meeting { <https://w3id.org/rograph/ontology#Meeting> <https://w3id.org/rograph/ontology#ExpertMeeting> } } ORDER BY ?x LIMIT 2 }
             UNION { SELECT ?x WHERE { ?x a <https://w3id.org/rograph/ontology#Municipality> } ORDER BY ?x LIMIT 1 } }""",
-                           use_default_graph_as_union=True):
+                           use_default_graph_as_union=True)):
         add(dataset, VOID + "exampleResource", row["x"])
 
     for index, dump in enumerate(dumps):

@@ -80,7 +80,7 @@ class ShapesGraph:
     """The shapes graph, read into dictionaries for the compiler."""
 
     def __init__(self, quads: Iterable[ox.Quad]):
-        self.props: dict[ox.Term, dict[str, list]] = {}
+        self.props: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[str, list]] = {}
         for quad in quads:
             self.props.setdefault(quad.subject, {}).setdefault(quad.predicate.value, []).append(quad.object)
 
@@ -103,7 +103,7 @@ class ShapesGraph:
         return {key[len(SH):] for key in self.props.get(node, {}) if key.startswith(SH)} - _NOT_CONSTRAINTS
 
 
-def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.Term]]:
+def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.NamedNode | ox.BlankNode | ox.Triple]]:
     """The checks for every node shape that compiles, and the node shapes that do not."""
     shapes = ShapesGraph(quads)
     node_shapes = [s for s, props in shapes.props.items()
@@ -302,7 +302,8 @@ def _value_test(shapes: ShapesGraph, shape, name: str, v: str, depth: int = 0) -
         return f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {int(value.value)})"
     if name == "node":
         tests = [_shape_test(shapes, node, v, depth) for node in shapes.values(shape, SH + name)]
-        return None if None in tests else "(" + " && ".join(tests) + ")"
+        known = [test for test in tests if test is not None]
+        return None if len(known) < len(tests) else "(" + " && ".join(known) + ")"
     if name == "not":
         test = _shape_test(shapes, value, v, depth)
         return None if test is None else f"!COALESCE({test}, false)"
@@ -402,8 +403,9 @@ def focus_values(nodes: Iterable[str] | None) -> str:
 def run_check(store: ox.Store, check: Check, focus: Iterable[str] | None = None) -> list[dict]:
     """Rows of violations: ``this``, ``value`` (or None) and ``path`` (SPARQL constraints)."""
     query = check.query.replace("{focus}", focus_values(focus))
-    return [{"this": row["this"], "value": _get(row, "value"), "path": _get(row, "path")}
-            for row in store.query(query, use_default_graph_as_union=True)]
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)  # the compiler writes SELECT queries
+    return [{"this": row["this"], "value": _get(row, "value"), "path": _get(row, "path")} for row in rows]
 
 
 def _get(row: ox.QuerySolution, name: str):

@@ -12,6 +12,7 @@ import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+import builtins
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, prefixed
-from rograph.store import Store
+from rograph.store import Store, solutions
 from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.formatting import format_literal
 from rograph.web.ui_text import OUTCOME_PLURALS
@@ -74,7 +75,7 @@ class Group:
     property: Shown
     values: list[Shown] = field(default_factory=list)
 
-    @property
+    @builtins.property  # the field above shadows the builtin in this class body
     def untranslated(self) -> bool:
         """Texts the curators write in English only (for now), shown marked on other pages."""
         return self.property.iri in UNTRANSLATED
@@ -204,8 +205,8 @@ class Labeller:
             names: dict[str, dict[str, str]] = defaultdict(dict)
             translations: dict[str, dict[str, str]] = defaultdict(dict)
             values = " ".join(str(ox.NamedNode(iri)) for iri in batch)
-            rows = self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
-                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}""")
+            rows = solutions(self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}"""))
             for row in rows:
                 if row["label"] is not None:
                     names[row["x"].value][row["label"].language or ""] = row["label"].value
@@ -259,9 +260,9 @@ def statements(store: Store, iri: str) -> list[ox.Quad]:
     """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o")]
+             for row in solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o"))]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s")]
+              for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s"))]
     return quads
 
 
@@ -269,7 +270,7 @@ def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
     """Every quad of one named graph (the ontology, the shapes)."""
     name = ox.NamedNode(graph)
     return [ox.Quad(row["s"], row["p"], row["o"], name)
-            for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")]
+            for row in solutions(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"))]
 
 
 #: What a reader of an entity of a class looks for first, in this order; the rest follows,
@@ -310,20 +311,20 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o"))
-    counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}""")))
+    outgoing_rows = list(solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o")))
+    counts = next(iter(solutions(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}"""))))
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
-    incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+    incoming_pairs = [(row["s"], row["p"]) for row in solutions(store.query(
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}"):
+            for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}")):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     evidence = _evidence(store, node)
@@ -367,11 +368,11 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         if predicate in NAME_PROPERTIES:
             continue
         chosen = _in_reader_language(literals, lang)
-        shown = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
+        shown_texts = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
         if predicate in LEAD_PROPERTIES:
-            descriptions += shown
+            descriptions += shown_texts
         else:
-            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.extend(shown)
+            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.extend(shown_texts)
 
     incoming: dict[str, Group] = {}
     outcomes: dict[str, list[Shown]] = defaultdict(list)
@@ -417,7 +418,7 @@ def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
     """``classes``, then their superclasses by the ontology's rdfs:subClassOf, level by level
     (nearest first), each class once."""
     parents: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"):
+    for row in solutions(store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}")):
         parents[row["c"].value].append(row["super"].value)
     level = sorted(set(classes))
     seen = set(level)
@@ -443,7 +444,7 @@ def _outcome_kinds(store: Store, subjects: list[ox.NamedNode]) -> dict[str, str]
         return {}
     values = " ".join(str(s) for s in subjects)
     kinds: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind"):
+    for row in solutions(store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind")):
         kinds[row["s"].value].append(row["kind"].value)
     return {subject: min(found, key=_kind_order) for subject, found in kinds.items()}
 
@@ -460,12 +461,12 @@ def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
 
 def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
     """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
-    rows = store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+    rows = solutions(store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
         ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
         ?target <{OA}hasSelector> ?quote , ?position .
         ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
         ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
-        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF_VALUE}> ?english . }} }} }}""")
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF_VALUE}> ?english . }} }} }}"""))
     found = []
     for row in rows:
         start = row["start"].value
@@ -479,8 +480,8 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
     if not graphs:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    return {row["g"].value: row["source"].value for row in store.query(
-        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV_DERIVED}> ?source }} }}")}
+    return {row["g"].value: row["source"].value for row in solutions(store.query(
+        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV_DERIVED}> ?source }} }}"))}
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
@@ -571,9 +572,9 @@ class HomeView:
 def home_view(store: Store, lang: str, root: str) -> HomeView:
     labeller = Labeller(store, lang, root)
     # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
-    rows = list(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
-        FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class"""))
-    sources = list(store.query(SOURCE_FACTS_QUERY))
+    rows = list(solutions(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
+        FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class""")))
+    sources = list(solutions(store.query(SOURCE_FACTS_QUERY)))
     labeller.fetch([row["class"].value for row in rows] + [row["source"].value for row in sources])
     classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
     counts = store.graph_counts()
@@ -596,11 +597,11 @@ def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int 
     """Every instance of a class, labelled and paginated: how a reader reaches every entity."""
     node = ox.NamedNode(class_iri)
     labeller = Labeller(store, lang, root)
-    total = int(next(iter(store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {node} }}")))["n"].value)
+    total = int(next(iter(solutions(store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {node} }}"))))["n"].value)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), page_count)
-    members = [row["s"] for row in store.query(
-        f"SELECT DISTINCT ?s WHERE {{ ?s a {node} }} ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+    members = [row["s"] for row in solutions(store.query(
+        f"SELECT DISTINCT ?s WHERE {{ ?s a {node} }} ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
     labeller.fetch([m.value for m in members if isinstance(m, ox.NamedNode)] + [class_iri])
     shown = sorted((labeller.show(m) for m in members), key=lambda s: s.text.lower())
     return ClassListing(labeller.show(node), shown, total, page, page_count)
@@ -648,15 +649,20 @@ class OntologyView:
     schemes: list[tuple[Shown, list[Shown]]]
 
 
+def _values_by_subject(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list]]:
+    """Each subject's objects by predicate (the ontology and shapes graphs hold no triple terms)."""
+    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for quad in quads:
+        if not isinstance(quad.subject, ox.Triple):
+            found[quad.subject.value][quad.predicate.value].append(quad.object)
+    return found
+
+
 def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     """The ontology page, generated from the ontology and shapes graphs."""
     labeller = Labeller(store, lang, root)
-    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, ONTOLOGY_GRAPH):
-        by_subject[quad.subject.value][quad.predicate.value].append(quad.object)
-    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, SHAPES_GRAPH):
-        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
+    by_subject = _values_by_subject(graph_statements(store, ONTOLOGY_GRAPH))
+    shapes = _values_by_subject(graph_statements(store, SHAPES_GRAPH))
 
     texts = texts_by_language
 
@@ -696,7 +702,7 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
             if predicate == DCTERMS + "title":
                 continue  # the page's heading
             labeller.fetch([predicate] + [v.value for v in values if isinstance(v, ox.NamedNode)])
-            tagged = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
+            tagged: list[tuple[ox.Literal, set[str]]] = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
             shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
             shown += [literal for literal, _ in _in_reader_language(tagged, lang)] if tagged else []
             metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)

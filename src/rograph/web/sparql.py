@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from flask import Blueprint, Response, request
 
+from rograph.executor import PoolStore
 from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError, StoreTimeout, StoreUnavailable
 from rograph.web import context
 from rograph.web.sansio import (
@@ -105,6 +106,9 @@ _RDFLIB_NAMES = {
 def _answer(parsed: SparqlRequest) -> Response:
     ctx = context()
     store, settings = ctx.store, ctx.settings
+    assert parsed.query is not None  # a request without one gets the service description
+    # The endpoint streams answers the executors serialise: only the pool's store offers that.
+    assert isinstance(store, PoolStore), "the SPARQL endpoint answers through the executor pool"
     try:
         fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.formats)
     except NotAcceptable as error:
