@@ -323,9 +323,12 @@ def start_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
 
 
 @contextmanager
-def start_remote_store(backend: str, folder: Path) -> Iterator[OxigraphServer | VirtuosoServer]:
-    """A real remote store of kind ``backend`` (``oxigraph`` or ``virtuoso``)."""
-    with (start_oxigraph(folder) if backend == "oxigraph" else start_virtuoso(folder)) as store:
+def start_remote_store(backend: str, folder: Path, *, timeout_s: int | None = None) -> Iterator[OxigraphServer | VirtuosoServer]:
+    """A real remote store of kind ``backend`` (``oxigraph`` or ``virtuoso``); ``timeout_s``
+    (Oxigraph only) makes the store stop its own queries after that many seconds."""
+    if timeout_s and backend != "oxigraph":
+        raise ValueError(f"a store time limit is set only on an Oxigraph server, not on {backend}")
+    with (start_oxigraph(folder, timeout_s=timeout_s) if backend == "oxigraph" else start_virtuoso(folder)) as store:
         yield store
 
 
@@ -340,18 +343,20 @@ def publish_to(store: OxigraphServer | VirtuosoServer, var: Path, *args: str) ->
 
 
 @contextmanager
-def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = ()) -> Iterator[Server]:
+def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = (),
+                        env: dict[str, str] | None = None, store_timeout_s: int | None = None) -> Iterator[Server]:
     """``rograph serve`` on the embedded store, or on a real remote store (Oxigraph server,
-    Virtuoso) it published to."""
+    Virtuoso) it published to; ``env`` is added to the service's environment, and an Oxigraph
+    store stops its own queries after ``store_timeout_s``, if given."""
     if backend == "embedded":
-        with start_server(folder, data=data, args=args) as server:
+        with start_server(folder, data=data, args=args, env=env) as server:
             yield server
         return
-    with start_remote_store(backend, folder / backend) as store:
+    with start_remote_store(backend, folder / backend, timeout_s=store_timeout_s) as store:
         extra = [arg for path in data or () for arg in ("--data", str(path))] + [a for a in args if a == "--no-validate"]
         done = publish_to(store, folder / "var", *extra)
         assert done.returncode == 0, done.stdout + done.stderr
-        with start_server(folder, data=data, args=args, env={"ROGRAPH_STORE": store.query}) as server:
+        with start_server(folder, data=data, args=args, env={**(env or {}), "ROGRAPH_STORE": store.query}) as server:
             server.backend = backend
             yield server
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import quote
 
 import pytest
 import rdflib
@@ -21,6 +22,9 @@ from rdflib.query import Result
 from conftest import PROJECT_DIR
 from rograph.namespaces import BASE, INFERRED_GRAPH
 from rograph.sparql_text import NESTING_LIMIT
+
+#: A query whose answer the query page draws as a bar chart (numbers, and a column naming them).
+BAR_CHART = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class LIMIT 5"
 
 #: (path, Accept, status, media type) for every route the app has.
 ROUTES = [
@@ -36,6 +40,9 @@ ROUTES = [
     ("/ontology", "text/html", 200, "text/html"),
     ("/organisation/valga-city-government", "text/html", 200, "text/html"),
     ("/query", "text/html", 200, "text/html"),
+    ("/query/chart.svg?view=bar&query=" + quote(BAR_CHART), "*/*", 200, "image/svg+xml"),
+    ("/query/entities?search=Valg", "*/*", 200, "application/json"),
+    ("/query/terms", "*/*", 200, "application/json"),
     ("/reconcile", "*/*", 200, "application/json"),
     ("/reconcile/preview?id=organisation/valga-city-government", "*/*", 200, "text/html"),
     ("/reconcile/suggest/entity?prefix=Valg", "*/*", 200, "application/json"),

@@ -102,7 +102,7 @@ def _error(report: dict) -> Exception:
     if kind == "refused":
         return QueryRefused(message, report.get("status", 400), report.get("retry_after"))
     if kind == "timeout":
-        return QueryStopped(message, 503)
+        return QueryStopped(message, 503, timed_out=True)
     if kind in ("memory", "too_large"):
         return QueryStopped(message, 400)
     if kind == "store_timeout":

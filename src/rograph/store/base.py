@@ -83,11 +83,11 @@ class QueryRefused(Exception):
 
 
 class QueryStopped(Exception):
-    """The query's executor stopped it: past the time limit (503), past the memory ceiling or the
-    response size cap (400), or its process died (500). Its executor was replaced."""
+    """The query's executor stopped it: past the time limit (503, ``timed_out``), past the memory
+    ceiling or the response size cap (400), or its process died (500). Its executor was replaced."""
 
-    def __init__(self, message: str, status: int):
-        self.message, self.status = message, status
+    def __init__(self, message: str, status: int, *, timed_out: bool = False):
+        self.message, self.status, self.timed_out = message, status, timed_out
         super().__init__(message)
 
 

@@ -94,7 +94,8 @@ class SparqlClient:
         client.setOnlyConneg(True)
         # SPARQLWrapper annotates whole seconds but hands the value to urlopen, which takes a float.
         client.setTimeout(self.timeout)  # type: ignore[arg-type]
-        client.setQuery(with_prologue(sparql))
+        sent = with_prologue(sparql)
+        client.setQuery(sent)
         for uri in default_graph_uris:
             client.addDefaultGraph(uri)
         for uri in named_graph_uris:
@@ -110,7 +111,11 @@ class SparqlClient:
             # pyoxigraph only calls read() on it; its stub asks for a whole IO[bytes].
             return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
         except QueryBadFormed as error:
-            raise QuerySyntaxError.from_parser(_store_message(error)) from None
+            problem = QuerySyntaxError.from_parser(_store_message(error))
+            if problem.line == 1 and problem.column is not None:
+                # The prologue went in front of the first line: give the column as typed.
+                problem = QuerySyntaxError(problem.message, 1, max(1, problem.column - (len(sent) - len(sparql))))
+            raise problem from None
         except (TimeoutError, socket.timeout) as error:
             raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
         except urllib.error.URLError as error:

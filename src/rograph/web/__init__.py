@@ -47,13 +47,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.extensions["rograph"] = WebContext(settings=settings, store=store, answers=AnswerCache(settings.cache_bytes))
 
-    from rograph.web import health, pages, query_page, reconcile, search, sparql
+    from rograph.web import completion, health, pages, query_page, reconcile, search, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(query_page.bp)
+    app.register_blueprint(completion.bp)
     app.register_blueprint(pages.bp)
     from rograph.web import limits
 

@@ -58,6 +58,11 @@ def _in_language(names: list[Name], lang: str) -> str | None:
     return next(iter(by_lang.values()), None)
 
 
+def _closest(names: list[Name], lang: str) -> tuple[bool, int]:
+    """How near the best of ``names`` is to a reader of ``lang``: in that language, and short."""
+    return min((n.lang != lang, len(n.folded)) for n in names)
+
+
 def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -73,8 +78,11 @@ class EntityIndex:
     """Names of the entities, classes and properties of one build, ready for matching."""
 
     def __init__(self, entities: dict[str, Entry], classes: dict[str, Entry], properties: dict[str, Entry],
-                 superclasses: dict[str, set[str]]):
+                 superclasses: dict[str, set[str]], concepts: dict[str, Entry] | None = None):
         self.entities, self.classes, self.properties = entities, classes, properties
+        #: The ontology's SKOS concepts and concept schemes (kinds of participant, of funding…):
+        #: the query editor completes them beside the entities; search and reconciliation do not.
+        self.concepts = concepts or {}
         self.superclasses = superclasses
         self.weights = Weights(n for e in entities.values() for n in e.names)
 
@@ -109,7 +117,7 @@ class EntityIndex:
         used_properties = {row["p"].value for row in solutions(store.query(
             f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}"))}
         properties = _labelled_terms(store, "property", used_properties, all_own=False)
-        return cls(entities, classes, properties, dict(superclasses))
+        return cls(entities, classes, properties, dict(superclasses), _concepts(store))
 
     # ---------------------------------------------------------------- matching
 
@@ -159,25 +167,56 @@ class EntityIndex:
                 hits.append(Hit(entry, best, max(own or scored, key=lambda item: (item[0], item[1].lang == lang))[1]))
         return sorted(hits, key=lambda h: (-h.score * (0.9 + 0.1 * h.entry.popularity), h.entry.label("en").lower(), h.entry.iri))
 
-    def suggest(self, pool: dict[str, Entry], prefix: str) -> list[Entry]:
+    def suggest(self, pool: dict[str, Entry], prefix: str, *, inside_words: bool = False,
+                lang: str | None = None) -> list[Entry]:
         """Entries of ``pool`` whose names (or identifiers) start with ``prefix``, the ones
-        whose whole name starts with it first."""
+        whose whole name starts with it first.
+
+        The query editor asks for more (``inside_words``: ``alga`` also finds Valga, after the
+        names that start with it) and ranks for its reader (``lang``): within each of those
+        kinds of match, an entry matched by a name in the reader's language first, then the
+        one with the shorter matching name."""
         folded = fold(prefix)
         by_id = [e for iri, e in pool.items() if prefix and (iri == prefix or iri == BASE + prefix)]
-        starts, words = [], []
+        starts, words, inside = [], [], []
         for entry in pool.values():
             if entry in by_id:
                 continue
             names = [n for n in entry.names if n.kind != "description"]
-            starting = [len(n.folded) for n in names if n.folded.startswith(folded)]
+            starting = [n for n in names if n.folded.startswith(folded)]
             if starting:
-                starts.append((min(starting), entry))
+                starts.append((_closest(starting, lang) if lang else min(len(n.folded) for n in starting), entry))
             elif any(prefix_match(folded, n) for n in names):
-                words.append((-entry.popularity, entry))
+                words.append((_closest([n for n in names if prefix_match(folded, n)], lang) if lang else -entry.popularity, entry))
+            elif inside_words and any(folded in n.folded for n in names):
+                inside.append((_closest([n for n in names if folded in n.folded], lang) if lang else -entry.popularity, entry))
         # Whole names: shorter first (the town before the town's council); words of names: the
         # entity more statements point to first (the ministry before its representatives).
-        ranked = sorted(starts, key=lambda item: (item[0], item[1].iri)) + sorted(words, key=lambda item: (item[0], item[1].iri))
-        return by_id + [entry for _, entry in ranked]
+        ranked = [sorted(found, key=lambda item: (item[0], item[1].iri)) for found in (starts, words, inside)]
+        return by_id + [entry for found in ranked for _, entry in found]
+
+    def main_type(self, entry: Entry) -> str | None:
+        """The entity's most specific type: one that is not a superclass of another of its types."""
+        types = sorted(entry.types)
+        for candidate in types:
+            if not any(candidate in self.superclasses_closure(other) for other in types if other != candidate):
+                return candidate
+        return types[0] if types else None
+
+
+def _concepts(store: Store) -> dict[str, Entry]:
+    """The ontology's SKOS concepts and concept schemes with their names and types."""
+    concepts: dict[str, Entry] = {}
+    values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
+    for row in solutions(store.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+            VALUES ?kind {{ <{SKOS}Concept> <{SKOS}ConceptScheme> }} VALUES ?p {{ {values} }} ?s a ?kind ; ?p ?o }}
+            FILTER(isIRI(?s) && isLiteral(?o)) }}""")):
+        entry = concepts.setdefault(row["s"].value, Entry(row["s"].value))
+        entry.names.append(Name.of(row["o"].value, row["o"].language or "", NAME_PROPERTIES[row["p"].value]))
+    for row in solutions(store.query(f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}")):
+        if row["s"].value in concepts:
+            concepts[row["s"].value].types.append(row["t"].value)
+    return concepts
 
 
 _TERM_KINDS = {"class": (OWL + "Class",), "property": (OWL + "ObjectProperty", OWL + "DatatypeProperty")}

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from rograph.web import context
-from rograph.web.entity_index import EntityIndex, Entry, index_of
+from rograph.web.entity_index import index_of
 from rograph.web.pages import _html, reader_language, root_url
 from rograph.web.sansio.linked_data import address_of
 from rograph.web.ui_text import TEXT
@@ -40,15 +40,6 @@ class SearchGroup:
     hits: list[SearchHit] = field(default_factory=list)
 
 
-def main_type(index: EntityIndex, entry: Entry) -> str | None:
-    """The entity's most specific type: one that is not a superclass of another of its types."""
-    types = sorted(entry.types)
-    for candidate in types:
-        if not any(candidate in index.superclasses_closure(other) for other in types if other != candidate):
-            return candidate
-    return types[0] if types else None
-
-
 @bp.get("/search")
 def search() -> Response:
     query = request.args.get("q", "").strip()[:MAX_QUERY]
@@ -61,7 +52,7 @@ def search() -> Response:
         total = len(hits)
         words = TEXT[lang]
         for hit in hits:
-            cls = main_type(index, hit.entry)
+            cls = index.main_type(hit.entry)
             if cls not in groups:
                 name = index.classes[cls].label(lang) if cls in index.classes else (cls or words["search_untyped"])
                 arguments: dict[str, Any] = {"class": cls, "lang": lang}  # "class" is a keyword in Python

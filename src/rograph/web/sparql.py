@@ -164,7 +164,7 @@ def explain_query_error(error: Exception) -> tuple[int, str, dict | None]:
     if isinstance(error, QueryRefused):
         return error.status, error.message, {"Retry-After": str(error.retry_after)} if error.retry_after else None
     if isinstance(error, QueryStopped):
-        if error.status == 503:
+        if error.timed_out:
             return 503, (f"The query ran longer than this endpoint's limit of {context().settings.query_timeout:g} seconds "
                          "and was stopped.\nNarrow it (more specific patterns, LIMIT) or run it on a copy of the data "
                          "(see /dataset dumps)."), {"Retry-After": "1"}

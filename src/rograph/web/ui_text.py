@@ -30,6 +30,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "All members", "shift_enter": "Ctrl+Enter runs the query.", "open": "Open in the editor",
         "timeout_note": "Queries stop after {seconds} seconds.", "cardinality": "how many", "path": "property",
         "expects": "value", "message": "message", "truncated": "Showing the first {n} rows; download for all.",
+        # The query page's answer, views and editor.
+        "row": "row", "view_table": "Table", "view_bar": "Bar chart", "view_timeline": "Timeline",
+        "download_svg": "Download SVG", "history": "Your recent queries", "syntax_error": "Syntax error",
+        "timed_out": "The query ran longer than this server's limit of {seconds} seconds and was stopped. Your query is "
+                     "still in the editor: narrow it (more specific patterns, a LIMIT such as LIMIT 100), or download the "
+                     "dump and run it on your own copy of the data.",
+        "dump_link": "Downloads of the whole dataset",
+        "editor_running": "Running…", "editor_unreachable": "The server did not answer ({status}). Your query is still in the editor; try again, or add a LIMIT.",
+        "editor_clear_history": "Clear history",
     },
     "lv": {
         "search": "Meklēt", "search_found": "Atrasti {n} vienumi vaicājumam “{query}”", "search_untyped": "Citi",
@@ -56,6 +65,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "Visi elementi", "shift_enter": "Ctrl+Enter izpilda vaicājumu.", "open": "Atvērt redaktorā",
         "timeout_note": "Vaicājumi tiek apturēti pēc {seconds} sekundēm.", "cardinality": "cik", "path": "īpašība",
         "expects": "vērtība", "message": "ziņojums", "truncated": "Rādītas pirmās {n} rindas; lejupielādējiet visas.",
+        # The query page's answer, views and editor.
+        "row": "rinda", "view_table": "Tabula", "view_bar": "Stabiņu diagramma", "view_timeline": "Laika ass",
+        "download_svg": "Lejupielādēt SVG", "history": "Jūsu nesenie vaicājumi", "syntax_error": "Sintakses kļūda",
+        "timed_out": "Vaicājums izpildījās ilgāk par šī servera ierobežojumu ({seconds} sekundes) un tika apturēts. "
+                     "Vaicājums joprojām ir redaktorā: sašauriniet to (konkrētāki šabloni, LIMIT, piemēram, LIMIT 100) vai "
+                     "lejupielādējiet datu kopu un izpildiet to savā datu kopijā.",
+        "dump_link": "Visas datu kopas lejupielādes",
+        "editor_running": "Izpilda…", "editor_unreachable": "Serveris neatbildēja ({status}). Vaicājums joprojām ir redaktorā; mēģiniet vēlreiz vai pievienojiet LIMIT.",
+        "editor_clear_history": "Notīrīt vēsturi",
     },
     "et": {
         "search": "Otsi", "search_found": "Leiti {n} vastet päringule “{query}”", "search_untyped": "Muud",
@@ -82,6 +100,15 @@ TEXT: dict[str, dict[str, str]] = {
         "all_members": "Kõik liikmed", "shift_enter": "Ctrl+Enter käivitab päringu.", "open": "Ava redaktoris",
         "timeout_note": "Päringud peatatakse {seconds} sekundi järel.", "cardinality": "mitu", "path": "omadus",
         "expects": "väärtus", "message": "teade", "truncated": "Näidatakse esimest {n} rida; kõik saab alla laadida.",
+        # The query page's answer, views and editor.
+        "row": "rida", "view_table": "Tabel", "view_bar": "Tulpdiagramm", "view_timeline": "Ajatelg",
+        "download_svg": "Laadi alla SVG", "history": "Teie viimased päringud", "syntax_error": "Süntaksiviga",
+        "timed_out": "Päring kestis kauem kui selle serveri piirang ({seconds} sekundit) ja peatati. Päring on endiselt "
+                     "redaktoris: kitsendage seda (täpsemad mustrid, LIMIT, näiteks LIMIT 100) või laadige andmestik alla "
+                     "ja käivitage päring oma koopial.",
+        "dump_link": "Kogu andmestiku allalaadimised",
+        "editor_running": "Käivitub…", "editor_unreachable": "Server ei vastanud ({status}). Päring on endiselt redaktoris; proovige uuesti või lisage LIMIT.",
+        "editor_clear_history": "Tühjenda ajalugu",
     },
 }
 
