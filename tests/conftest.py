@@ -29,9 +29,9 @@ CONCEPTS_FILE = "ontology/concepts.ttl"
 class ProjectCopy:
     """A copy of the project's ontology, data, shapes and source texts that a test may break."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, folders: tuple[str, ...] = ("ontology", "data", "shapes", "sources")):
         self.root = root
-        for folder in ("ontology", "data", "shapes", "sources"):
+        for folder in folders:
             shutil.copytree(PROJECT_DIR / folder, root / folder)
 
     def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> "ProjectCopy":
@@ -117,14 +117,22 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
                  args: tuple[str, ...] = (), project_dir: Path = PROJECT_DIR, workers: int = 2) -> Iterator[Server]:
     """Run the real ``rograph serve`` (gunicorn) on a free loopback port until the block ends."""
     port = free_port()
-    log = tmp_path / f"server-{port}.log"
     command = [ROGRAPH, "serve", "--port", str(port), "--workers", str(workers), "--var-dir", str(tmp_path / "var"),
                "--project-dir", str(project_dir), *args]
     for path in data or ():
         command += ["--data", str(path)]
     environment = {**os.environ, "ROGRAPH_LOG_LEVEL": "INFO", **(env or {})}
+    with run_server(command, port, tmp_path / f"server-{port}.log", env=environment) as server:
+        yield server
+
+
+@contextmanager
+def run_server(command: list[str], port: int, log: Path, *, env: dict[str, str], cwd: Path | None = None) -> Iterator[Server]:
+    """Run ``command`` (a ``rograph serve`` that listens on ``port``) until the block ends,
+    once its ``/health`` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                   start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + 60

@@ -20,8 +20,10 @@ ENV_PREFIX = "ROGRAPH_"
 SERVERS = ("waitress", "gunicorn")
 
 
-def _setting(default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"doc": doc})
+def _setting(default: Any, doc: str, *, least: float | None = None, most: float | None = None,
+             choices: tuple[str, ...] = ()) -> Any:
+    """A field with its documentation and the values it accepts (a number's bounds, a word's choices)."""
+    return field(default=default, metadata={"doc": doc, "least": least, "most": most, "choices": choices})
 
 
 class SettingError(ValueError):
@@ -40,23 +42,26 @@ class Settings:
         "Folder for built stores, dumps and caches; relative paths are under the project folder.",
     )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
-    port: int = _setting(8000, "Port the server listens on.")
+    port: int = _setting(8000, "Port the server listens on.", least=1, most=65535)
     workers: int = _setting(
         4,
         "Server worker processes, and as many query executor processes (each runs one query at a "
         "time, shares the store with the others copy-on-write or opens it on disk; see docs/serving.md).",
+        least=1,
     )
     server: str = _setting(
         "waitress",
         "The HTTP front: waitress (reads whole requests and buffers answers off the worker "
         "threads, so slow clients hold none; see docs/serving.md) or gunicorn (sync workers, "
         "one connection each: only behind a buffering proxy).",
+        choices=SERVERS,
     )
     threads: int = _setting(
         8,
         "Request threads per worker process (waitress). The threads run no queries: they wait on "
         "the query executors, so a worker needs enough of them that a few long queries do not "
         "hold all of its threads while cheap requests queue behind them.",
+        least=1,
     )
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."
@@ -99,7 +104,8 @@ class Settings:
         "folder (one machine), or a limits storage URL such as redis://host:6379 (several machines).",
     )
     client_queries: int = _setting(
-        2, "Queries one client may have running at once, over all workers; more are answered with 429."
+        2, "Queries one client may have running at once, over all workers; more are answered with 429.",
+        least=1,
     )
     client_query_seconds: float = _setting(
         60.0,
@@ -129,38 +135,51 @@ class Settings:
     store_password: str = field(
         default="", repr=False, metadata={"doc": "Password for a remote store (never printed or logged)."}
     )
-    log_level: str = _setting("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
+    log_level: str = _setting("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).",
+                              choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         """Build settings from ``environ`` (default ``os.environ``) and explicit overrides.
 
         Overrides whose value is ``None`` are ignored, so CLI options that were not given
-        leave the environment's value in place.
+        leave the environment's value in place. Raises :class:`SettingError` naming the
+        variable or option whose value cannot be used.
         """
+        return cls.in_effect(environ, **overrides)[0]
+
+    @classmethod
+    def in_effect(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> tuple["Settings", dict[str, str]]:
+        """The settings (as :meth:`from_env`) and where each value came from: ``default``,
+        ``environment`` or ``flag --name``; what ``rograph settings`` shows."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            name = ENV_PREFIX + f.name.upper()
-            if overrides.get(f.name) is not None:
-                values[f.name] = _coerce(f, overrides[f.name], f"option --{f.name.replace('_', '-')}")
-            elif name in environ:
-                values[f.name] = _coerce(f, environ[name], f"environment variable {name}")
         unknown = set(overrides) - {f.name for f in dataclasses.fields(cls)}
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        origins: dict[str, str] = {}
+        for f in dataclasses.fields(cls):
+            name = ENV_PREFIX + f.name.upper()
+            flag = "--" + f.name.replace("_", "-")
+            if overrides.get(f.name) is not None:
+                values[f.name] = _coerce(f, overrides[f.name], f"option {flag}")
+                origins[f.name] = f"flag {flag}"
+            elif name in environ:
+                values[f.name] = _coerce(f, environ[name], f"environment variable {name}")
+                origins[f.name] = "environment"
+            else:
+                origins[f.name] = "default"
         settings = cls(**values)
         if settings.store.startswith("oxigraph:"):
             settings = dataclasses.replace(settings, var_dir=Path(settings.store[len("oxigraph:"):]))
+            origins["var_dir"] = origins["store"]
         elif settings.store and not settings.store.startswith(("http://", "https://")):
             raise SettingError(f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL")
-        if settings.server not in SERVERS:
-            raise SettingError(f"ROGRAPH_SERVER: {settings.server!r} is not one of {', '.join(SERVERS)}")
         # Absolute, so that nothing downstream resolves it against another folder (Flask resolves
         # relative paths against the package: every dump was a 500 with the defaults). The
         # project folder stays as given: reports name files relative to it.
         var_dir = settings.var_dir if settings.var_dir.is_absolute() else settings.project_dir / settings.var_dir
-        return dataclasses.replace(settings, var_dir=var_dir.resolve())
+        return dataclasses.replace(settings, var_dir=var_dir.resolve()), origins
 
     @classmethod
     def documentation(cls) -> list[tuple[str, str, str]]:
@@ -175,10 +194,13 @@ class Settings:
         return rows
 
 
+_KINDS = {bool: "yes or no (1, true, yes, on / 0, false, no, off)", int: "a whole number", float: "a number"}
+
+
 def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
     kind: type = type(f.default)
     if isinstance(raw, kind) and kind is not str:
-        return raw
+        return _checked(f, raw, where)
     text = str(raw).strip()
     try:
         if kind is bool:
@@ -187,7 +209,7 @@ def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
             if text.lower() in {"0", "false", "no", "off", ""}:
                 return False
             raise ValueError(text)
-        value: int | float
+        value: int | float | str
         if kind is int:
             value = int(text)
         elif kind is float:
@@ -197,9 +219,24 @@ def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
         elif issubclass(kind, Path):
             return Path(text)
         else:
-            return text
+            value = text
     except ValueError:
-        raise SettingError(f"{where}: {text!r} is not a valid {kind.__name__}") from None
-    if value < 0:
-        raise SettingError(f"{where}: {text!r} must not be negative")
+        raise SettingError(f"{where}: {text!r} is not {_KINDS.get(kind, 'a ' + kind.__name__)}") from None
+    return _checked(f, value, where)
+
+
+def _checked(f: dataclasses.Field, value: Any, where: str) -> Any:
+    """``value`` if the field accepts it; else a :class:`SettingError` saying what it accepts."""
+    least, most, choices = (f.metadata.get(key) for key in ("least", "most", "choices"))
+    if choices:
+        # Any case is accepted; the value kept is the choice as spelled in the table.
+        spelled = next((choice for choice in choices if choice.upper() == str(value).upper()), None)
+        if spelled is None:
+            raise SettingError(f"{where}: {value!r} is not one of {', '.join(choices)}")
+        value = spelled
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        least = 0 if least is None else least
+        if value < least or (most is not None and value > most):
+            bounds = f"between {least:g} and {most:g}" if most is not None else f"at least {least:g}"
+            raise SettingError(f"{where}: {str(value)!r} must be {bounds}")
     return value

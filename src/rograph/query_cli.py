@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
+from rograph.cli_support import EXIT_REFUSED, fail
 from rograph.config import Settings
 from rograph.namespaces import PREFIXES
 
-#: Exit code of a query the endpoint or store refused; 0 (answered) and 2 (bad usage) are click's own.
-EXIT_QUERY_ERROR = 1
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 _SPARQLWRAPPER_FORMATS = {"csv": "csv", "json": "json", "turtle": "turtle", "table": "json"}
@@ -56,16 +54,15 @@ def _local(query: str, fmt: str) -> str:
     """Run ``query`` on the local build, in one query executor: the limits of the service
     (time, memory, nesting, no network) apply here too."""
     from rograph.executor import PoolFailed, PoolStore, start_pool
-    from rograph.sources import discover
+    from rograph.serve_cli import build_or_exit
     from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError
-    from rograph.store.build import ensure_build
 
     settings = Settings.from_env()
-    build = ensure_build(discover(settings.project_dir), settings.var_dir)
+    build = build_or_exit(settings, "query")
     try:
         pool = start_pool(settings, build, executors=1)
     except PoolFailed as error:
-        raise click.UsageError(str(error)) from None
+        fail("query", str(error))
     try:
         store = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
                           query_timeout=settings.query_timeout)
@@ -107,7 +104,7 @@ def _remote(query: str, endpoint: str, fmt: str, timeout: float) -> str:
     except SPARQLWrapperException as error:
         raise _QueryFailed(str(error).strip()) from None
     except (URLError, OSError) as error:
-        raise click.UsageError(f"cannot reach {endpoint}: {getattr(error, 'reason', error)}") from None
+        fail("query", f"cannot reach {endpoint}: {getattr(error, 'reason', error)}")
     body = response.response.read()
     if fmt == "table" and client.queryType in ("SELECT", "ASK"):
         results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -138,6 +135,5 @@ def query_command(query, file, endpoint, fmt, timeout):
     try:
         output = _remote(text, endpoint, fmt, timeout) if endpoint else _local(text, fmt)
     except _QueryFailed as error:
-        click.echo(f"rograph query: {error}", err=True)
-        sys.exit(EXIT_QUERY_ERROR)
+        fail("query", str(error), EXIT_REFUSED)
     click.echo(output, nl=False)

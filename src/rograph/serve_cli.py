@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
 import click
 
+from rograph.cli_support import EXIT_DONE, EXIT_INCOMPLETE, check_target, fail, write_failed
 from rograph.config import SERVERS, Settings
 from rograph.progress import Progress
 from rograph.sources import SourceError, discover, with_data
@@ -24,20 +26,22 @@ def _settings(**overrides) -> Settings:
     return settings
 
 
-def _build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] = (), validate: bool = True,
-                   refused: tuple[int, str] = (1, "the sources do not validate")) -> Build:
+def build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] = (), validate: bool = True,
+                  refused: tuple[int, str] = (1, "the sources do not validate")) -> Build:
     """The build of the project (with ``data`` in place of its data), made first if the
     sources changed; exits with the validator's report (``refused``: exit code and what it
-    means) or a syntax error (2) when there is nothing good to use."""
+    means), or one line (2) on a syntax error with nothing good to use or a build folder
+    that cannot be written."""
     try:
         return ensure_build(with_data(discover(settings.project_dir), data), settings.var_dir, validate=validate)
     except BuildRefused as error:
         click.echo(error.report_text, err=True)
-        click.echo(f"rograph {command}: {refused[1]}", err=True)
-        sys.exit(refused[0])
+        fail(command, refused[1], refused[0])
     except SourceError as error:
-        click.echo(f"rograph {command}: {error}", err=True)
-        sys.exit(2)
+        fail(command, str(error))
+    except OSError as error:
+        fail(command, f"cannot write the build into {settings.var_dir} (ROGRAPH_VAR_DIR / --var-dir): "
+                      f"{error.filename or ''}: {error.strerror or error}")
 
 
 @click.command("build")
@@ -45,7 +49,7 @@ def _build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] =
 @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
 def build_command(project_dir, var_dir):
     """Validate the sources and build the store, dumps and dataset description (if they changed)."""
-    build = _build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "build")
+    build = build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "build")
     click.echo(f"serving build {build.version[:12]}: {build.quad_count} quads, built {build.built.isoformat()}")
 
 
@@ -58,12 +62,16 @@ def build_command(project_dir, var_dir):
 @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), help="[ROGRAPH_VAR_DIR]")
 def export_command(format_name, compressed, out, project_dir, var_dir):
     """Write a dump of the whole dataset: the same file the server publishes under /dumps/."""
-    build = _build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "export")
+    check_target("export", out, "--out")
+    build = build_or_exit(_settings(project_dir=project_dir, var_dir=var_dir), "export")
     name = f"dataset.{format_name}" + (".gz" if compressed else "")
     dump = next(d for d in build.dumps if d.name == name)
     file = build.dump_file(name)
     assert file is not None  # the build publishes every dump format
-    shutil.copyfile(file, out)
+    try:
+        shutil.copyfile(file, out)
+    except OSError as error:
+        write_failed("export", out, error)
     click.echo(f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "
                f"{dump.byte_size} bytes, sha256 {dump.sha256}")
 
@@ -97,13 +105,13 @@ def serve_command(host, port, workers, server, threads, query_timeout, max_respo
     from rograph.executor import PoolFailed, PoolStore, start_pool
     from rograph.web import create_app
 
-    build = _build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
+    _check_address_free(settings)
+    build = build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
                            refused=(2, "the sources do not validate and there is no earlier build to serve"))
     try:
         pool = start_pool(settings, build)
     except PoolFailed as error:
-        click.echo(f"rograph serve: {error}", err=True)
-        sys.exit(2)
+        fail("serve", str(error))
     try:
         for problem in pool.problems:
             logging.getLogger("rograph.store").warning("%s", problem)
@@ -120,6 +128,17 @@ def serve_command(host, port, workers, server, threads, query_timeout, max_respo
         serve(settings, app)
     finally:
         pool.stop()
+
+
+def _check_address_free(settings: Settings) -> None:
+    """Exit with one line if the server could not listen where it is told to: before the
+    build, and instead of the server's own retries and a dozen log lines."""
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as error:
+        fail("serve", f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error} "
+                      "(another server there? choose another with --port or ROGRAPH_PORT)")
 
 
 @click.command("publish")
@@ -146,13 +165,12 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
                                  project_dir=project_dir, var_dir=var_dir)
     if not settings.store.startswith(("http://", "https://")):
         raise click.UsageError("publish needs a remote store: --to URL or ROGRAPH_STORE")
-    build = _build_or_exit(settings, "publish", data=data, validate=not (data and no_validate),
+    build = build_or_exit(settings, "publish", data=data, validate=not (data and no_validate),
                            refused=(1, "the data does not validate; nothing was sent"))
     try:
         report = publish(build, settings, Progress("graphs published"))
     except (StoreUnavailable, PublishError) as error:
-        click.echo(f"rograph publish: {error}", err=True)
-        sys.exit(2)
+        fail("publish", str(error))
     for graph in report.dropped:
         click.echo(f"dropped {graph} (no longer in the build)")
     for graph, reason in report.failed.items():
@@ -161,4 +179,4 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
         click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
     click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
                + ("; verified" if report.complete else "; run rograph publish again to complete"))
-    sys.exit(0 if report.complete else 3)
+    sys.exit(EXIT_DONE if report.complete else EXIT_INCOMPLETE)

@@ -100,9 +100,12 @@ class ProjectFiles:
 def discover(project_dir: Path) -> ProjectFiles:
     """Find the ontology, shapes and data files under ``project_dir``."""
     project_dir = Path(project_dir)
+    if not project_dir.is_dir():
+        raise SourceError(project_dir, "no such project folder (ROGRAPH_PROJECT_DIR / --project-dir)")
     missing = [d for d in ("ontology", "data", "shapes") if not (project_dir / d).is_dir()]
     if missing:
-        raise SourceError(project_dir, f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder")
+        raise SourceError(project_dir.absolute(), f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder "
+                          "(give the project's folder with --project-dir or ROGRAPH_PROJECT_DIR)")
 
     def files(folder: str) -> list[Path]:
         return sorted(p for p in (project_dir / folder).iterdir() if p.suffix.lower() in RDF_SUFFIXES)

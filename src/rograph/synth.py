@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 import calendar
 
+from rograph.cli_support import write_failed
 from rograph.namespaces import ONTOLOGY_VERSION_IRI, RG, entity_iri
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -388,4 +389,6 @@ def synth_command(triples: int, out: Path, seed: int) -> None:
         count = write(triples, out, seed=seed)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--out") from None
+    except OSError as error:
+        write_failed("synth", out, error)
     click.echo(f"{out}: {count} quads")

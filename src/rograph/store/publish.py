@@ -163,8 +163,13 @@ def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int
 
 
 def publish(build: Build, settings: Settings, progress: Callable[[int, int, str], None]) -> PublishReport:
-    """Replace the build's graphs in the store, drop the ones it no longer has, verify."""
+    """Replace the build's graphs in the store, drop the ones it no longer has, verify.
+
+    The store is asked which graphs it holds first: a store out of reach is then one
+    :class:`StoreUnavailable` before anything is sent, not a failure per graph.
+    """
     writer = StoreWriter(settings)
+    owned = set(remote_counts(settings, None))
     dataset = ox.Store()
     dataset.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(build.graph_counts)
@@ -179,7 +184,7 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
         progress(index, len(graphs), graph)
     if report.failed:
         return report
-    for graph in sorted(set(remote_counts(settings, None)) - set(graphs)):
+    for graph in sorted(owned - set(graphs)):
         writer.drop(graph)
         report.dropped.append(graph)
     held = remote_counts(settings, graphs)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from rograph.config import Settings
+from rograph.cli_support import check_target, fail, write_failed
+from rograph.config import Settings, SettingError
 from rograph.progress import Progress
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
 from rograph.validation.model import Severity
@@ -88,6 +89,8 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
       3  internal error
     """
     threshold = Severity.parse(fail_on)
+    if output is not None:
+        check_target("validate", output, "--output")
     try:
         settings = Settings.from_env(project_dir=project_dir)
         files = select_files(tuple(paths), settings.project_dir)
@@ -101,8 +104,10 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
     except SourceError as error:
         _emit(render_source_error(error, format_), output, err=format_ == "text")
         sys.exit(EXIT_BAD_INPUT)
-    except click.UsageError:
+    except (click.UsageError, SettingError):
         raise
+    except OSError as error:  # the incremental state under ROGRAPH_VAR_DIR cannot be written
+        fail("validate", f"cannot write {error.filename or 'the validation state'}: {error.strerror or error}", EXIT_BAD_INPUT)
     except Exception as error:  # the top of the command: anything here is our bug, said briefly
         if debug:
             traceback.print_exc()
@@ -114,6 +119,9 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
 
 def _emit(text: str, output: Path | None, err: bool) -> None:
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            write_failed("validate", output, error)
     else:
         click.echo(text, nl=False, err=err)

@@ -149,6 +149,18 @@ class EntityView:
     #: Where sources differ about the entity or its values (rograph.web.differences).
     differences: list = field(default_factory=list)
     differs: tuple[int, ...] = ()
+    #: The hash IRIs of its document it links to (``x#period``), each with its statements.
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A hash IRI described in its base's document (``x#period`` in ``x``): the page gives it
+    an element whose id is the fragment, so that a link to ``x#period`` lands on it."""
+
+    anchor: str
+    title: Shown
+    statements: list[Group]
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,17 +265,48 @@ def exists(store: Store, iri: str) -> bool:
 
 #: Entity pages and documents say what the sources say; the ontology's consequences are for
 #: queries (rograph.store.entailment).
-_STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
+STATED = f"FILTER(?g != <{INFERRED_GRAPH}>)"
 
 
 def statements(store: Store, iri: str) -> list[ox.Quad]:
-    """Every stated quad about ``iri`` or pointing to it: the RDF document of an entity."""
+    """Every stated quad about ``iri`` or pointing to it, and about the hash IRIs of its
+    document it links to: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?g ?p ?o"))]
+             for row in solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o"))]
+    quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?g ?p ?s"))]
+              for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s"))]
     return quads
+
+
+def _part_rows(store: Store, iri: str, objects: Iterable) -> list:
+    """The stated statements (?s ?p ?o ?g) about the hash IRIs of ``iri``'s document among
+    ``objects`` (what it links to). A client looking up ``x#period`` drops the fragment and
+    reads the document of ``x``: that document describes them too."""
+    parts = sorted({o.value for o in objects if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "#")})
+    if not parts:
+        return []
+    values = " ".join(str(ox.NamedNode(part)) for part in parts)
+    return list(solutions(store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g")))
+
+
+def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
+    """The :class:`Part` of each hash IRI in ``rows`` (from :func:`_part_rows`): its
+    statements by property, texts in the reader's language (or the fallback's)."""
+    stated: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for row in rows:
+        stated[row["s"].value][row["p"].value][row["o"]].add(row["g"].value)
+    parts = []
+    for subject, by_property in stated.items():
+        groups = []
+        for predicate, values in sorted(by_property.items()):
+            texts = [(value, graphs) for value, graphs in values.items() if isinstance(value, ox.Literal) and value.language]
+            chosen = [(value, graphs) for value, graphs in values.items() if not (isinstance(value, ox.Literal) and value.language)]
+            chosen += _in_reader_language(texts, lang) if texts else []
+            groups.append(Group(labeller.show(ox.NamedNode(predicate)), [labeller.show(value, sources=notes(graphs)) for value, graphs in chosen]))
+        parts.append(Part(subject.rsplit("#", 1)[1], labeller.show(ox.NamedNode(subject)), groups))
+    return parts
 
 
 def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
@@ -311,24 +354,26 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {_STATED} }} ORDER BY ?p ?o")))
+    outgoing_rows = list(solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o")))
     counts = next(iter(solutions(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} }}"""))))
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}"""))))
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     incoming_pairs = [(row["s"], row["p"]) for row in solutions(store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {_STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {_STATED} }}")):
+            for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}")):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
+    part_rows = _part_rows(store, iri, [row["o"] for row in outgoing_rows])
     evidence = _evidence(store, node)
-    graphs = {row["g"].value for row in outgoing_rows} | {g for gs in incoming_graphs.values() for g in gs} | {g for g, _ in evidence}
+    graphs = ({row["g"].value for row in outgoing_rows + part_rows} | {g for gs in incoming_graphs.values() for g in gs}
+              | {g for g, _ in evidence})
     source_of = sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
@@ -343,7 +388,8 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     kind_of = _outcome_kinds(store, outcome_subjects)
     labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
                    + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
-                   + list(source_of.values()) + list(kind_of.values()) + [iri])
+                   + list(source_of.values()) + list(kind_of.values()) + [iri]
+                   + [row["p"].value for row in part_rows] + [row["o"].value for row in part_rows if isinstance(row["o"], ox.NamedNode)])
     # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
     approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
@@ -383,6 +429,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         else:
             incoming.setdefault(predicate.value, Group(labeller.show(predicate))).values.append(shown)
 
+    parts = _parts(part_rows, labeller, lang, notes)
     first = _first_properties(store, [t.iri for t in types if t.iri])
     quotes: dict[int, list[Quote]] = defaultdict(list)
     for graph, quote in evidence:
@@ -400,6 +447,7 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
         pictures=_neighbourhood(title.text, outgoing, incoming),
         quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
+        parts=parts,
     )
 
 
@@ -552,36 +600,49 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 # Home page and browsing
 # --------------------------------------------------------------------------------------------
 
+#: Graphs that hold rograph's own model, or what follows from it, rather than what the sources
+#: say: not counted as facts.
+MODEL_GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH)
+
+
 @dataclass
 class HomeView:
     classes: list[tuple[Shown, int]]
     #: Every source document with the facts of the graphs derived from it; ``published``: the
     #: ones with a web address (the others are the curators' reference documents).
     sources: list[tuple[Shown, int, bool]]
-    quads: int
-    graphs: int
-    #: Statements in the data graphs (every one derived from a source; the shapes see to it).
+    #: Statements of the sources' graphs (the facts), of the ontology, of the shapes and of
+    #: the RDFS consequences drawn from them (the inferred graph).
     facts: int
+    ontology_statements: int
+    shapes_statements: int
+    inferred_statements: int
 
     @property
     def published_sources(self) -> int:
         return sum(1 for _, _, published in self.sources if published)
 
 
-
-def home_view(store: Store, lang: str, root: str) -> HomeView:
-    labeller = Labeller(store, lang, root)
+def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
+    """Every class that has members in the data, with how many, by label: the way into
+    ``/browse``."""
     # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
     rows = list(solutions(store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
         FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class""")))
+    labeller.fetch([row["class"].value for row in rows])
+    return sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
+
+
+def home_view(store: Store, lang: str, root: str) -> HomeView:
+    labeller = Labeller(store, lang, root)
     sources = list(solutions(store.query(SOURCE_FACTS_QUERY)))
-    labeller.fetch([row["class"].value for row in rows] + [row["source"].value for row in sources])
-    classes = sorted(((labeller.show(row["class"]), int(row["n"].value)) for row in rows), key=lambda item: item[0].text.lower())
+    labeller.fetch([row["source"].value for row in sources])
     counts = store.graph_counts()
     shown = sorted(((labeller.show(row["source"]), int(row["facts"].value), row["address"] is not None) for row in sources),
                    key=lambda item: (not item[2], item[0].text.lower()))
-    facts = sum(n for graph, n in counts.items() if graph not in (ONTOLOGY_GRAPH, SHAPES_GRAPH))
-    return HomeView(classes, shown, store.quad_count(), len(counts), facts)
+    facts = sum(n for graph, n in counts.items() if graph not in MODEL_GRAPHS)
+    return HomeView(class_counts(store, labeller), shown, facts, counts.get(ONTOLOGY_GRAPH, 0),
+                    counts.get(SHAPES_GRAPH, 0), counts.get(INFERRED_GRAPH, 0))
 
 
 @dataclass
@@ -615,6 +676,7 @@ def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int 
 class Constraint:
     """One property shape, as a curator reads it."""
 
+    anchor: str
     name: str
     path: str
     cardinality: str
@@ -742,6 +804,7 @@ def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]]
         expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
                     for v in described.get(SH + "hasValue", [])]
         rows.append(Constraint(
+            anchor=property_shape.value.rsplit("#", 1)[-1] if isinstance(property_shape, ox.NamedNode) else "",
             name=_english(described.get(SH + "name", [])) or "",
             path=_path_text(described.get(SH + "path", []), shapes) or ("SPARQL" if SH + "select" in described else ""),
             cardinality=f"{low}..{high}",
@@ -750,6 +813,32 @@ def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]]
             description=_english(described.get(SH + "description", [])) or "",
         ))
     return rows
+
+
+@dataclass
+class NodeShape:
+    """One node shape of the shapes document: what it applies to and what it requires."""
+
+    iri: str
+    anchor: str
+    targets: list[Shown]
+    messages: list[str]
+    constraints: list[Constraint]
+
+
+def shapes_view(store: Store, lang: str, root: str) -> list[NodeShape]:
+    """The shapes page: every node shape of the shapes graph with its property shapes, each
+    with an anchor (``/shapes#RomaMediatorPost-role``) that the shape's IRI resolves to."""
+    labeller = Labeller(store, lang, root)
+    shapes = _values_by_subject(graph_statements(store, SHAPES_GRAPH))
+    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
+    targets = {s: [t for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
+                   if isinstance(t, ox.NamedNode)] for s in node_shapes}
+    labeller.fetch([t.value for ts in targets.values() for t in ts])
+    return [NodeShape(iri, iri.rsplit("#", 1)[-1], [labeller.show(t) for t in targets[iri]],
+                      [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
+                      _constraints(shapes[iri], shapes, labeller))
+            for iri in node_shapes]
 
 
 def texts_by_language(values: list) -> dict[str, str]:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES
 from rograph.store import Store, solutions
-from rograph.web.describe import EntityView, Labeller, Shown, sources_of_graphs
+from rograph.web.describe import STATED, EntityView, Labeller, Shown, sources_of_graphs
 
 RG = PREFIXES["rg"]
 DESCRIPTION = PREFIXES["dcterms"] + "description"
@@ -85,9 +85,10 @@ def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView
 
 
 def _graphs_describing(store: Store, iris: list[str]) -> dict[str, set[str]]:
-    """The named graphs in which each IRI is the subject of a statement."""
+    """The named graphs in which each IRI is the subject of a stated statement (the inferred
+    graph is no source: it would be a footnote linking to a graph with no page)."""
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     found: dict[str, set[str]] = {}
-    for row in solutions(store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")):
+    for row in solutions(store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}")):
         found.setdefault(row["s"].value, set()).add(row["g"].value)
     return found

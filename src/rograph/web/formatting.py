@@ -71,3 +71,13 @@ def format_literal(value: str, datatype: str | None, lang: str, *, approximate: 
     else:
         text = value
     return _ABOUT.get(lang, _ABOUT["en"]).format(text) if approximate else text
+
+
+def format_size(byte_count: int, lang: str) -> str:
+    """A file size as people read it: "830 B", "12.3 kB", "4.1 MB" (SI units, as browsers
+    and file managers show downloads); a decimal comma in lv and et."""
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if byte_count >= factor:
+            text = f"{byte_count / factor:.1f} {unit}"
+            return text if lang == "en" else text.replace(".", ",")
+    return f"{byte_count} B"

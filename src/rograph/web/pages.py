@@ -33,6 +33,7 @@ from rograph.examples import load_examples
 from rograph.namespaces import (
     BASE,
     DATASET_IRI,
+    INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     SHAPES_GRAPH,
@@ -41,6 +42,7 @@ from rograph.namespaces import (
 )
 from rograph.store import solutions
 from rograph.web import context, describe, differences, structured_data
+from rograph.web.formatting import format_number, format_size
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -128,10 +130,28 @@ def _breakable(iri: str) -> Markup:
                            for part in re.split(r"([/#])", iri))
 
 
+@bp.app_template_filter("size")
+def _size(byte_count: int) -> str:
+    return format_size(byte_count, reader_language())
+
+
+@bp.app_template_filter("number")
+def _number(count: int) -> str:
+    return format_number(str(count), reader_language())
+
+
+def bad_request(message: str) -> Response:
+    """A 400 that says what is wrong: a page with the site's navigation for a browser, one
+    line of text for any other client."""
+    if request.accept_mimetypes.accept_html:
+        return _html(render_template("problem.html", message=message), status=400, headers={"Vary": "Accept"})
+    return Response(message + "\n", status=400, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+
 def _page_number() -> int:
     raw = request.args.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
-        abort(Response(f"page={raw!r} is not a page number (1, 2, …)\n", status=400, content_type="text/plain; charset=utf-8"))
+        abort(bad_request(f"page={raw!r} is not a page number (1, 2, …)"))
     return int(raw)
 
 
@@ -145,7 +165,7 @@ def home() -> Response:
     view = describe.home_view(ctx.store, reader_language(), root_url())
     examples = _examples()
     return _html(render_template(
-        "home.html", view=view, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
+        "home.html", view=view, classes=view.classes, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
         structured_data=_structured_data("dataset", DocumentRequest(DATASET_IRI, "dataset", None)),
         dataset=address_of(DATASET_IRI, root_url()), ontology=address_of(ONTOLOGY_IRI, root_url()),
         shapes=address_of(SHAPES_IRI, root_url()), timeout=ctx.settings.query_timeout,
@@ -158,12 +178,17 @@ def _examples():
 
 @bp.get("/browse")
 def browse() -> Response:
-    class_iri = request.args.get("class", "")
+    """The members of ``?class=IRI``; without a class, the classes to choose from."""
+    store, lang, root = context().store, reader_language(), root_url()
+    if "class" not in request.args:
+        classes = describe.class_counts(store, describe.Labeller(store, lang, root))
+        return _html(render_template("browse.html", listing=None, classes=classes), headers={"Vary": "Accept-Language"})
+    class_iri = request.args["class"]
     try:
         ox.NamedNode(class_iri)
     except ValueError:
-        abort(Response(f"class={class_iri!r} is not an IRI\n", status=400, content_type="text/plain; charset=utf-8"))
-    listing = describe.class_listing(context().store, class_iri, reader_language(), root_url(), _page_number())
+        return bad_request(f"class={class_iri!r} is not an IRI; choose a class from the list of classes")
+    listing = describe.class_listing(store, class_iri, lang, root, _page_number())
     return _html(render_template("browse.html", listing=listing, class_iri=class_iri), headers={"Vary": "Accept-Language"})
 
 
@@ -247,7 +272,11 @@ def _document(doc: DocumentRequest) -> Response:
     except NotAcceptable as error:
         return Response(f"{error}\n", status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
 
-    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes"}.get(doc.iri, "entity")
+    # The graphs that hold the ontology and the shapes (named in every quad's provenance)
+    # are documented by the ontology and the shapes themselves; the graph of the RDFS
+    # consequences, which no source states, by the dataset description (its VoID subset).
+    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes",
+            ONTOLOGY_GRAPH: "ontology", SHAPES_GRAPH: "shapes", INFERRED_GRAPH: "dataset"}.get(doc.iri, "entity")
     if kind == "entity" and not describe.exists(store, doc.iri):
         return _not_found(doc, fmt, root)
 
@@ -276,11 +305,14 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     ctx = context()
     formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
     structured_data = _structured_data(kind, doc)
-    if kind in ("ontology", "shapes"):
+    if kind == "ontology":
         ontology = describe.ontology_view(ctx.store, lang, root)
         return render_template("ontology.html", view=ontology, formats=formats, iri=doc.iri, structured_data=structured_data)
+    if kind == "shapes":
+        return render_template("shapes.html", shapes=describe.shapes_view(ctx.store, lang, root), formats=formats, iri=doc.iri,
+                               structured_data=structured_data)
     if kind == "dataset":
-        return render_template("dataset.html", description=_dataset_rows(lang, root), formats=formats,
+        return render_template("dataset.html", description=_dataset_rows(lang, root), graphs=_dataset_graphs(lang, root), formats=formats,
                                dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
     view = differences.annotate(describe.entity_view(ctx.store, doc.iri, lang, root, page), ctx.store, lang, root)
     return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"), structured_data=structured_data)
@@ -305,6 +337,28 @@ def _dataset_rows(lang: str, root: str) -> list:
     for predicate, value in rows:
         grouped.setdefault(predicate.value, describe.Group(labeller.show(predicate))).values.append(labeller.show(value))
     return list(grouped.values())
+
+
+#: What the dataset description says of each named graph (its VoID subsets).
+SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
+VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
+
+
+def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int, str]]:
+    """The dataset's named graphs, as its description's VoID subsets say: (anchor, name,
+    statements, description in English or ""), the anchor being the graph IRI's last segment."""
+    store = context().store
+    subsets: dict[ox.BlankNode | ox.NamedNode, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
+    for quad in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE):
+        subsets.setdefault(quad.subject, {})[quad.predicate.value] = quad.object
+    named = [props for props in subsets.values() if SD_NAME in props]
+    labeller = describe.Labeller(store, lang, root)
+    labeller.fetch([props[SD_NAME].value for props in named])
+    return sorted(((props[SD_NAME].value.rstrip("/").rsplit("/", 1)[-1], labeller.show(props[SD_NAME]),
+                    int(props[VOID_TRIPLES].value) if VOID_TRIPLES in props else 0,
+                    props[DCTERMS_DESCRIPTION].value if DCTERMS_DESCRIPTION in props else "") for props in named),
+                  key=lambda row: row[1].text.lower())
 
 
 def _document_quads(kind: str, doc: DocumentRequest) -> list[ox.Quad]:

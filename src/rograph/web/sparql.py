@@ -8,7 +8,9 @@ the client, and adds a cache of small answers to repeated queries.
 from __future__ import annotations
 
 import logging
-from flask import Blueprint, Response, request
+import pyoxigraph as ox
+import rdflib
+from flask import Blueprint, Response, render_template, request
 
 from rograph.executor import PoolStore
 from rograph.store.base import QueryRefused, QueryStopped, QuerySyntaxError, StoreTimeout, StoreUnavailable
@@ -23,7 +25,8 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
-from rograph.web.pages import service_root
+from rograph.web.pages import HTML_HEADERS, service_root
+from rograph.web.sansio.linked_data import HTML
 from rograph.web.service_description import service_description
 
 log = logging.getLogger(__name__)
@@ -76,16 +79,29 @@ def endpoint() -> Response:
 
 
 def _describe_service(parsed: SparqlRequest) -> Response:
+    """The service description; a browser (which prefers HTML to every RDF format) gets a
+    page about the endpoint instead, the way on to the query page. Ties go to RDF, so a
+    client that accepts anything gets the description."""
     try:
-        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS, parsed.formats)
+        fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS + (HTML,), parsed.formats)
     except NotAcceptable as error:
         return _error(406, str(error))
     except ProtocolError as error:
         return _error(error.status, error.message)
     ctx = context()
+    if fmt is HTML:
+        formats = [(f, f"?format={f.names[0]}") for f in GRAPH_FORMATS]
+        body = render_template("service.html", endpoint=_endpoint_url(ctx.settings), formats=formats)
+        return Response(body, content_type=HTML.content_type, headers={**HTML_HEADERS, "Vary": "Accept"})
     graph = service_description(_endpoint_url(ctx.settings), ctx.store, ctx.settings, ctx.store.graph_counts())
-    body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
-    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+    assert isinstance(fmt.writer, ox.RdfFormat)  # negotiated among GRAPH_FORMATS
+    if fmt.writer.supports_datasets:  # rdflib writes TriG and N-Quads from a dataset only
+        dataset = rdflib.Dataset()
+        dataset.namespace_manager = graph.namespace_manager
+        dataset.default_graph += graph
+        graph = dataset
+    serialized = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
+    return Response(serialized, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _endpoint_url(settings) -> str:
