@@ -281,7 +281,7 @@ class Broker:
                 if key.data == "listener":
                     self._accept()
                 elif key.data == "executor":
-                    worker = self.executors.get(key.fileobj)
+                    worker = self.executors.get(key.fileobj) if isinstance(key.fileobj, socket.socket) else None
                     if worker is not None:
                         self._executor_message(worker)
                 elif key.fileobj in self.connections:

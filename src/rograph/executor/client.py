@@ -50,7 +50,8 @@ class Answer:
         self.sent = 0
 
     def head(self, limit: int) -> tuple[bytes, bool]:
-        parts, size = [], 0
+        parts: list[bytes] = []
+        size = 0
         while size < limit:
             chunk = self._next()
             if chunk is None:
