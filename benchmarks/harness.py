@@ -44,6 +44,8 @@ class Measurement:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    #: Latencies of each kind of query (the label it was given), for per-query ratios.
+    by_label: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -60,14 +62,21 @@ class Measurement:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
-def _client(endpoint: Endpoint, queries: Sequence[str], accept: str, seconds: float, seed: int, out) -> None:
-    """One client process: send queries back to back until the time is up."""
+def _client(endpoint: Endpoint, queries: Sequence[tuple[str, str]], accept: str, seconds: float, seed: int,
+            clients: int, distinct: bool, out) -> None:
+    """One client process: send queries back to back until the time is up: drawn at random, or
+    (``distinct``) this client's share of the list in order, each once (wrapping round if the
+    list runs out, which the caller sees as repeats)."""
     rng = random.Random(seed)
     connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
-    latencies, statuses, errors = [], {}, 0
+    latencies, statuses, errors, by_label = [], {}, 0, {}
+    mine = list(queries[seed::clients]) if distinct else list(queries)
+    sent = 0
     stop = time.perf_counter() + seconds
     while time.perf_counter() < stop:
-        body = urllib.parse.urlencode({"query": rng.choice(queries)})
+        label, query = mine[sent % len(mine)] if distinct else rng.choice(mine)
+        sent += 1
+        body = urllib.parse.urlencode({"query": query})
         started = time.perf_counter()
         try:
             connection.request(
@@ -85,18 +94,21 @@ def _client(endpoint: Endpoint, queries: Sequence[str], accept: str, seconds: fl
             connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
             continue
         latencies.append((time.perf_counter() - started) * 1000)
+        by_label.setdefault(label, []).append(latencies[-1])
         statuses[status] = statuses.get(status, 0) + 1
         if status != 200:
             errors += 1
-    out.put((latencies, statuses, errors))
+    out.put((latencies, statuses, errors, by_label))
 
 
-def load(endpoint: Endpoint, queries: Sequence[str], *, clients: int, seconds: float, accept: str) -> Measurement:
-    """Run ``clients`` client processes against ``endpoint`` for ``seconds``."""
+def load(endpoint: Endpoint, queries: Sequence[tuple[str, str]], *, clients: int, seconds: float, accept: str,
+         distinct: bool = False) -> Measurement:
+    """Run ``clients`` client processes against ``endpoint`` for ``seconds``; ``queries`` are
+    (label, text) pairs, drawn at random or, with ``distinct``, each sent once."""
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
     workers = [
-        context.Process(target=_client, args=(endpoint, list(queries), accept, seconds, seed, out))
+        context.Process(target=_client, args=(endpoint, list(queries), accept, seconds, seed, clients, distinct, out))
         for seed in range(clients)
     ]
     started = time.perf_counter()
@@ -106,8 +118,10 @@ def load(endpoint: Endpoint, queries: Sequence[str], *, clients: int, seconds: f
     for worker in workers:
         worker.join()
     measurement = Measurement(seconds=time.perf_counter() - started)
-    for latencies, statuses, errors in results:
+    for latencies, statuses, errors, by_label in results:
         measurement.latencies_ms.extend(latencies)
+        for label, values in by_label.items():
+            measurement.by_label.setdefault(label, []).extend(values)
         measurement.requests += len(latencies)
         measurement.errors += errors
         for status, count in statuses.items():

@@ -8,8 +8,9 @@ Every attack runs on loopback with bounded loops (a fixed number of connections,
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import socket
-import threading
 import time
 import urllib.parse
 from urllib.parse import urlsplit
@@ -18,11 +19,8 @@ import pytest
 import requests
 
 from conftest import start_server
+from slow_clients import CHEAP, KINDS, worst_latency_under
 
-CHEAP = "ASK { ?s a <https://w3id.org/rograph/ontology#ExpertMeeting> }"
-#: About 300 KB of JSON: more than the kernel's socket buffers hold for a client that does not read.
-BIG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 1500"
-SLOW_CONNECTIONS = 64
 ATTACK_SECONDS = 7.0
 
 
@@ -31,66 +29,9 @@ def _address(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port
 
 
-def _slow_client(address, kind: str, until: float, opened: list) -> None:
-    """One attacker: sends its headers or body a byte at a time, or never reads its answers."""
-    try:
-        connection = socket.create_connection(address, timeout=5)
-    except OSError:
-        return
-    opened.append(connection)
-    try:
-        if kind == "reader":
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            target = "/sparql?" + urllib.parse.urlencode({"query": BIG})
-            connection.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n".encode() * 2)
-        elif kind == "headers":
-            connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
-        else:
-            connection.sendall(b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
-                               b"Content-Length: 100000\r\n\r\nASK {")
-        while time.monotonic() < until:
-            if kind == "headers":
-                connection.sendall(b"X-Slow: y\r\n")
-            elif kind == "body":
-                connection.sendall(b" ")
-            time.sleep(0.5)
-    except OSError:
-        pass
-
-
-def _worst_latency_under(server, kind: str) -> tuple[float, list[str]]:
-    """Open the slow connections, then time /health and a cheap query until the attack ends."""
-    until = time.monotonic() + ATTACK_SECONDS
-    opened: list[socket.socket] = []
-    attackers = [threading.Thread(target=_slow_client, args=(_address(server.url), kind, until, opened), daemon=True)
-                 for _ in range(SLOW_CONNECTIONS)]
-    for attacker in attackers:
-        attacker.start()
-    time.sleep(2.5)
-    worst, failures = 0.0, []
-    try:
-        while time.monotonic() < until - 0.5:
-            for url, params in ((server.url + "/health", None), (server.sparql, {"query": CHEAP})):
-                started = time.monotonic()
-                try:
-                    answer = requests.get(url, params=params, timeout=5)
-                    if answer.status_code != 200:
-                        failures.append(f"{url}: {answer.status_code}")
-                except requests.RequestException as error:
-                    failures.append(f"{url}: {error}")
-                worst = max(worst, time.monotonic() - started)
-            time.sleep(0.1)
-    finally:
-        for attacker in attackers:
-            attacker.join(timeout=ATTACK_SECONDS + 5)
-        for connection in opened:
-            connection.close()
-    return worst, failures
-
-
-@pytest.mark.parametrize("kind", ["headers", "body", "reader"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_64_slow_clients_leave_health_and_a_cheap_query_answering_within_a_second(live_server, kind):
-    worst, failures = _worst_latency_under(live_server, kind)
+    worst, _, failures = worst_latency_under(_address(live_server.url), kind, ATTACK_SECONDS)
     assert failures == []
     assert worst < 1.0, f"{kind}: slowest answer took {worst:.2f} s"
 
@@ -184,3 +125,20 @@ def test_the_sync_worker_front_stays_selectable_with_the_same_limits(tmp_path):
         assert requests.get(server.sparql, params={"query": "ASK {} #" + "x" * 9000}, timeout=30).status_code == 414
         forwarded = requests.get(server.url + "/place/valga", headers={"X-Forwarded-Proto": "https"}, timeout=30)
         assert "https://" not in forwarded.headers["Link"]
+
+
+def test_a_gunicorn_worker_that_ends_leaves_the_query_pool_running(tmp_path):
+    """A gunicorn worker ends by raising SystemExit through ``rograph serve``'s frames (it was
+    forked inside them); that must not stop the executor pool the other workers use."""
+    from conftest import descendants, process_name
+
+    with start_server(tmp_path, env={"ROGRAPH_SERVER": "gunicorn"}, workers=2) as server:
+        assert requests.get(server.sparql, params={"query": CHEAP}, timeout=30).json()["boolean"] is True
+        workers = [pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")]
+        os.kill(workers[0], signal.SIGTERM)  # a graceful end, as at max_requests or a HUP
+        deadline = time.monotonic() + 20
+        while workers[0] in descendants(server.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for _ in range(6):  # new connections: both workers, the replacement too
+            answer = requests.get(server.sparql, params={"query": CHEAP}, headers={"Connection": "close"}, timeout=30)
+            assert answer.status_code == 200, answer.text

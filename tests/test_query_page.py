@@ -64,23 +64,23 @@ def test_the_answer_says_how_many_rows_and_how_long_it_took(live_server):
     assert re.search(rf"{posts} rows · \d+(\.\d+)? ms", re.sub(r"<[^>]+>", "", response.text))
 
 
-def test_a_syntax_error_on_line_one_is_reported_at_line_one(live_server):
-    # rg: is predefined; the remote back end declares it for the store, which must not shift the column.
-    response = ask_page(live_server, "SELECT * WHERE { ?s rg:location }")
+@pytest.mark.parametrize(
+    ("query", "line", "column"),
+    [
+        # rg: is predefined; the remote back end declares it for the store, which must not shift the column.
+        ("SELECT * WHERE { ?s rg:location }", 1, 33),
+        # Browsers submit a textarea with CRLF line endings: they must not move the error.
+        ("SELECT *\r\nWHERE {\r\n  ?s ?p\r\n}", 4, 1),
+    ],
+    ids=["on-line-one", "crlf-line-endings"],
+)
+def test_a_syntax_error_is_reported_at_the_line_and_column_typed(live_server, query, line, column):
+    response = ask_page(live_server, query)
     page = _Page(response.text)
-    assert page.answer["data-error-line"] == "1"
+    assert page.answer["data-error-line"] == str(line)
     # Virtuoso names the line only (see conftest.syntax_error_position).
-    assert page.answer.get("data-error-column") == (None if live_server.backend == "virtuoso" else "33")
-    assert syntax_error_position(live_server, 1, 33) in response.text
-
-
-def test_browser_line_endings_do_not_move_the_error(live_server):
-    # Browsers submit a textarea with CRLF line endings.
-    response = ask_page(live_server, "SELECT *\r\nWHERE {\r\n  ?s ?p\r\n}")
-    page = _Page(response.text)
-    assert page.answer["data-error-line"] == "4"
-    assert page.answer.get("data-error-column") == (None if live_server.backend == "virtuoso" else "1")
-    assert syntax_error_position(live_server, 4, 1) in response.text
+    assert page.answer.get("data-error-column") == (None if live_server.backend == "virtuoso" else str(column))
+    assert syntax_error_position(live_server, line, column) in response.text
 
 
 def test_syntax_errors_are_said_in_words_not_grammar_tokens(live_server):

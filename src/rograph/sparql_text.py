@@ -49,8 +49,9 @@ def query_form(query: str) -> str | None:
 
 
 def declares_dataset(query: str) -> bool:
-    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause."""
-    return any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
+    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (tokenised only if the word
+    is there at all: a token's upper case is part of the query's)."""
+    return "FROM" in query.upper() and any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
 
 
 def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
@@ -141,6 +142,13 @@ def where_group(query: str) -> tuple[int, int]:
 NESTING_LIMIT = 1000
 
 _OPENING, _CLOSING = "{([", "})]"
+
+
+def exceeds_nesting_limit(query: str) -> bool:
+    """Whether ``query`` nests deeper than :data:`NESTING_LIMIT`; scanned only when it holds
+    more opening brackets than that at all (every real query holds far fewer)."""
+    openings = query.count("{") + query.count("(") + query.count("[")
+    return openings > NESTING_LIMIT and nesting_depth(query) > NESTING_LIMIT
 
 
 def nesting_depth(query: str) -> int:

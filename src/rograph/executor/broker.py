@@ -1,10 +1,12 @@
 """The broker: owns the query executors, gives each query to one, and keeps each client's share.
 
 One process, forked by ``rograph serve`` before the HTTP front starts, single-threaded (it forks
-executors, so it must hold no threads). It listens on a unix socket; an HTTP worker connects
-once per query, sends it with the socket the answer's bytes should go to, and gets one final
-message back (done, or why not). The broker passes that socket to an idle executor, so answers
-flow from the executor to the HTTP worker without passing through here.
+executors, so it must hold no threads). It listens on a unix socket; each HTTP thread keeps one
+connection open and sends its queries on it, one at a time, each with the answer channel its
+bytes should go to. The broker passes that channel to an idle executor, so answers, and how
+they ended, flow from the executor to the HTTP worker without passing through here; the broker
+replies on the connection only when the executor could not say it (a refusal, a deadline, a
+crash), tagged with the query's ``id``.
 
 Because every query of every HTTP worker passes here, the in-flight counts and time budgets of
 :class:`~rograph.executor.fairshare.FairShare` are exact, and an HTTP worker's crash changes
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import selectors
 import signal
 import socket
@@ -127,12 +130,13 @@ class Broker:
             if not worker.ready:
                 log.error("a query executor could not start: %s", report.get("error"))
             return
+        if worker.stopping is not None:
+            return  # killed meanwhile: its end reached the HTTP worker or not; _executor_died replies
         job, worker.job = worker.job, None
         if report.get("error") == "memory":
-            report["message"] = self._memory_message()
             log.warning("executor %d: a query passed the memory ceiling and was stopped; replacing it", worker.pid)
-        if job is not None:
-            self._finish(job, report)
+        if job is not None:  # the executor told the HTTP worker how it ended
+            self.share.finish(job.client, job.id, time.monotonic())
 
     def _executor_died(self, worker: _Executor) -> None:
         self.selector.unregister(worker.control)
@@ -147,7 +151,7 @@ class Broker:
                 report = {"error": "timeout", "message": f"the query ran longer than this endpoint's limit of "
                                                          f"{self.config.query_timeout:g} seconds and was stopped"}
             elif os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:  # how Rust ends on a failed allocation
-                report = {"error": "memory", "message": self._memory_message()}
+                report = {"error": "memory", "message": executor.memory_message(self.config.query_memory)}
                 log.warning("executor %d: a query passed the memory ceiling and was stopped (signal %d); replacing it",
                             worker.pid, os.WTERMSIG(status))
             else:
@@ -156,11 +160,6 @@ class Broker:
                 log.warning("executor %d ended by %s while running a query; replacing it", worker.pid, how)
             self._finish(job, report)
         self.start_executor()
-
-    def _memory_message(self) -> str:
-        return (f"the query needed more memory than the {self.config.query_memory // (1024 * 1024):,} MiB a query may use "
-                "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped; narrow it (more specific patterns, LIMIT) or "
-                "run it on a copy of the data (see /dumps/)")
 
     # ----------------------------------------------------------------- queries
 
@@ -174,6 +173,13 @@ class Broker:
 
     def _query_message(self, conn: socket.socket) -> None:
         job = next((j for j in self._jobs() if j.conn is conn), None)
+        if job is not None and job.started is not None:
+            # The executor reports to the broker before it sends the answer's end, so a report
+            # is waiting here if the HTTP worker already sends its next query (or hangs up).
+            worker = next(w for w in self.executors.values() if w.job is job)
+            if select.select([worker.control], [], [], 0)[0]:
+                self._executor_message(worker)
+                job = next((j for j in self._jobs() if j.conn is conn), None)
         try:
             conn.settimeout(5)
             request, fd = protocol.receive(conn, with_fd=True)
@@ -181,7 +187,7 @@ class Broker:
         except (protocol.ChannelClosed, OSError, ValueError):
             self._connection_gone(conn, job)
             return
-        if job is not None or fd is None:  # one query per connection, always with its answer socket
+        if job is not None or fd is None:  # one query at a time per connection, always with its answer channel
             if fd is not None:
                 os.close(fd)
             self._connection_gone(conn, job)
@@ -242,10 +248,9 @@ class Broker:
     def _reply(self, job: _Job, report: dict) -> None:
         if job.conn in self.connections:
             try:
-                protocol.send(job.conn, report)
+                protocol.send(job.conn, dict(report, id=job.request.get("id")))
             except OSError:
-                pass
-            self._close(job.conn)
+                self._close(job.conn)
 
     def _close(self, conn: socket.socket) -> None:
         if conn in self.connections:
@@ -282,7 +287,8 @@ class Broker:
                     self._accept()
                 elif key.data == "executor":
                     worker = self.executors.get(key.fileobj) if isinstance(key.fileobj, socket.socket) else None
-                    if worker is not None:
+                    # Its report may have been read already, by _query_message in this same round.
+                    if worker is not None and select.select([worker.control], [], [], 0)[0]:
                         self._executor_message(worker)
                 elif key.fileobj in self.connections:
                     self._query_message(key.fileobj)

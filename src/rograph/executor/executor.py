@@ -1,5 +1,5 @@
 """One query executor process: runs one query at a time and writes its answer, serialised by
-pyoxigraph, to the socket the HTTP worker reads.
+pyoxigraph, to the socket the HTTP worker reads, then how it ended (see :mod:`protocol`).
 
 Started by the broker (:mod:`rograph.executor.broker`) with :func:`run`: it loses its network,
 opens the store, caps its memory and then serves queries from the broker until it is killed
@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from rograph.executor import isolation, protocol
 from rograph.executor.federation import FederationRule
-from rograph.sparql_text import NESTING_LIMIT, nesting_depth
+from rograph.sparql_text import NESTING_LIMIT, exceeds_nesting_limit
 from rograph.store.base import QueryRefused, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable
 from rograph.web.sansio.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 
@@ -28,8 +28,8 @@ log = logging.getLogger("rograph.executor")
 
 #: The stack the parser and evaluator run on: deep enough for any query within the nesting limit.
 STACK_BYTES = 64 * 1024 * 1024
-#: Bytes written to the answer socket at once.
-CHUNK = 64 * 1024
+#: Bytes of answer in one record of the answer channel.
+CHUNK = protocol.RECORD - 1
 #: Answer formats by media type; "internal" answers (for pages) are SPARQL JSON or N-Triples.
 _FORMATS = {f.media_type: f for f in SOLUTION_FORMATS + GRAPH_FORMATS}
 #: What an isolated executor checks for a clear refusal of plain SERVICE spellings.
@@ -54,26 +54,42 @@ class ResultTooLarge(Exception):
         super().__init__(f"the result is larger than the {cap:,} bytes this endpoint sends; narrow the query or add LIMIT")
 
 
+def memory_message(query_memory: int) -> str:
+    return (f"the query needed more memory than the {query_memory // (1024 * 1024):,} MiB a query may use "
+            "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped; narrow it (more specific patterns, LIMIT) or "
+            "run it on a copy of the data (see /dumps/)")
+
+
 class _CappedWriter:
-    """A binary file for pyoxigraph's writers: sends to the answer socket in chunks, and stops the
-    serialisation (by raising) past ``cap`` bytes or when the reader has gone."""
+    """A binary file for pyoxigraph's writers: sends to the answer channel in records of
+    :data:`CHUNK` bytes, and stops the serialisation (by raising) past ``cap`` bytes or when the
+    reader has gone."""
 
     def __init__(self, out: socket.socket, cap: int):
-        self.out, self.cap, self.written, self.buffer = out, cap, 0, bytearray()
+        self.out, self.cap, self.written, self.buffer = out, cap, 0, bytearray(protocol.DATA)
 
     def write(self, data) -> int:
         self.written += len(data)
         if self.written > self.cap:
             raise ResultTooLarge(self.cap)
         self.buffer += data
-        if len(self.buffer) >= CHUNK:
-            self.flush()
+        if len(self.buffer) > CHUNK:
+            self._send_full_records()
         return len(data)
 
+    def _send_full_records(self) -> None:
+        view = memoryview(self.buffer)
+        start = 1
+        while len(self.buffer) - start >= CHUNK:
+            self.out.sendall(protocol.DATA + view[start:start + CHUNK])
+            start += CHUNK
+        view.release()
+        del self.buffer[1:start]
+
     def flush(self) -> None:
-        if self.buffer:
+        if len(self.buffer) > 1:
             self.out.sendall(self.buffer)
-            self.buffer.clear()
+            del self.buffer[1:]
 
 
 def run(control: socket.socket, open_store: Callable[[], Store], config: ExecutorConfig) -> None:
@@ -123,11 +139,16 @@ def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolate
             else:
                 report = _execute(store, request, out, rule)
         except MemoryError:  # Python's own allocations past the ceiling (Rust's abort the process)
-            report = {"error": "memory"}
-        finally:
-            if out is not None:
-                out.close()
-        protocol.send(control, report)
+            report = {"error": "memory", "message": memory_message(config.query_memory)}
+        # The broker's count first: the HTTP worker may send its next query as soon as it reads
+        # the end record, and the broker must have seen this one finish by then.
+        protocol.send(control, {"ok": bool(report.get("ok")), "error": report.get("error")})
+        if out is not None:
+            try:
+                out.sendall(_end_record(report))
+            except OSError:
+                pass
+            out.close()
         if report.get("error") == "memory":
             os._exit(0)  # start afresh: the broker replaces this process
 
@@ -135,11 +156,13 @@ def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolate
 def _execute(store: Store, request: dict, out: socket.socket, federation: FederationRule | None) -> dict:
     query = request["query"]
     try:
-        if nesting_depth(query) > NESTING_LIMIT:
+        if exceeds_nesting_limit(query):
             raise QuerySyntaxError(f"the query nests groups, OPTIONALs or brackets deeper than this endpoint's "
                                    f"limit of {NESTING_LIMIT} levels")
-        # Isolated, only for a clear message (the namespace is the defence); else the defence itself.
-        (federation or _COURTESY).check(query)
+        if federation is not None:
+            federation.check(query)
+        elif "SERVICE" in query.upper():  # isolated: only to word the refusal (the namespace is the defence)
+            _COURTESY.check(query)
         results = store.query(query, default_graph_uris=request.get("default", ()), named_graph_uris=request.get("named", ()))
         writer = _CappedWriter(out, request["cap"])
         _write(results, request.get("format"), writer)
@@ -164,6 +187,14 @@ def _execute(store: Store, request: dict, out: socket.socket, federation: Federa
     except (RuntimeError, ValueError) as error:
         return {"error": "failed", "message": str(error)}
     return {"ok": True, "bytes": writer.written}
+
+
+def _end_record(report: dict) -> bytes:
+    record = protocol.end_record(report)
+    if len(record) > protocol.RECORD:  # only an error message could be this long
+        report = dict(report, message=report.get("message", "")[:CHUNK // 8] + " …")
+        record = protocol.end_record(report)
+    return record
 
 
 def _write(results, media_type: str | None, out: _CappedWriter) -> None:

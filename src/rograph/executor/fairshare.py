@@ -32,6 +32,8 @@ class FairShare:
         self.max_in_flight, self.seconds_per_minute = max_in_flight, seconds_per_minute
         self.running: dict[str, dict[int, float]] = defaultdict(dict)
         self._spent: dict[str, deque[tuple[float, float]]] = defaultdict(deque)
+        #: The sum of each client's ``_spent`` seconds, kept with it (summing per query grew with the load).
+        self._spent_total: dict[str, float] = defaultdict(float)
 
     def refusal(self, client: str, now: float) -> Refusal | None:
         """Why ``client`` may not start another query at ``now``; None if it may."""
@@ -48,9 +50,13 @@ class FairShare:
     def used(self, client: str, now: float) -> float:
         """Seconds of execution ``client`` used in the last :data:`WINDOW`, running queries included."""
         spent = self._spent.get(client)
-        while spent and spent[0][0] <= now - WINDOW:
-            spent.popleft()
-        finished = sum(seconds for _, seconds in spent) if spent else 0.0
+        finished = 0.0
+        if spent:
+            while spent and spent[0][0] <= now - WINDOW:
+                self._spent_total[client] -= spent.popleft()[1]
+            if not spent:  # exactly 0 once nothing is left, whatever rounding the subtractions left behind
+                self._spent_total[client] = 0.0
+            finished = self._spent_total[client]
         return finished + sum(now - started for started in self.running.get(client, {}).values())
 
     def start(self, client: str, query_id: int, now: float) -> None:
@@ -63,9 +69,10 @@ class FairShare:
             del self.running[client]
         seconds = now - started
         self._spent[client].append((now, seconds))
+        self._spent_total[client] += seconds
         self.used(client, now)  # drops what left the window: memory stays bounded for every client
         if not self._spent[client]:
-            del self._spent[client]
+            del self._spent[client], self._spent_total[client]
         return seconds
 
     def in_flight(self, client: str) -> int:

@@ -19,7 +19,7 @@ import socket
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rograph.config import Settings
 from rograph.executor import broker, executor, isolation
@@ -44,8 +44,14 @@ class Pool:
     isolated: bool
     #: What the store's check found (see :meth:`rograph.store.Store.check`).
     problems: list[str]
+    #: The process that started the pool: only it stops it.
+    owner: int = field(default_factory=os.getpid)
 
     def stop(self) -> None:
+        """Stop the broker and its executors. A no-op in a forked HTTP worker: a gunicorn worker
+        that ends unwinds through ``rograph serve``'s ``finally`` and must not end the pool of all."""
+        if os.getpid() != self.owner:
+            return
         try:
             os.kill(self.pid, signal.SIGTERM)
             os.waitpid(self.pid, 0)
