@@ -16,9 +16,10 @@ Steps, each timed with the peak memory of its whole process tree (resident set, 
    memory and the query mix and lookup loads beside ``oxigraph serve-read-only`` on the same
    data, ratios printed by it;
 5. with ``--virtuoso``: a throw-away Virtuoso (Debian's ``virtuoso-t``), ``rograph publish``
-   into it (by its Graph Store Protocol endpoint, ``/sparql-graph-crud``), ``rograph serve`` with ``ROGRAPH_STORE`` pointing at it, and the same mix and lookup
-   loads against rograph-on-Virtuoso, Virtuoso's own endpoint and Oxigraph's server, one after
-   the other in the same run, with ratios against Oxigraph's server.
+   into it (by its Graph Store Protocol endpoint, ``/sparql-graph-crud``), ``rograph serve``
+   with ``ROGRAPH_STORE`` pointing at it, and the same mix and lookup loads against
+   rograph-on-Virtuoso, Virtuoso's own endpoint and Oxigraph's server, one after the other in
+   the same run, with ratios against Oxigraph's server.
 
 ``ROGRAPH_*`` settings in the environment reach every rograph started here (e.g.
 ``ROGRAPH_MEMORY_BUDGET`` to hold a larger dataset in memory). Nothing leaves 127.0.0.1.

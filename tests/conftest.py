@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+import requests
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_FILE = "data/lv-moc-valga-expert-meeting-2020.trig"
@@ -72,20 +85,6 @@ def soak_seconds(request) -> float:
 
 
 # ------------------------------------------------------------------ a real server on loopback
-
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import ClassVar
-
-import requests
 
 ROGRAPH = str(Path(sys.executable).parent / "rograph")
 
@@ -426,3 +425,129 @@ def listener():
     stop.set()
     thread.join()
     server.close()
+
+
+# ------------------------------------------------------------------ the layers of the suite
+#
+# unit        pure code: sansio, validation, store logic (no marker)
+# app         the Flask app in this process through app.test_client(), on the executor pool
+#             rograph serve forks (no TCP port, no server, no subprocess)
+# live        a real server on a loopback port (rograph serve, Oxigraph, Virtuoso), the rograph
+#             command in a subprocess, real HTTP clients, or headless Chromium
+#
+# The markers are given here, from what a test uses, so that a new test lands in its layer
+# without anyone remembering to mark it: `pytest -m "not live"` is the inner loop.
+
+#: Names whose use makes a test live: the helpers above that start servers and commands, and the
+#: modules that open processes, connections and browsers.
+LIVE_NAMES = frozenset({
+    "start_server", "start_backed_server", "start_oxigraph", "start_virtuoso", "start_remote_store",
+    "publish", "publish_to", "ROGRAPH", "OXIGRAPH", "VIRTUOSO",
+    "subprocess", "requests", "socket", "http", "urlopen", "SPARQLWrapper", "sync_playwright",
+})
+#: Fixtures that give a test the in-process app.
+APP_FIXTURES = frozenset({"app", "client"})
+_TESTS_DIR = str(Path(__file__).parent)
+
+
+def _reaches_live(code: types.CodeType, namespace: dict, seen: set[types.CodeType]) -> bool:
+    """Whether ``code``, or a function of the tests it calls, uses one of :data:`LIVE_NAMES`."""
+    if code in seen:
+        return False
+    seen.add(code)
+    for name in code.co_names:
+        if name in LIVE_NAMES:
+            return True
+        called = namespace.get(name)
+        if isinstance(called, types.FunctionType) and called.__code__.co_filename.startswith(_TESTS_DIR):
+            if _reaches_live(called.__code__, called.__globals__, seen):
+                return True
+    return any(isinstance(const, types.CodeType) and _reaches_live(const, namespace, seen) for const in code.co_consts)
+
+
+def _is_live(item: pytest.Function) -> bool:
+    if item.get_closest_marker("browser"):
+        return True
+    seen: set[types.CodeType] = set()
+    functions = [item.function]
+    for name in item.fixturenames:
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            functions.append(fixturedef.func)
+    return any(isinstance(function, types.FunctionType) and function.__code__.co_filename.startswith(_TESTS_DIR)
+               and _reaches_live(function.__code__, function.__globals__, seen) for function in functions)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        if _is_live(item):
+            item.add_marker(pytest.mark.live)
+        elif APP_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.app)
+
+
+# A test the analysis above misses still cannot pass unnoticed in the fast layers: starting a
+# program or opening a TCP connection from a test that is not marked live fails it.
+_running_unmarked: list[pytest.Item] = []
+_escapes: list[str] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if not _running_unmarked or os.getpid() != _PYTEST_PID:
+        return
+    if event in ("subprocess.Popen", "os.posix_spawn", "os.exec"):
+        _escapes.append(f"{event} {args[0]!r}")
+    elif event in ("socket.connect", "socket.bind") and args[0].family in (socket.AF_INET, socket.AF_INET6):
+        _escapes.append(f"{event} {args[1]!r}")
+
+
+_PYTEST_PID = os.getpid()
+sys.addaudithook(_audit)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    unmarked = item.get_closest_marker("live") is None
+    if unmarked:
+        _running_unmarked.append(item)
+        _escapes.clear()
+    try:
+        result = yield
+    finally:
+        if unmarked:
+            _running_unmarked.clear()
+    if unmarked and _escapes:
+        pytest.fail(f"{item.nodeid} is not marked live but did {_escapes[0]}: use the helpers in conftest.py "
+                    "(which mark it) or mark it @pytest.mark.live", pytrace=False)
+    return result
+
+
+# ------------------------------------------------------------------ the app, in process
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The Flask app as ``rograph serve`` builds it (the project's build, validated; the executor
+    pool forked from this process), without a server: tests call it through ``app.test_client()``."""
+    from rograph.config import Settings
+    from rograph.executor import PoolStore, start_pool
+    from rograph.sources import discover
+    from rograph.store.build import ensure_build
+    from rograph.web import create_app
+
+    settings = Settings.from_env({}, project_dir=PROJECT_DIR, var_dir=tmp_path_factory.mktemp("app-var"), workers=1)
+    # The data's validation is the unit layer's (test_model_conforms); the build is the same.
+    build = ensure_build(discover(settings.project_dir), settings.var_dir, validate=False)
+    pool = start_pool(settings, build, executors=1)
+    try:
+        store = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
+                          query_timeout=settings.query_timeout)
+        yield create_app(settings, store)
+    finally:
+        pool.stop()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of :func:`app` (Flask's, no socket)."""
+    return app.test_client()

@@ -140,7 +140,7 @@ class LinkChecker:
                     crawl.findings.append(Finding(self.root, "(crawl)", f"crawl stopped after {crawl.fetched} requests"))
                     break
                 crawl.fetched += len(batch)
-                for (address, lang, referrer, accept), response in zip(batch, pool.map(self._fetch, batch)):
+                for (address, lang, referrer, accept), response in zip(batch, pool.map(self._fetch, batch), strict=True):
                     document = without_language(address, lang)[0]
                     if not isinstance(response, Exception) and "text/html" not in response.headers.get("Content-Type", ""):
                         language_free.add(document)

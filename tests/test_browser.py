@@ -183,7 +183,7 @@ NOTES = "[data-untranslated]"
 #: The words of the page a reader reads: not IRIs and prefixed names (code), not format
 #: names, not the curators' notes.
 VISIBLE_TEXT = """() => { const main = document.querySelector('main').cloneNode(true);
-    main.querySelectorAll('code, script, .formats, %s').forEach(e => e.remove()); return main.innerText; }""" % NOTES
+    main.querySelectorAll('code, script, .formats, """ + NOTES + """').forEach(e => e.remove()); return main.innerText; }"""
 
 
 def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):

@@ -178,8 +178,8 @@ def test_a_source_file_is_registered_with_its_checksum(repo: Path):
     (("--slug", "lv-moc-valga-expert-meeting-2020"), "already exists"),
 ])
 def test_bad_input_is_refused_with_what_and_where(repo: Path, args, message):
-    options = dict(zip(ADD_PAGE[3::2], ADD_PAGE[4::2]))
-    options.update(dict(zip(args[::2], args[1::2])))
+    options = dict(zip(ADD_PAGE[3::2], ADD_PAGE[4::2], strict=True))
+    options.update(dict(zip(args[::2], args[1::2], strict=True)))
     command = ["source", "add", ADD_PAGE[2]] + [x for pair in options.items() for x in pair]
     done = rograph(repo, *command)
     assert done.returncode == 2, done.stdout + done.stderr

@@ -106,7 +106,7 @@ def test_a_streaming_memory_bomb_is_cut_off_and_the_service_keeps_answering(tmp_
     env = {"ROGRAPH_QUERY_MEMORY": str(256 * MiB), "ROGRAPH_QUERY_TIMEOUT": "60"}
     with start_server(tmp_path, env=env, workers=2) as server:
         with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            requests.post(server.sparql, data={"query": STREAMING_BOMB}, headers={"Accept": "text/csv"}, timeout=90).content
+            _ = requests.post(server.sparql, data={"query": STREAMING_BOMB}, headers={"Accept": "text/csv"}, timeout=90).content
         assert requests.get(server.sparql, params={"query": CHEAP}, timeout=10).json()["boolean"] is True
         assert len(wait_for_executors(server, 2)) == 2
         assert "passed the memory ceiling" in server.log_text()

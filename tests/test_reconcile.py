@@ -132,7 +132,7 @@ def test_a_batch_of_real_queries(live_server):
     results = answer.json()
     check("reconciliation-result-batch", results)
     wrong = {}
-    for i, (query, options, expected) in enumerate(REAL_QUERIES):
+    for i, (query, _options, expected) in enumerate(REAL_QUERIES):
         candidates = results[f"q{i}"]["result"]
         if not candidates or candidates[0]["id"] != expected:
             wrong[query] = [c["id"] for c in candidates[:3]]

@@ -37,7 +37,8 @@ def _add(turtle):
     return lambda p: p.add_to_data(turtle)
 
 
-V, W, I = Severity.VIOLATION, Severity.WARNING, Severity.INFO
+# The severities' initials, as the table below reads them.
+V, W, I = Severity.VIOLATION, Severity.WARNING, Severity.INFO  # noqa: E741
 
 # (id, edit, shape local name, focus node, severity)
 FAULTS = [

@@ -188,7 +188,8 @@ def test_participants_of_roma_ethnicity_are_not_the_roma_experts(store):
 
 
 def test_valka_readiness_is_part_of_what_the_participants_acknowledged(store):
-    # "Sanāksmes dalībnieki atzina, ka …, bet Valkas novada pašvaldības speciālisti gatavi …": one sentence, one speaker.
+    # "Sanāksmes dalībnieki atzina, ka …, bet Valkas novada pašvaldības speciālisti gatavi …":
+    # one sentence, one speaker.
     assert credited(store, "https://w3id.org/rograph/finding/valka-ready-to-cooperate-with-valga") == {PARTY + "valga-2020-participants"}
     assert ORGANISATION + "valka-municipal-council" not in values(store, "SELECT ?a WHERE { ?s prov:wasAttributedTo ?a }")
 

@@ -306,5 +306,5 @@ def test_health_and_request_log(protocol_server):
         if f"id={request_id} method=GET path=/sparql status=200" in protocol_server.log_text():
             break
         time.sleep(0.1)
-    line = next(l for l in protocol_server.log_text().splitlines() if f"id={request_id}" in l)
+    line = next(entry for entry in protocol_server.log_text().splitlines() if f"id={request_id}" in entry)
     assert "duration_ms=" in line and "bytes=" in line

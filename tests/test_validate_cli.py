@@ -69,7 +69,7 @@ def test_fail_on_warning_versus_violation(project_copy):
 def test_syntax_error_is_file_line_column_and_nothing_else_runs(project_copy):
     path = project_copy.root / DATA_FILE
     lines = path.read_text(encoding="utf-8").splitlines()
-    target = next(i for i, l in enumerate(lines) if "schema:identifier" in l)
+    target = next(i for i, line in enumerate(lines) if "schema:identifier" in line)
     lines[target] = '        schema:identifier "856468-NRP4-LV ;'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     break_meeting_date(project_copy)  # a shape fault too, which must not be reported

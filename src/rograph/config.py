@@ -198,7 +198,7 @@ _KINDS = {bool: "yes or no (1, true, yes, on / 0, false, no, off)", int: "a whol
 
 
 def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
-    kind = type(f.default)
+    kind: type = type(f.default)
     if isinstance(raw, kind) and kind is not str:
         return _checked(f, raw, where)
     text = str(raw).strip()
@@ -209,6 +209,7 @@ def _coerce(f: dataclasses.Field, raw: Any, where: str) -> Any:
             if text.lower() in {"0", "false", "no", "off", ""}:
                 return False
             raise ValueError(text)
+        value: int | float | str
         if kind is int:
             value = int(text)
         elif kind is float:

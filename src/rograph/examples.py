@@ -35,7 +35,8 @@ class ExampleError(ValueError):
 
 def parse_example(path: Path) -> Example:
     text = path.read_text(encoding="utf-8")
-    titles, descriptions = {}, {}
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
     for line in text.splitlines():
         match = _HEADER.match(line)
         if match:

@@ -47,7 +47,8 @@ class _ErrorTask(waitress.task.ErrorTask):
     """waitress's own error answers (a request it cannot parse) say ``nosniff`` like ours."""
 
     def execute(self):
-        self.response_headers.append(("X-Content-Type-Options", "nosniff"))
+        # waitress keeps a list here; its stub declares a read-only Sequence.
+        self.response_headers.append(("X-Content-Type-Options", "nosniff"))  # type: ignore[attr-defined]
         super().execute()
 
 
@@ -120,6 +121,7 @@ def _fork_worker(settings: Settings, app, listener: socket.socket) -> int:
             # app's ProxyFix); with none, waitress drops them before the app sees them.
             trusted_proxy=None, clear_untrusted_proxy_headers=not settings.proxy_hops,
         )
+        assert isinstance(server, waitress.server.BaseWSGIServer)  # one listening socket: one server
         server.channel_class = _Channel
         server.run()
     except BaseException:  # noqa: BLE001 - a worker must never return into the parent's loop

@@ -31,7 +31,8 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup != "comment"]
+    # Every alternative of _TOKEN is a named group, so a match always has a lastgroup.
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(query) if m.lastgroup != "comment"]
 
 
 def query_form(query: str) -> str | None:
@@ -58,7 +59,8 @@ def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
     with the query's PREFIX declarations)."""
     tokens = _tokens(query)
     prefixes = _declared_prefixes(tokens)
-    default, named = [], []
+    default: list[str] = []
+    named: list[str] = []
     for index, (kind, text) in enumerate(tokens):
         if kind == "word" and text.upper() == "FROM" and index + 1 < len(tokens):
             target = tokens[index + 1]

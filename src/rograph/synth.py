@@ -68,7 +68,7 @@ class _Graph:
     name: ox.NamedNode
     quads: list[ox.Quad] = field(default_factory=list)
 
-    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, *objects) -> None:
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, *objects: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         for value in objects:
             self.quads.append(ox.Quad(subject, predicate, value, self.name))
 
@@ -356,6 +356,7 @@ def _write_folder(triples: int, folder: Path, seed: int) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     graphs: dict[str, list[ox.Quad]] = {}
     for quad in synthesize(triples, seed=seed):
+        assert not isinstance(quad.graph_name, ox.DefaultGraph)  # synthesize() names every graph
         graphs.setdefault(quad.graph_name.value, []).append(quad)
     for name, quads in graphs.items():
         ox.serialize(quads, str(folder / (name.rsplit("/", 1)[-1] + ".trig")), ox.RdfFormat.TRIG)

@@ -32,11 +32,13 @@ class _Commands(click.Group):
     """The command group: a setting no command can use, or a usage error, ends any command
     with one line (click's own usage errors take three), exit 2."""
 
+    # click's main() is overloaded on a literal standalone_mode; this override forwards the
+    # caller's arguments unchanged, which the overloads cannot express.
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "rograph"
             click.echo(f"{command}: {error.format_message()} (see {command} --help)", err=True)

@@ -25,8 +25,10 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
     build = build_or_exit(configured(project_dir=project_dir, var_dir=var_dir), "export")
     name = f"dataset.{format_name}" + (".gz" if compressed else "")
     dump = next(d for d in build.dumps if d.name == name)
+    file = build.dump_file(name)
+    assert file is not None  # the build publishes every dump format
     try:
-        shutil.copyfile(build.dump_file(name), out)
+        shutil.copyfile(file, out)
     except OSError as error:
         write_failed("export", out, error)
     click.echo(f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "

@@ -44,8 +44,8 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
         fail("publish", str(error))
     for graph in report.dropped:
         click.echo(f"dropped {graph} (no longer in the build)")
-    for graph, error in report.failed.items():
-        click.echo(f"NOT replaced {graph}: {error}", err=True)
+    for graph, reason in report.failed.items():
+        click.echo(f"NOT replaced {graph}: {reason}", err=True)
     for graph, (held, expected) in report.mismatched.items():
         click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
     click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"

@@ -36,7 +36,10 @@ def table(solutions: ox.QuerySolutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [[shorten(solution[name]) for name in names] for solution in solutions]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    line = lambda cells: " | ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
     out = [line(names), "-+-".join("-" * w for w in widths)] + [line(row) for row in rows]
     out.append(f"({len(rows)} row{'s' * (len(rows) != 1)})")
     return "\n".join(out) + "\n"
@@ -61,13 +64,18 @@ def _local(query: str, fmt: str) -> str:
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
             return ("true" if bool(results) else "false") + "\n"
+        # Given no output, pyoxigraph's writers return the bytes.
         if isinstance(results, ox.QueryTriples):
-            return ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+            turtle = ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            assert turtle is not None
+            return turtle.decode()
         if fmt == "table":
             return table(results)
         if fmt == "turtle":
             raise click.UsageError("--format turtle is for CONSTRUCT and DESCRIBE; use table, csv or json")
-        return results.serialize(format=_RESULT_FORMATS[fmt]).decode()
+        written = results.serialize(format=_RESULT_FORMATS[fmt])
+        assert written is not None
+        return written.decode()
     except QuerySyntaxError as error:
         raise _QueryFailed(f"syntax error: {error}") from None
     except (QueryRefused, QueryStopped) as error:
@@ -113,8 +121,8 @@ def query_command(query, file, endpoint, fmt, timeout):
     """Run QUERY (or --file) on the local store or on any SPARQL endpoint.
 
     The rograph prefixes (rg:, org:, schema:, skos:, …) are predefined on the local store
-    and on a rograph server; declare them for other endpoints. Exit codes: 0 answered, 1 the query failed, 2 bad usage or an
-    endpoint that cannot be reached.
+    and on a rograph server; declare them for other endpoints. Exit codes: 0 answered, 1 the query failed,
+    2 bad usage or an endpoint that cannot be reached.
     """
     if (query is None) == (file is None):
         raise click.UsageError("give a QUERY or --file, not both and not neither")

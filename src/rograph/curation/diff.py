@@ -132,7 +132,9 @@ def _named_blank_nodes(quads: list[ox.Quad]) -> set[Statement]:
         names[node.value] = "b" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
         return names[node.value]
 
-    def renamed(term: Term) -> Term:
+    def renamed(term: Term | ox.Triple) -> Term:
+        if isinstance(term, ox.Triple):
+            raise ValueError(f"{term} is an RDF 1.2 triple term: rograph's data and its diff have none")
         return ox.BlankNode(name(term)) if isinstance(term, ox.BlankNode) else term
 
     return {(renamed(q.subject), q.predicate, renamed(q.object)) for q in quads}
@@ -368,5 +370,5 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-FORMATS = {"text": as_text, "markdown": as_markdown, "json": lambda d, l: json.dumps(as_json(d, l), ensure_ascii=False, indent=2) + "\n",
+FORMATS = {"text": as_text, "markdown": as_markdown, "json": lambda diff, labels: json.dumps(as_json(diff, labels), ensure_ascii=False, indent=2) + "\n",
            "github": as_github}

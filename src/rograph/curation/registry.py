@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from rograph import sources
 from rograph.namespaces import BASE, DCAT, DCTERMS, ORG, OWL, PREFIXES, PROV, RDFS, RG, SCHEMA, SKOS, SPDX, XSD, entity_iri
+from rograph.store.base import solutions
 
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
 SOURCE_KINDS = BASE + "concept/source-kinds"
@@ -102,7 +103,7 @@ def default_slug(address: str | None, file: Path | None) -> str:
 
 def _one(store: ox.Store, query: str) -> list:
     """All rows of ``query``, the default graph being the union of the project's graphs."""
-    return list(store.query(query, use_default_graph_as_union=True))
+    return list(solutions(store.query(query, use_default_graph_as_union=True)))
 
 
 def source_kinds(store: ox.Store) -> dict[str, str]:
@@ -191,8 +192,8 @@ def _is_organisation(store: ox.Store, iri: str) -> bool:
 
 
 def _organisations(store: ox.Store) -> list[str]:
-    rows = store.query(f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
-                       use_default_graph_as_union=True)
+    rows = solutions(store.query(f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
+                       use_default_graph_as_union=True))
     return [prefixed_entity(row["o"].value) for row in rows]
 
 
@@ -219,9 +220,10 @@ def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | N
     title_en, title_lv = new.labels["en"], new.labels["lv"]
     text_iri = new.source + "-text"
     if new.address:
-        identification, text_node = f"schema:url {iri(new.address)}", ""
+        identification, text_node, where = f"schema:url {iri(new.address)}", "", new.address
     else:
-        path = relative_path(new.file, project_dir)
+        assert new.file is not None  # a new source has an address or a file
+        path = where = relative_path(new.file, project_dir)
         identification = f"dcat:distribution {iri(text_iri)}"
         text_node = f"""
     {iri(text_iri)} a rg:SourceText ;
@@ -232,7 +234,6 @@ def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | N
             spdx:checksumValue {lit(sources.sha256_of(new.file), datatype=XSD + "hexBinary")} ] .
 """
     labels = " , ".join(lit(text, lang) for lang, text in sorted(new.labels.items()))
-    where = new.address or relative_path(new.file, project_dir)
     used = " , ".join([iri(new.source)] + ([iri(ontology_version)] if ontology_version else []))
     started = lit(now.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
     return f"""# Facts stated by the source {where}
@@ -332,7 +333,8 @@ def list_sources(project_dir: Path, lang: str = "en") -> list[ListedSource]:
     file_of_graph: dict[str, str] = {}
     for source_file in files.data:
         for quad in sources.read_quads(source_file):
-            file_of_graph.setdefault(quad.graph_name.value, relative_path(source_file.path, project_dir))
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                file_of_graph.setdefault(quad.graph_name.value, relative_path(source_file.path, project_dir))
     report = validate(files)
     results_by_file: dict[str, list] = {}
     for result in report.results:
@@ -383,6 +385,6 @@ def _file_check(project_dir: Path, path: ox.Literal | None, digest: ox.Literal |
 
 
 def _label(store: ox.Store, iri: str, lang: str) -> str:
-    labels = {row["l"].language: row["l"].value for row in store.query(
-        f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}", use_default_graph_as_union=True)}
+    labels = {row["l"].language: row["l"].value for row in solutions(store.query(
+        f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}", use_default_graph_as_union=True))}
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()), iri)

@@ -286,7 +286,7 @@ class Broker:
                 if key.data == "listener":
                     self._accept()
                 elif key.data == "executor":
-                    worker = self.executors.get(key.fileobj)
+                    worker = self.executors.get(key.fileobj) if isinstance(key.fileobj, socket.socket) else None
                     # Its report may have been read already, by _query_message in this same round.
                     if worker is not None and select.select([worker.control], [], [], 0)[0]:
                         self._executor_message(worker)

@@ -48,7 +48,9 @@ class Answer:
     """
 
     def __init__(self, control: socket.socket, message: dict, *, timeout: float, release):
-        self.control, self.id, self.release = control, message["id"], release
+        # The connection is released (None) once the answer has ended, and never used again.
+        self.control: socket.socket | None = control
+        self.id, self.release = message["id"], release
         self.data, theirs = protocol.answer_channel()
         try:
             protocol.send(self.control, message, fd=theirs.fileno())
@@ -63,7 +65,8 @@ class Answer:
         self.ended = False
 
     def head(self, limit: int) -> tuple[bytes, bool]:
-        parts, size = [], 0
+        parts: list[bytes] = []
+        size = 0
         while size < limit:
             chunk = self._next()
             if chunk is None:
@@ -104,12 +107,14 @@ class Answer:
         raise _error(report)
 
     def _broker_report(self) -> dict:
-        self.control.settimeout(self.timeout)
+        control = self.control
+        assert control is not None  # read before the answer ends, which is what releases it
+        control.settimeout(self.timeout)
         try:
             while True:
-                report, _ = protocol.receive(self.control)
+                report, _ = protocol.receive(control)
                 if report.get("id") == self.id:  # an earlier query's late word is dropped
-                    self.control.settimeout(None)
+                    control.settimeout(None)
                     return report
         except (protocol.ChannelClosed, OSError):
             self.close()

@@ -110,7 +110,7 @@ def run(control: socket.socket, open_store: Callable[[], Store], config: Executo
     try:
         store = open_store()
         if hasattr(store, "_store"):
-            store._store  # an on-disk store opens its database now, before the memory cap
+            _ = store._store  # an on-disk store opens its database now, before the memory cap
     except Exception as error:  # reported to the broker, which logs it and stops
         protocol.send(control, {"ready": False, "error": f"cannot open the store: {error}"})
         os._exit(1)
@@ -134,7 +134,10 @@ def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolate
             return
         out = socket.socket(fileno=fd) if fd is not None else None
         try:
-            report = _execute(store, request, out, rule)
+            if out is None:  # every query request carries its answer socket (executor/protocol.py)
+                report = {"error": "failed", "message": "the request came without its answer socket"}
+            else:
+                report = _execute(store, request, out, rule)
         except MemoryError:  # Python's own allocations past the ceiling (Rust's abort the process)
             report = {"error": "memory", "message": memory_message(config.query_memory)}
         # The broker's count first: the HTTP worker may send its next query as soon as it reads
@@ -198,16 +201,18 @@ def _write(results, media_type: str | None, out: _CappedWriter) -> None:
     graph = isinstance(results, ox.QueryTriples)
     if media_type is None:  # an internal answer, parsed again by the HTTP worker
         out.write(INTERNAL_TRIPLES if graph else INTERNAL_SOLUTIONS)
+        # pyoxigraph only calls write() on ``out``; its stub asks for a whole IO[bytes].
         if graph:
-            ox.serialize(results, out, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(results, out, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
         else:
             results.serialize(out, format=ox.QueryResultsFormat.JSON)
         return
     fmt = _FORMATS[media_type]
     if graph != (fmt in GRAPH_FORMATS):
         raise ValueError(f"the query's form does not match {fmt.media_type}")
-    if graph and fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+    if graph and isinstance(fmt.writer, ox.RdfFormat) and fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         # Triples are a dataset with only a default graph; write them as quads.
-        ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in results), out, format=fmt.writer)
+        quads = (ox.Quad(t.subject, t.predicate, t.object) for t in results)
+        ox.serialize(quads, out, format=fmt.writer)  # type: ignore[arg-type]  # out: as above
     else:
         results.serialize(out, format=fmt.writer)

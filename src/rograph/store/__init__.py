@@ -9,10 +9,19 @@ as ``ROGRAPH_STORE`` says. No code outside this package knows which one runs.
 from __future__ import annotations
 
 from rograph.config import Settings
-from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable
+from rograph.store.base import (
+    QueryResults,
+    QuerySyntaxError,
+    Store,
+    StoreMisconfigured,
+    StoreTimeout,
+    StoreUnavailable,
+    solutions,
+)
 from rograph.store.build import Build
 
-__all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store"]
+__all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store",
+           "solutions"]
 
 
 def open_store(settings: Settings, build: Build) -> Store:

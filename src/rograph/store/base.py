@@ -6,13 +6,28 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 #: What a query returns: pyoxigraph's own result types, whatever the store behind it
 #: (a remote store parses its answer with ``pyoxigraph.parse_query_results``).
-QueryResults = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def solutions(results: QueryResults) -> ox.QuerySolutions:
+    """The rows of a SELECT's results: narrows :data:`QueryResults` where the caller wrote the
+    query and knows its form, and says so when the query was of another form."""
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError(f"expected the rows of a SELECT query, got {type(results).__name__}")
+    return results
+
+
+def triples(results: QueryResults) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT or DESCRIBE's results (see :func:`solutions`)."""
+    if not isinstance(results, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT query, got {type(results).__name__}")
+    return results
 
 
 if TYPE_CHECKING:
@@ -119,9 +134,9 @@ class Store(ABC):
         return []
 
 
-def as_query_triples(triples: Iterable[ox.Triple]) -> ox.QueryTriples:
+def as_query_triples(parsed: Iterable[ox.Triple]) -> ox.QueryTriples:
     """Triples that came over a wire (a remote store's answer, an executor's), as the query result
     type the embedded store gives, so that every caller of ``Store.query`` meets one type."""
     holder = ox.Store()
-    holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parsed)
+    return triples(holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))

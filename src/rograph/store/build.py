@@ -8,8 +8,9 @@ is complete. A crash at any point leaves the previous ``current`` in place, and 
 ``*.tmp-*`` that the next build removes.
 
 Only data that passes validation is built. The build adds the RDFS consequences of the
-ontology's class and property hierarchy in a graph of their own (:mod:`rograph.store.entailment`). When the sources change and no longer validate,
-the last good build keeps serving and the report says why the new one was refused.
+ontology's class and property hierarchy in a graph of their own (:mod:`rograph.store.entailment`).
+When the sources change and no longer validate, the last good build keeps serving and the report
+says why the new one was refused.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES
 from rograph.sources import sha256_of
+from rograph.store.base import solutions
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def dump_format(name: str) -> DumpFormat:
 
 
 def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    for row in store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    for row in solutions(store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")):
         yield ox.Triple(row["s"], row["p"], row["o"])
 
 

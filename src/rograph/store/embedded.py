@@ -20,6 +20,7 @@ one is served from disk.
 from __future__ import annotations
 
 import os
+from typing import Any
 from collections.abc import Callable, Sequence
 import pyoxigraph as ox
 
@@ -53,7 +54,7 @@ class EmbeddedStore(Store):
     def _store(self) -> ox.Store:
         # A store handle is per process: a forked worker opens its own (an in-memory store's
         # "opening" just returns the object it inherited).
-        if self._opened_in != os.getpid():
+        if self._handle is None or self._opened_in != os.getpid():
             self._handle, self._opened_in = self._open(), os.getpid()
         return self._handle
 
@@ -75,7 +76,7 @@ class EmbeddedStore(Store):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        options: dict = {"prefixes": PREFIXES, "base_iri": BASE}
+        options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": BASE}
         try:
             if default_graph_uris or named_graph_uris:
                 # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -75,7 +75,7 @@ class StoreWriter:
             # node of an INSERT template is new in every request.
             self.update(f"DROP SILENT GRAPH <{graph}>")
             for batch in _batches(list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))):
-                body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode()
+                body = _ntriples(batch).decode()
                 self.update(f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}")
 
     def drop(self, graph: str) -> None:
@@ -118,6 +118,12 @@ class StoreWriter:
 
 #: Triples per SPARQL Update request when publishing without the Graph Store Protocol.
 UPDATE_BATCH = 500
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # given no output, pyoxigraph returns the bytes
+    return data
 
 
 def _batches(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
@@ -170,7 +176,7 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
     for index, graph in enumerate(graphs, start=1):
         triples = (ox.Triple(q.subject, q.predicate, q.object) for q in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         try:
-            writer.replace(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+            writer.replace(graph, _ntriples(triples))
             report.replaced.append(graph)
         except PublishError as error:
             report.failed[graph] = str(error)

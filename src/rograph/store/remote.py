@@ -30,7 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
-from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable, as_query_triples
+from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable, as_query_triples, solutions
 from rograph.store.build import Build
 from rograph.store.counts import triples_per_graph
 
@@ -94,7 +94,8 @@ class SparqlClient:
         # Content negotiation only: SPARQLWrapper's extra format= parameters contradict our
         # Accept header, and Virtuoso answers that contradiction with 406.
         client.setOnlyConneg(True)
-        client.setTimeout(self.timeout)
+        # SPARQLWrapper annotates whole seconds but hands the value to urlopen, which takes a float.
+        client.setTimeout(self.timeout)  # type: ignore[arg-type]
         sent = with_prologue(sparql)
         client.setQuery(sent)
         for uri in default_graph_uris:
@@ -109,7 +110,8 @@ class SparqlClient:
             response = client.query().response
             if graph_result:
                 return as_query_triples(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
-            return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)
+            # pyoxigraph only calls read() on it; its stub asks for a whole IO[bytes].
+            return ox.parse_query_results(_BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
         except QueryBadFormed as error:
             problem = QuerySyntaxError.from_parser(_store_message(error))
             if problem.line == 1 and problem.column is not None:
@@ -178,8 +180,8 @@ class RemoteStore(Store):
             problems.append(f"{len(differing)} graphs differ from the build (e.g. {differing[0]}: {held[differing[0]]} triples, "
                             f"the build has {self.build.graph_counts[differing[0]]}): run rograph publish")
         if held:
-            sample = next(iter(self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
-                FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1""")), None)
+            sample = next(iter(solutions(self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
+                FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1"""))), None)
             if sample is not None and not bool(self.query(f"ASK {{ {sample['s']} {sample['p']} {sample['o']} }}")):
                 raise StoreMisconfigured(
                     f"the default graph of {self.endpoint} is not the union of its named graphs, so queries without "

@@ -14,6 +14,7 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RG, SCHEMA, SD, SHAPES_IRI, SPDX, VOID, XSD
+from rograph.store.base import solutions
 from rograph.store.counts import TRIPLES_PER_GRAPH
 from rograph.store.dumps import Dump
 
@@ -40,7 +41,7 @@ def _n(iri: str) -> ox.NamedNode:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(solutions(store.query(query))))["n"].value)
 
 
 def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_counts: dict[str, int]) -> list[ox.Triple]:
@@ -49,7 +50,7 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
     dataset = _n(DATASET_IRI)
     triples: list[ox.Triple] = []
 
-    def add(subject, predicate: str, value) -> None:
+    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         triples.append(ox.Triple(subject, _n(predicate), value))
 
     add(dataset, RDF + "type", _n(VOID + "Dataset"))
@@ -102,7 +103,7 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
                                 "GROUP BY ?p ORDER BY ?p"),
     )
     for kind, counted, query in partitions:
-        for index, row in enumerate(store.query(query)):
+        for index, row in enumerate(solutions(store.query(query))):
             partition = ox.BlankNode(f"{kind}{index}")
             add(dataset, VOID + f"{kind}Partition", partition)
             add(partition, VOID + kind, row["key"])
@@ -110,13 +111,13 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
 
     # The sources: each one the dataset's graphs are derived from (their facts are counted per
     # graph in the subsets below).
-    for row in store.query(SOURCE_FACTS_QUERY):
+    for row in solutions(store.query(SOURCE_FACTS_QUERY)):
         add(dataset, DCTERMS + "source", row["source"])
 
     # Counted apart from the sources: a graph derived from several sources must not count its
     # triples once per source.
     sources_of: dict[str, list[ox.NamedNode]] = {}
-    for row in store.query(f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source"""):
+    for row in solutions(store.query(f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source""")):
         sources_of.setdefault(row["g"].value, []).append(row["source"])
     for index, (graph, triples_in_graph) in enumerate(graph_counts.items()):
         subset = ox.BlankNode(f"graph{index}")
@@ -133,10 +134,10 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
                 "super-property of its property. Derived from the ontology, not from a source.", language="en"))
             add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in store.query(f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
+    for row in solutions(store.query(f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
             VALUES ?meeting {{ <{RG}Meeting> <{RG}ExpertMeeting> }} }} ORDER BY ?x LIMIT 2 }}
             UNION {{ SELECT ?x WHERE {{ ?x a <{RG}Municipality> }} ORDER BY ?x LIMIT 1 }} }}""",
-                           use_default_graph_as_union=True):
+                           use_default_graph_as_union=True)):
         add(dataset, VOID + "exampleResource", row["x"])
 
     for index, dump in enumerate(dumps):

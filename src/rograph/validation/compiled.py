@@ -48,7 +48,7 @@ class Check:
     global_scope: bool = False
 
 
-def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.Term]]:
+def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.NamedNode | ox.BlankNode | ox.Triple]]:
     """The checks for every node shape that compiles, and the node shapes that do not."""
     shapes = ShapesGraph(quads)
     node_shapes = [s for s, props in shapes.props.items()

@@ -47,8 +47,9 @@ def run_checks(store: ox.Store, checks: list[Check], focus: set[str] | None = No
 def run_check(store: ox.Store, check: Check, focus: Iterable[str] | None = None) -> list[dict]:
     """Rows of violations: ``this``, ``value`` (or None) and ``path`` (SPARQL constraints)."""
     query = check.query.replace("{focus}", focus_values(focus))
-    return [{"this": row["this"], "value": _get(row, "value"), "path": _get(row, "path")}
-            for row in store.query(query, use_default_graph_as_union=True)]
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)  # the compiler writes SELECT queries
+    return [{"this": row["this"], "value": _get(row, "value"), "path": _get(row, "path")} for row in rows]
 
 
 def focus_values(nodes: Iterable[str] | None) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rograph.namespaces import RDF, RDFS, SH, XSD
-from rograph.validation.shapes import NotCompilable, ShapesGraph, path_sparql
+from rograph.validation.shapes import NotCompilable, ShapesGraph, Term, path_sparql
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Constraint:
     are read (the shape, in the shapes graph)."""
 
     shapes: ShapesGraph
-    shape: ox.Term
+    shape: Term
     name: str
 
     @property
@@ -145,7 +145,8 @@ def _length(c: Constraint, v: str, depth: int) -> str:
 @value_test("node")
 def _node(c: Constraint, v: str, depth: int) -> str | None:
     tests = [shape_test(c.shapes, node, v, depth) for node in c.values]
-    return None if None in tests else "(" + " && ".join(tests) + ")"
+    known = [test for test in tests if test is not None]
+    return None if len(known) < len(tests) else "(" + " && ".join(known) + ")"
 
 
 @value_test("not")
@@ -158,7 +159,8 @@ def _member_tests(c: Constraint, v: str, depth: int) -> list[str] | None:
     """The shape test of every member of the list ``c`` gives (``sh:and``, ``sh:xone``); None
     when the list is empty or a member has none."""
     members = [shape_test(c.shapes, member, v, depth) for member in c.members]
-    return None if None in members or not members else members
+    known = [member for member in members if member is not None]
+    return None if len(known) < len(members) or not members else known
 
 
 @value_test("and")

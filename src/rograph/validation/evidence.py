@@ -45,7 +45,7 @@ def check_texts(store: ox.Store, root: Path | None) -> list[Found]:
         iri, relative = row["text"].value, row["path"].value
         recorded = row["sum"].value.lower() if row["sum"] is not None else None
         file, problem = _locate(root, relative)
-        if problem is None:
+        if file is not None:  # _locate gives a file or a problem
             raw = file.read_bytes()
             actual = hashlib.sha256(raw).hexdigest()
             if recorded is not None and actual != recorded:

@@ -179,6 +179,7 @@ def _pointing_at(store: ox.Store, nodes: set[str]) -> set[str]:
         values = " ".join(f"<{n}>" for n in ordered[start:start + 5000])
         rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
                            use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
         pointing.update(row["s"].value for row in rows)
     return pointing
 

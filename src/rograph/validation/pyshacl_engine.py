@@ -16,7 +16,7 @@ import rdflib
 from rograph.namespaces import PREFIXES, RDF, SD, SH, XSD
 from rograph.validation.model import Found, Severity
 from rograph.validation.parsed import Parsed
-from rograph.validation.shapes import NotCompilable, ShapesGraph, shown_path
+from rograph.validation.shapes import NotCompilable, ShapesGraph, Term, shown_path
 
 #: A graph that only binds the project's prefixes: how literals' datatypes are written.
 _PREFIXED = rdflib.Graph()
@@ -24,7 +24,7 @@ for _prefix, _namespace in PREFIXES.items():
     _PREFIXED.bind(_prefix, _namespace, override=True)
 
 
-def find(parsed: Parsed, only: Iterable[ox.Term] | None = None) -> list[Found]:
+def find(parsed: Parsed, only: Iterable[Term] | None = None) -> list[Found]:
     """pyshacl's results on the parsed union: for every shape, or ``only`` these node shapes
     (with the property shapes and lists they reach)."""
     import pyshacl  # imported here: the compiled engine rarely needs it, and it is slow to import
@@ -50,13 +50,13 @@ def data_graph(parsed: Parsed) -> rdflib.Graph:
     return graph
 
 
-def show_term(term: ox.Term) -> str:
+def show_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     """A pyoxigraph term as the results show it: an IRI whole, a literal in Turtle (with the
     project's prefixes), a blank node as ``_:label``."""
     return _show(_rdflib_term(term), _PREFIXED)
 
 
-def _closure(quads: list[ox.Quad], roots: Iterable[ox.Term]) -> list[ox.Quad]:
+def _closure(quads: list[ox.Quad], roots: Iterable[Term]) -> list[ox.Quad]:
     """The quads describing ``roots`` and everything they reach (property shapes, lists)."""
     by_subject: dict = {}
     for quad in quads:
@@ -123,7 +123,7 @@ def _show_path(path, graph: rdflib.Graph) -> str:
             continue
         seen.add(node)
         for predicate, value in graph.predicate_objects(node):
-            quads.append(ox.Quad(_ox_term(node), ox.NamedNode(str(predicate)), _ox_term(value)))
+            quads.append(ox.Quad(ox.BlankNode(str(node)), ox.NamedNode(str(predicate)), _ox_term(value)))  # only blank nodes are followed
             if isinstance(value, rdflib.BNode):
                 todo.append(value)
     try:
@@ -132,7 +132,7 @@ def _show_path(path, graph: rdflib.Graph) -> str:
         return _show(path, graph)
 
 
-def _rdflib_term(term: ox.Term) -> rdflib.term.Node:
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -141,7 +141,7 @@ def _rdflib_term(term: ox.Term) -> rdflib.term.Node:
     return rdflib.Literal(term.value, lang=term.language or None, datatype=None if datatype == XSD + "string" else datatype)
 
 
-def _ox_term(term) -> ox.Term:
+def _ox_term(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, rdflib.BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, rdflib.URIRef):

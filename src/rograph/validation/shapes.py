@@ -14,6 +14,9 @@ import pyoxigraph as ox
 
 from rograph.namespaces import RDF, SH
 
+#: Any node of a graph as pyoxigraph gives it: pyoxigraph's stubs have no one name for it.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 #: Shape properties that are not constraints (naming, targets, structure).
 _NOT_CONSTRAINTS = {
     "name", "description", "message", "severity", "deactivated", "targetClass", "targetNode",
@@ -30,7 +33,7 @@ class ShapesGraph:
     """The shapes graph, read into dictionaries for the compiler."""
 
     def __init__(self, quads: Iterable[ox.Quad]):
-        self.props: dict[ox.Term, dict[str, list]] = {}
+        self.props: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[str, list]] = {}
         for quad in quads:
             self.props.setdefault(quad.subject, {}).setdefault(quad.predicate.value, []).append(quad.object)
 

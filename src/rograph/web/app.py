@@ -123,7 +123,7 @@ def _finish_request(response: Response) -> Response:
     return response
 
 
-def _unexpected_error(error: Exception) -> Response:
+def _unexpected_error(error: Exception) -> Response | HTTPException:
     from rograph.store import StoreTimeout, StoreUnavailable
     from rograph.store.base import QueryRefused, QueryStopped
 

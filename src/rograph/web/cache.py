@@ -7,7 +7,11 @@ process has its own cache (they share nothing but the store's memory pages).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from threading import Lock
+
+#: What an answer is cached under: the query, its dataset, the media type, the data's version.
+Key = tuple[Hashable, ...]
 
 
 class AnswerCache:
@@ -15,17 +19,17 @@ class AnswerCache:
 
     def __init__(self, budget: int):
         self.budget, self.size = budget, 0
-        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self.entries: OrderedDict[Key, tuple[bytes, str]] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: tuple) -> tuple[bytes, str] | None:
+    def get(self, key: Key) -> tuple[bytes, str] | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, body: bytes, content_type: str) -> None:
+    def put(self, key: Key, body: bytes, content_type: str) -> None:
         if len(body) > self.budget // 4:
             return
         with self.lock:

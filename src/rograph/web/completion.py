@@ -15,10 +15,12 @@ only this server: no outside service. What is typed never enters a query.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Blueprint, Response, request
 
 from rograph.namespaces import PREFIXES, prefixed
+from rograph.store import solutions
 from rograph.web.context import context
 from rograph.web.describe import Labeller
 from rograph.web.entity_index import index_of
@@ -68,10 +70,10 @@ def terms() -> Response:
     if cached is not None:
         return Response(cached[0], content_type=cached[1], headers={"Cache-Control": "public, max-age=300"})
     labeller = Labeller(ctx.store, lang, root_url())
-    found = {kind: sorted({row["term"].value for row in ctx.store.query(query)})
+    found = {kind: sorted({row["term"].value for row in solutions(ctx.store.query(query))})
              for kind, query in (("classes", _CLASSES), ("properties", _PROPERTIES))}
     labeller.fetch(iri for iris in found.values() for iri in iris)
-    body = {"prefixes": PREFIXES}
+    body: dict[str, Any] = {"prefixes": PREFIXES}
     for kind, iris in found.items():
         body[kind] = [{"iri": iri, "name": name_in_query(iri), "label": labeller.label(iri)} for iri in iris]
     response = _json(body)

@@ -24,4 +24,5 @@ class WebContext:
 
 def context() -> WebContext:
     """The settings, store and cache of the app handling the current request."""
-    return current_app.extensions["rograph"]
+    ctx: WebContext = current_app.extensions["rograph"]
+    return ctx

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rograph.namespaces import DCTERMS, RG
-from rograph.store import Store
+from rograph.store import Store, solutions
 from rograph.web.describe import STATED, EntityView, Labeller, Shown, sources_of_graphs
 
 DESCRIPTION = DCTERMS + "description"
@@ -33,8 +33,8 @@ class Difference:
 
 def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView:
     """``view`` with its differing values marked and the notes that explain them."""
-    rows = list(store.query(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
-        OPTIONAL {{ ?claim <{DESCRIPTION}> ?text FILTER(LANG(?text) = "{lang}") }} }} }} ORDER BY ?claim ?thing"""))
+    rows = list(solutions(store.query(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
+        OPTIONAL {{ ?claim <{DESCRIPTION}> ?text FILTER(LANG(?text) = "{lang}") }} }} }} ORDER BY ?claim ?thing""")))
     if not rows:
         return view
     things: dict[str, list[str]] = {}
@@ -72,7 +72,8 @@ def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView
     marks: dict[str, tuple[int, ...]] = {}
     for difference in differences:
         for shown in difference.descriptions:
-            marks[shown.iri] = marks.get(shown.iri, ()) + (difference.number,)
+            if shown.iri is not None:
+                marks[shown.iri] = marks.get(shown.iri, ()) + (difference.number,)
 
     def marked(value: Shown) -> Shown:
         return dataclasses.replace(value, differs=marks[value.iri]) if value.iri in marks else value
@@ -87,6 +88,6 @@ def _graphs_describing(store: Store, iris: list[str]) -> dict[str, set[str]]:
     graph is no source: it would be a footnote linking to a graph with no page)."""
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     found: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}"):
+    for row in solutions(store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}")):
         found.setdefault(row["s"].value, set()).add(row["g"].value)
     return found

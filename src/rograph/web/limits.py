@@ -88,8 +88,10 @@ def install(app: Flask, settings: Settings) -> None:
     """Put the limits around ``app``."""
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
-    app.wsgi_app = RequestLimits(app.wsgi_app, settings.max_request_bytes)
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
+    app.wsgi_app = RequestLimits(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
     app.register_error_handler(413, _too_large)
     if not settings.rate_limit:
         return

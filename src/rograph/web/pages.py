@@ -43,6 +43,7 @@ from rograph.namespaces import (
     VOID,
     prefixes_used,
 )
+from rograph.store import solutions
 from rograph.web import describe, differences, structured_data
 from rograph.web.context import context
 from rograph.web.formatting import format_number, format_size
@@ -227,7 +228,7 @@ def sitemap() -> Response:
     fixed = [BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI]
     entities = (f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
                 f'&& ?s NOT IN ({", ".join(str(ox.NamedNode(iri)) for iri in fixed)}))')
-    total = len(fixed) + int(next(iter(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}")))["n"].value)
+    total = len(fixed) + int(next(iter(solutions(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}"))))["n"].value)
     pages = math.ceil(total / SITEMAP_PAGE)
     built = ctx.store.built.astimezone(timezone.utc)
     headers = {"Cache-Control": "public, max-age=3600"}
@@ -240,8 +241,8 @@ def sitemap() -> Response:
     first, last = (page - 1) * SITEMAP_PAGE, page * SITEMAP_PAGE
     iris = fixed[first:last]
     offset = max(0, first - len(fixed))
-    iris += [row["s"].value for row in ctx.store.query(
-        f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}")]
+    iris += [row["s"].value for row in solutions(ctx.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}"))]
     addresses = [root if iri == BASE else address_of(iri, root) for iri in iris]
     return Response(render_template("sitemap.xml", addresses=addresses, built=built), content_type="application/xml; charset=utf-8",
                     headers=headers)
@@ -310,8 +311,8 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     formats = [(fmt, document_address(doc, fmt, root)) for fmt in DOCUMENT_FORMATS if fmt is not HTML]
     structured_data = _structured_data(kind, doc)
     if kind == "ontology":
-        view = describe.ontology_view(ctx.store, lang, root)
-        return render_template("ontology.html", view=view, formats=formats, iri=doc.iri, structured_data=structured_data)
+        ontology = describe.ontology_view(ctx.store, lang, root)
+        return render_template("ontology.html", view=ontology, formats=formats, iri=doc.iri, structured_data=structured_data)
     if kind == "shapes":
         return render_template("shapes.html", shapes=describe.shapes_view(ctx.store, lang, root), formats=formats, iri=doc.iri,
                                structured_data=structured_data)
@@ -351,7 +352,7 @@ def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int
     """The dataset's named graphs, as its description's VoID subsets say: (anchor, name,
     statements, description in English or ""), the anchor being the graph IRI's last segment."""
     store = context().store
-    subsets: dict[ox.BlankNode | ox.NamedNode, dict[str, ox.Term]] = {}
+    subsets: dict[ox.BlankNode | ox.NamedNode, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for quad in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE):
         subsets.setdefault(quad.subject, {})[quad.predicate.value] = quad.object
     named = [props for props in subsets.values() if SD_NAME in props]
@@ -387,16 +388,19 @@ def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
     """Quads as ``fmt``: with their graphs in TriG and N-Quads, else as triples (each
     once: the same statement from two sources is one triple). Turtle and TriG declare the
     prefixes they use and no others."""
-    written = quads if fmt.writer in DATASET_WRITERS else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-    if fmt.writer not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return _write(written, fmt.writer, None)
+    writer = fmt.writer
+    if not isinstance(writer, ox.RdfFormat):
+        raise ValueError(f"{fmt.media_type} is not an RDF document format")
+    written = quads if writer in DATASET_WRITERS else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    if writer not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return _write(written, writer, None)
     candidates = prefixes_used(term.value for statement in written for term in statement if isinstance(term, ox.NamedNode))
     candidates |= prefixes_used(term.datatype.value for statement in written for term in statement if isinstance(term, ox.Literal))
-    text = _write(written, fmt.writer, candidates)
+    text = _write(written, writer, candidates)
     # The writer abbreviates what it can ("a", plain strings, numbers): keep what it used.
     body = re.sub(rb"(?m)^@prefix [^\n]*\n", b"", text)
     used = {prefix: ns for prefix, ns in candidates.items() if re.search(rb"(?<![\w-])" + re.escape(prefix.encode()) + rb":", body)}
-    return text if used == candidates else _write(written, fmt.writer, used)
+    return text if used == candidates else _write(written, writer, used)
 
 
 def _write(statements: list, writer: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:

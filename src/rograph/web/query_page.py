@@ -64,7 +64,7 @@ class Answer:
     def table(self) -> list[list[tuple]]:
         """Each row's cells with the key the table sorts them by: the literal's own value for
         numbers and dates (the shown text is formatted for reading), else none (by text)."""
-        return [[(cell, _sort_key(term)) for cell, term in zip(shown, raw)] for shown, raw in zip(self.rows, self.raw)]
+        return [[(cell, _sort_key(term)) for cell, term in zip(shown, raw, strict=False)] for shown, raw in zip(self.rows, self.raw, strict=False)]
 
 
 def _sort_key(term) -> str | None:
@@ -143,10 +143,10 @@ def _run(query: str, lang: str) -> Answer:
             return Answer(boolean=bool(results), milliseconds=_since(started))
         if isinstance(results, ox.QueryTriples):
             columns = ["subject", "predicate", "object"]
-            raw = [(t.subject, t.predicate, t.object) for _, t in zip(range(SHOWN_ROWS + 1), results)]
+            raw = [(t.subject, t.predicate, t.object) for _, t in zip(range(SHOWN_ROWS + 1), results, strict=False)]
         else:
             columns = [variable.value for variable in results.variables]
-            raw = [tuple(row[c] for c in columns) for _, row in zip(range(SHOWN_ROWS + 1), results)]
+            raw = [tuple(row[c] for c in columns) for _, row in zip(range(SHOWN_ROWS + 1), results, strict=False)]
     except QuerySyntaxError as error:
         problem = explain(query, error.message, error.line, error.column)
         return Answer(error=problem.message, problem=problem, milliseconds=_since(started), status=400)

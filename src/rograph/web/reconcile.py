@@ -11,12 +11,14 @@ IRI is accepted wherever an id is. Types and properties are given by prefixed na
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from rograph import __version__
 from rograph.namespaces import BASE, PREFIXES, RG, prefixed
+from rograph.store import solutions
 from rograph.web.context import context
 from rograph.web.entity_index import EntityIndex, Entry, index_of
 from rograph.web.matching import fold, score, stems
@@ -157,7 +159,7 @@ def _property_scores(index: EntityIndex, candidates: list[Entry], constraints: t
         values: dict[str, list] = {}
         for start in range(0, len(candidates), 200):
             batch = " ".join(str(ox.NamedNode(c.iri)) for c in candidates[start:start + 200])
-            for row in store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}"):
+            for row in solutions(store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}")):
                 values.setdefault(row["s"].value, []).append(row["o"])
         wanted_ids = {entity_iri(i) for i in constraint.ids}
         for iri, found in values.items():
@@ -211,7 +213,7 @@ def suggest(kind: str) -> Response:
     found = index.suggest(pool, prefix)[cursor:cursor + SUGGEST_PAGE]
     result = []
     for entry in found:
-        item = {"id": entity_id(entry.iri) if kind == "entity" else prefixed(entry.iri), "name": entry.label(lang)}
+        item: dict[str, Any] = {"id": entity_id(entry.iri) if kind == "entity" else prefixed(entry.iri), "name": entry.label(lang)}
         description = entry.description(lang)
         if description:
             item["description"] = description

@@ -39,7 +39,7 @@ def query_error(error: Exception) -> Response:
     return plain_text_error(status, message, headers)
 
 
-def explain_query_error(error: Exception) -> tuple[int, str, dict | None]:
+def explain_query_error(error: Exception) -> tuple[int, str, dict[str, str] | None]:
     """Status, message and extra headers for a query that was not answered: the same for every
     route that runs one (``/sparql``, ``/query``, every page)."""
     if isinstance(error, QuerySyntaxError):

@@ -111,7 +111,7 @@ def _short(text: str) -> str:
 
 
 def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, label: int) -> Chart:
-    amounts = [_amount(row[value]) for row in raw]
+    amounts = _placed([_amount(row[value]) for row in raw])
     largest = max([*amounts, 0.0]) or 1.0
     room = WIDTH - LABEL_WIDTH - 60
     marks = [
@@ -120,6 +120,13 @@ def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, labe
         for i, amount in enumerate(amounts)
     ]
     return Chart("bar", title, marks, [], WIDTH, 20 + len(marks) * ROW + 10, 0.0)
+
+
+def _placed(values: list[float | None]) -> list[float]:
+    """The values of a column :func:`_column_where` chose: every one of them reads."""
+    placed = [value for value in values if value is not None]
+    assert len(placed) == len(values)
+    return placed
 
 
 def _year(term: ox.Literal) -> float | None:
@@ -132,7 +139,7 @@ def _year(term: ox.Literal) -> float | None:
 
 
 def _timeline(title: str, raw: list[tuple], shown: list[list], date: int, label: int | None) -> Chart:
-    years = [_year(row[date]) for row in raw]
+    years = _placed([_year(row[date]) for row in raw])
     first, last = int(min(years)), int(max(years)) + 1
     span = last - first
     left, right = 30, WIDTH - 30

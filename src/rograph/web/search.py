@@ -5,6 +5,7 @@ that state something about each. A plain HTML form and page: it works without Ja
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -54,7 +55,8 @@ def search() -> Response:
             cls = index.main_type(hit.entry)
             if cls not in groups:
                 name = index.classes[cls].label(lang) if cls in index.classes else (cls or words["search_untyped"])
-                groups[cls] = SearchGroup(name, url_for("pages.browse", **{"class": cls, "lang": lang}) if cls else None)
+                arguments: dict[str, Any] = {"class": cls, "lang": lang}  # "class" is a keyword in Python
+                groups[cls] = SearchGroup(name, url_for("pages.browse", **arguments) if cls else None)
             label = hit.entry.label(lang)
             shows_other = hit.name.text != label
             groups[cls].hits.append(SearchHit(

@@ -8,9 +8,11 @@ the client, and adds a cache of small answers to repeated queries.
 from __future__ import annotations
 
 import logging
+import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, render_template, request
 
+from rograph.executor import PoolStore
 from rograph.store.base import QueryStopped
 from rograph.web.context import context
 from rograph.web.sansio import (
@@ -80,13 +82,14 @@ def _describe_service(parsed: SparqlRequest) -> Response:
         body = render_template("service.html", endpoint=_endpoint_url(ctx.settings), formats=formats)
         return Response(body, content_type=HTML.content_type, headers={**HTML_HEADERS, "Vary": "Accept"})
     graph = service_description(_endpoint_url(ctx.settings), ctx.store, ctx.settings, ctx.store.graph_counts())
+    assert isinstance(fmt.writer, ox.RdfFormat)  # negotiated among GRAPH_FORMATS
     if fmt.writer.supports_datasets:  # rdflib writes TriG and N-Quads from a dataset only
         dataset = rdflib.Dataset()
         dataset.namespace_manager = graph.namespace_manager
         dataset.default_graph += graph
         graph = dataset
-    body = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
-    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+    serialized = graph.serialize(format=_RDFLIB_NAMES[fmt.media_type], encoding="utf-8")
+    return Response(serialized, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _endpoint_url(settings) -> str:
@@ -107,6 +110,9 @@ _RDFLIB_NAMES = {
 def _answer(parsed: SparqlRequest) -> Response:
     ctx = context()
     store, settings = ctx.store, ctx.settings
+    assert parsed.query is not None  # a request without one gets the service description
+    # The endpoint streams answers the executors serialise: only the pool's store offers that.
+    assert isinstance(store, PoolStore), "the SPARQL endpoint answers through the executor pool"
     try:
         fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.formats)
     except NotAcceptable as error:

@@ -43,7 +43,7 @@ SCHEMA_CLASSES = {
 def describing(quads: Iterable[ox.Quad | ox.Triple], subject: str) -> list[ox.Triple]:
     """The statements about ``subject`` and, recursively, about the blank nodes they point to
     (its concise bounded description), each once."""
-    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    by_subject: dict[ox.NamedNode | ox.BlankNode | ox.Triple, list[ox.Triple]] = defaultdict(list)
     for quad in quads:
         by_subject[quad.subject].append(ox.Triple(quad.subject, quad.predicate, quad.object))
     found: dict[ox.Triple, None] = {}

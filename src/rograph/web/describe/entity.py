@@ -13,12 +13,13 @@ import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+import builtins
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, DCTERMS, INFERRED_GRAPH, M8G, OA, ONTOLOGY_GRAPH, ORG, PROV, RDF, RDFS, RG, SCHEMA, SKOS
-from rograph.store import Store
+from rograph.store import Store, solutions
 from rograph.web.describe.labels import Labeller, Shown, reader_language_texts
 from rograph.web.ui_text import OUTCOME_PLURALS
 
@@ -40,7 +41,7 @@ class Group:
     property: Shown
     values: list[Shown] = field(default_factory=list)
 
-    @property
+    @builtins.property  # the field above shadows the builtin in this class body
     def untranslated(self) -> bool:
         """Texts the curators write in English only (for now), shown marked on other pages."""
         return self.property.iri in UNTRANSLATED
@@ -144,10 +145,10 @@ def statements(store: Store, iri: str) -> list[ox.Quad]:
     document it links to: the RDF document of an entity."""
     node = ox.NamedNode(iri)
     quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o")]
+             for row in solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o"))]
     quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])]
     quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s")]
+              for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s"))]
     return quads
 
 
@@ -159,7 +160,7 @@ def _part_rows(store: Store, iri: str, objects: Iterable) -> list:
     if not parts:
         return []
     values = " ".join(str(ox.NamedNode(part)) for part in parts)
-    return list(store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g"))
+    return list(solutions(store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g")))
 
 
 def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
@@ -184,7 +185,7 @@ def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
     """Every quad of one named graph (the ontology, the shapes)."""
     name = ox.NamedNode(graph)
     return [ox.Quad(row["s"], row["p"], row["o"], name)
-            for row in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")]
+            for row in solutions(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"))]
 
 
 #: What a reader of an entity of a class looks for first, in this order; the rest follows,
@@ -225,20 +226,20 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o"))
-    counts = next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}""")))
+    outgoing_rows = list(solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o")))
+    counts = next(iter(solutions(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}"""))))
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
-    incoming_pairs = [(row["s"], row["p"]) for row in store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+    incoming_pairs = [(row["s"], row["p"]) for row in solutions(store.query(
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}"):
+            for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}")):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     part_rows = _part_rows(store, iri, [row["o"] for row in outgoing_rows])
@@ -285,11 +286,11 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
         if predicate in NAME_PROPERTIES:
             continue
         chosen = reader_language_texts(literals, lang)
-        shown = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
+        shown_texts = [labeller.show(literal, sources=notes(in_graphs)) for literal, in_graphs in chosen]
         if predicate in LEAD_PROPERTIES:
-            descriptions += shown
+            descriptions += shown_texts
         else:
-            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.extend(shown)
+            outgoing.setdefault(predicate, Group(labeller.show(ox.NamedNode(predicate)))).values.extend(shown_texts)
 
     incoming: dict[str, Group] = {}
     outcomes: dict[str, list[Shown]] = defaultdict(list)
@@ -326,7 +327,7 @@ def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
     """``classes``, then their superclasses by the ontology's rdfs:subClassOf, level by level
     (nearest first), each class once."""
     parents: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"):
+    for row in solutions(store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}")):
         parents[row["c"].value].append(row["super"].value)
     level = sorted(set(classes))
     seen = set(level)
@@ -352,7 +353,7 @@ def _outcome_kinds(store: Store, subjects: list[ox.NamedNode]) -> dict[str, str]
         return {}
     values = " ".join(str(s) for s in subjects)
     kinds: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind"):
+    for row in solutions(store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind")):
         kinds[row["s"].value].append(row["kind"].value)
     return {subject: min(found, key=_kind_order) for subject, found in kinds.items()}
 
@@ -369,12 +370,12 @@ def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
 
 def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
     """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
-    rows = store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+    rows = solutions(store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
         ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
         ?target <{OA}hasSelector> ?quote , ?position .
         ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
         ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
-        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}""")
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}"""))
     found = []
     for row in rows:
         start = row["start"].value
@@ -388,8 +389,8 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
     if not graphs:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    return {row["g"].value: row["source"].value for row in store.query(
-        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}")}
+    return {row["g"].value: row["source"].value for row in solutions(store.query(
+        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"))}
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.

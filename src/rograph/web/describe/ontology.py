@@ -4,6 +4,7 @@ term with its labels, definition and hierarchy, and what the shapes require of e
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -59,9 +60,7 @@ class OntologyView:
 def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     """The ontology page, generated from the ontology and shapes graphs."""
     labeller = Labeller(store, lang, root)
-    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for quad in graph_statements(store, ONTOLOGY_GRAPH):
-        by_subject[quad.subject.value][quad.predicate.value].append(quad.object)
+    by_subject = _values_by_subject(graph_statements(store, ONTOLOGY_GRAPH))
     shapes, shapes_graph = _read_shapes(store)
 
     texts = texts_by_language
@@ -102,7 +101,7 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
             if predicate == DCTERMS + "title":
                 continue  # the page's heading
             labeller.fetch([predicate] + [v.value for v in values if isinstance(v, ox.NamedNode)])
-            tagged = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
+            tagged: list[tuple[ox.Literal, set[str]]] = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
             shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
             shown += [literal for literal, _ in reader_language_texts(tagged, lang)] if tagged else []
             metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)
@@ -126,15 +125,21 @@ def _read_shapes(store: Store) -> tuple[dict[str, dict[str, list]], ShapesGraph]
     """The shapes graph by subject (an IRI or a blank node's label) and property, and as the
     path renderer reads it."""
     quads = graph_statements(store, SHAPES_GRAPH)
-    shapes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    return _values_by_subject(quads), ShapesGraph(quads)
+
+
+def _values_by_subject(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list]]:
+    """Each subject's objects by predicate (the ontology and shapes graphs hold no triple terms)."""
+    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for quad in quads:
-        shapes[quad.subject.value][quad.predicate.value].append(quad.object)
-    return shapes, ShapesGraph(quads)
+        if not isinstance(quad.subject, ox.Triple):
+            found[quad.subject.value][quad.predicate.value].append(quad.object)
+    return found
 
 
 def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], shapes_graph: ShapesGraph, labeller: Labeller) -> None:
     """What the shapes require of instances of ``cls``: its node shapes' property shapes."""
-    for shape, props in sorted(shapes.items()):
+    for _shape, props in sorted(shapes.items()):
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
             continue
         cls.shape_messages += [m.value for m in props.get(SH + "message", []) if (m.language or "en") == "en"]

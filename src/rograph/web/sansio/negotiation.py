@@ -138,10 +138,12 @@ def negotiate(accept: str | None, offered: tuple[ResultFormat, ...], overrides: 
     """
     overrides = [value for value in overrides if value.strip()]  # an empty format= (a blank form field) says nothing
     if overrides:
-        named = {value: _named(value, offered) for value in overrides}
-        for value, fmt in named.items():
+        named: dict[str, ResultFormat] = {}
+        for value in overrides:
+            fmt = _named(value, offered)
             if fmt is None:
                 raise NotAcceptable(offered, f"format={value}")
+            named[value] = fmt
         if len({fmt.media_type for fmt in named.values()}) > 1:
             meanings = ", ".join(f"format={value} ({fmt.media_type})" for value, fmt in named.items())
             raise ProtocolError(400, f"the format parameters ask for different formats: {meanings}; send one")

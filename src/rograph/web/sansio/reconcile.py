@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 #: Queries accepted in one batch (announced as the manifest's ``batchSize``; more is 413).
 BATCH_SIZE = 50
@@ -109,7 +110,7 @@ def _parse_property(where: str, value: object) -> PropertyConstraint:
 
 
 def manifest(*, root: str, name: str, identifier_space: str, schema_space: str, version: str,
-             default_types: list[dict]) -> dict:
+             default_types: list[dict[str, str]]) -> dict[str, Any]:
     """The service manifest, answered to a GET without parameters. ``root`` ends with a slash."""
     service = root + "reconcile"
     return {
