@@ -39,7 +39,12 @@ def measure(triples: int, work: Path, with_owlrl: bool) -> None:
     data = work / f"synth-{triples}.nq"
     if not data.exists():
         synth.write(triples, data)
-    ontology = [q for q in sources.load(sources.discover(PROJECT_DIR)).quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))]
+    ontology = [
+        q
+        for q in sources.load(sources.discover(PROJECT_DIR)).quads_for_pattern(
+            None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)
+        )
+    ]
 
     def load() -> ox.Store:
         store = ox.Store()
@@ -49,8 +54,10 @@ def measure(triples: int, work: Path, with_owlrl: bool) -> None:
 
     store, load_s = _cpu(load)
     added, entail_s = _cpu(lambda: list(entailment.consequences(store)))
-    print(f"{len(store):>9,} quads: load {load_s:6.1f} s CPU; consequences {len(added):,} quads in {entail_s:6.1f} s CPU "
-          f"= {entail_s / load_s:.2f} x the load")
+    print(
+        f"{len(store):>9,} quads: load {load_s:6.1f} s CPU; consequences {len(added):,} quads in {entail_s:6.1f} s CPU "
+        f"= {entail_s / load_s:.2f} x the load"
+    )
     if not with_owlrl:
         return
     import owlrl
@@ -61,9 +68,13 @@ def measure(triples: int, work: Path, with_owlrl: bool) -> None:
         graph.add(tuple(rdflib.util.from_n3(str(term)) for term in (quad.subject, quad.predicate, quad.object)))
     before = len(graph)
     _, owlrl_s = _cpu(lambda: owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(graph))
-    missing = sum(1 for q in added if tuple(rdflib.util.from_n3(str(t)) for t in (q.subject, q.predicate, q.object)) not in graph)
-    print(f"{'':>9}  owlrl RDFS closure: {len(graph) - before:,} triples added in {owlrl_s:6.1f} s CPU "
-          f"= {owlrl_s / entail_s:.1f} x rograph's consequences; rograph's consequences missing from it: {missing}")
+    missing = sum(
+        1 for q in added if tuple(rdflib.util.from_n3(str(t)) for t in (q.subject, q.predicate, q.object)) not in graph
+    )
+    print(
+        f"{'':>9}  owlrl RDFS closure: {len(graph) - before:,} triples added in {owlrl_s:6.1f} s CPU "
+        f"= {owlrl_s / entail_s:.1f} x rograph's consequences; rograph's consequences missing from it: {missing}"
+    )
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(1, str(Path(__file__).parent.parent / "tests"))
 from harness import Endpoint, free_port, stop, wait_until_answering, wrk_lookups  # noqa: E402
 from service import OXIGRAPH, PROJECT_DIR, start_oxigraph, subjects_file, versions  # noqa: E402
+
 from slow_clients import KINDS, worst_latency_under  # noqa: E402  (the attack tests/test_front.py makes)
 
 CANDIDATES = ("gunicorn-sync", "gunicorn-gthread", "granian", "waitress")
@@ -44,32 +45,59 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
     run the app on it under the candidate ``name``."""
     import logging
 
+    from rograph.cli.shared import build_or_exit
     from rograph.config import Settings
     from rograph.executor import PoolStore, start_pool
-    from rograph.cli.shared import build_or_exit
     from rograph.web import create_app
 
-    settings = Settings.from_env(port=port, workers=workers, threads=threads, var_dir=Path(var),
-                                 project_dir=PROJECT_DIR, log_level="WARNING")
+    settings = Settings.from_env(
+        port=port, workers=workers, threads=threads, var_dir=Path(var), project_dir=PROJECT_DIR, log_level="WARNING"
+    )
     logging.basicConfig(level="WARNING")
     build = build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
     pool = start_pool(settings, build)
     try:
-        app = create_app(settings, PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
-                                             query_timeout=settings.query_timeout))
+        app = create_app(
+            settings,
+            PoolStore(
+                build,
+                pool.socket_path,
+                max_response_bytes=settings.max_response_bytes,
+                query_timeout=settings.query_timeout,
+            ),
+        )
         if name.startswith("gunicorn"):
             from rograph.serve import _Server
 
-            options = {"bind": f"127.0.0.1:{port}", "workers": workers, "preload_app": True, "timeout": 60,
-                       "keepalive": 5, "accesslog": None, "loglevel": "warning", "control_socket_disable": True}
-            options.update({"worker_class": "gthread", "threads": threads} if name == "gunicorn-gthread" else {"worker_class": "sync"})
+            options = {
+                "bind": f"127.0.0.1:{port}",
+                "workers": workers,
+                "preload_app": True,
+                "timeout": 60,
+                "keepalive": 5,
+                "accesslog": None,
+                "loglevel": "warning",
+                "control_socket_disable": True,
+            }
+            options.update(
+                {"worker_class": "gthread", "threads": threads}
+                if name == "gunicorn-gthread"
+                else {"worker_class": "sync"}
+            )
             _Server(app, options).run()
         elif name == "granian":
             from granian.constants import Interfaces
             from granian.server import Server
 
-            Server("rograph:app", address="127.0.0.1", port=port, interface=Interfaces.WSGI, workers=workers,
-                   blocking_threads=threads, log_enabled=False).serve(target_loader=lambda *args, **kwargs: app)
+            Server(
+                "rograph:app",
+                address="127.0.0.1",
+                port=port,
+                interface=Interfaces.WSGI,
+                workers=workers,
+                blocking_threads=threads,
+                log_enabled=False,
+            ).serve(target_loader=lambda *args, **kwargs: app)
         else:
             from rograph.front import serve_waitress
 
@@ -80,7 +108,17 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
 
 def start(name: str, workers: int, threads: int, var: Path, data: Path | None) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [sys.executable, __file__, "--run", name, str(port), str(workers), str(threads), str(var), str(data or "")]
+    command = [
+        sys.executable,
+        __file__,
+        "--run",
+        name,
+        str(port),
+        str(workers),
+        str(threads),
+        str(var),
+        str(data or ""),
+    ]
     process = subprocess.Popen(command, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 900)
     return process, port
@@ -100,16 +138,26 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     data = args.work / f"synth-{args.triples}.nq"
     if not data.exists():
-        subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", str(args.triples), "--out", str(data)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "rograph", "synth", "--triples", str(args.triples), "--out", str(data)], check=True
+        )
     location = args.work / f"oxigraph-{args.triples}"
     if not location.exists():
-        subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(data)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     iris = subjects_file(data, args.work)
-    print(f"HTTP fronts, {os.cpu_count()} cores; slow clients: 64 connections on the project's data; "
-          f"lookups: wrk, 8 keep-alive connections, {args.triples} triples, answer cache off")
-    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {versions()}; load average "
-          + " ".join(f"{value:.1f}" for value in os.getloadavg()))
+    print(
+        f"HTTP fronts, {os.cpu_count()} cores; slow clients: 64 connections on the project's data; "
+        f"lookups: wrk, 8 keep-alive connections, {args.triples} triples, answer cache off"
+    )
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {versions()}; load average "
+        + " ".join(f"{value:.1f}" for value in os.getloadavg())
+    )
     # Lookups measure the query path, not the answer cache (each IRI is asked once anyway).
     os.environ["ROGRAPH_CACHE_BYTES"] = "0"
     # waitress as rograph serve runs it by default (ROGRAPH_WORKERS 4, ROGRAPH_THREADS 8).
@@ -123,8 +171,13 @@ def main() -> None:
             stop(process)
         process, port = start(name, workers, threads, args.work / f"fronts-var-{args.triples}", data)
         try:
-            lookups = wrk_lookups(Endpoint(name, "127.0.0.1", port, "/sparql", process.pid), iris,
-                                  connections=8, threads=2, seconds=args.seconds)
+            lookups = wrk_lookups(
+                Endpoint(name, "127.0.0.1", port, "/sparql", process.pid),
+                iris,
+                connections=8,
+                threads=2,
+                seconds=args.seconds,
+            )
         finally:
             stop(process)
         oxigraph = start_oxigraph(location)
@@ -132,10 +185,16 @@ def main() -> None:
             theirs = wrk_lookups(oxigraph.endpoint, iris, connections=8, threads=2, seconds=args.seconds)
         finally:
             stop(oxigraph.process)
-        text = ", ".join(f"{kind} {worst * 1000:.0f} ms ({len(failed)}/{probes} failed)" for kind, (worst, probes, failed) in slow.items())
+        text = ", ".join(
+            f"{kind} {worst * 1000:.0f} ms ({len(failed)}/{probes} failed)"
+            for kind, (worst, probes, failed) in slow.items()
+        )
         print(f"{name:<17} {workers}x{threads}  slow clients, worst answer: {text}")
-        print(f"{'':<17}       lookups {lookups.throughput:7.0f}/s p50 {lookups.p50_ms:6.2f} ms; oxigraph "
-              f"{theirs.throughput:7.0f}/s p50 {theirs.p50_ms:6.2f} ms; ratio {lookups.throughput / theirs.throughput:.2f}x", flush=True)
+        print(
+            f"{'':<17}       lookups {lookups.throughput:7.0f}/s p50 {lookups.p50_ms:6.2f} ms; oxigraph "
+            f"{theirs.throughput:7.0f}/s p50 {theirs.p50_ms:6.2f} ms; ratio {lookups.throughput / theirs.throughput:.2f}x",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

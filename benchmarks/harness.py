@@ -62,8 +62,16 @@ class Measurement:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
-def _client(endpoint: Endpoint, queries: Sequence[tuple[str, str]], accept: str, seconds: float, seed: int,
-            clients: int, distinct: bool, out) -> None:
+def _client(
+    endpoint: Endpoint,
+    queries: Sequence[tuple[str, str]],
+    accept: str,
+    seconds: float,
+    seed: int,
+    clients: int,
+    distinct: bool,
+    out,
+) -> None:
     """One client process: send queries back to back until the time is up: drawn at random, or
     (``distinct``) this client's share of the list in order, each once (wrapping round if the
     list runs out, which the caller sees as repeats)."""
@@ -101,8 +109,15 @@ def _client(endpoint: Endpoint, queries: Sequence[tuple[str, str]], accept: str,
     out.put((latencies, statuses, errors, by_label))
 
 
-def load(endpoint: Endpoint, queries: Sequence[tuple[str, str]], *, clients: int, seconds: float, accept: str,
-         distinct: bool = False) -> Measurement:
+def load(
+    endpoint: Endpoint,
+    queries: Sequence[tuple[str, str]],
+    *,
+    clients: int,
+    seconds: float,
+    accept: str,
+    distinct: bool = False,
+) -> Measurement:
     """Run ``clients`` client processes against ``endpoint`` for ``seconds``; ``queries`` are
     (label, text) pairs, drawn at random or, with ``distinct``, each sent once."""
     context = multiprocessing.get_context("spawn")
@@ -153,8 +168,21 @@ def wrk_lookups(endpoint: Endpoint, iris: Path, *, connections: int, threads: in
     script = Path(__file__).with_name("lookups.lua")
     env = dict(os.environ, IRIS=str(iris), LOOKUP_PATH=endpoint.path, THREADS=str(threads))
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script),
-         f"http://{endpoint.host}:{endpoint.port}/"], env=env, capture_output=True, text=True, check=True).stdout
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://{endpoint.host}:{endpoint.port}/",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     throughput = p50 = errors = None
     for line in output.splitlines():
         words = line.split()

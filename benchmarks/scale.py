@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -87,8 +87,18 @@ def timed(label: str, command: list[str], **options) -> tuple[float, float, int]
 def first_start(data: Path, work: Path) -> None:
     """The build: the first start of ``rograph serve`` on ``data``, stopped once it answers."""
     port = free_port()
-    command = ROGRAPH + ["serve", "--data", str(data), "--no-validate", "--var-dir", str(work / "rograph-var"),
-                         "--project-dir", str(PROJECT_DIR), "--port", str(port)]
+    command = ROGRAPH + [
+        "serve",
+        "--data",
+        str(data),
+        "--no-validate",
+        "--var-dir",
+        str(work / "rograph-var"),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--port",
+        str(port),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING"), start_new_session=True)
     sampler = PeakMemory(process.pid)
@@ -100,8 +110,11 @@ def first_start(data: Path, work: Path) -> None:
         stop(process)
     build = (work / "rograph-var" / "current").resolve()
     size = sum(path.stat().st_size for path in build.rglob("*") if path.is_file()) / 2**20
-    print(f"  {'build (first start)':<24} {seconds:8.1f} s   peak RSS {peak:7.0f} MiB   "
-          f"build folder {size:.0f} MiB ({build.name[:12]})", flush=True)
+    print(
+        f"  {'build (first start)':<24} {seconds:8.1f} s   peak RSS {peak:7.0f} MiB   "
+        f"build folder {size:.0f} MiB ({build.name[:12]})",
+        flush=True,
+    )
 
 
 @contextmanager
@@ -118,12 +131,21 @@ def virtuoso(folder: Path):
     ini = re.sub(r"(?m)^MaxDirtyBuffers\s*=.*$", "MaxDirtyBuffers = 250000", ini)
     (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
     with (folder / "virtuoso.out").open("wb") as out:
-        process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_until_answering("127.0.0.1", http_port, "/sparql?query=ASK%7B%7D", 180)
-        subprocess.run(["isql-vt", str(sql_port), "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["isql-vt", str(sql_port), "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         yield Server("virtuoso", Endpoint("virtuoso", "127.0.0.1", http_port, "/sparql", process.pid), process, 0.0)
     finally:
         stop(process)
@@ -132,13 +154,27 @@ def virtuoso(folder: Path):
 def start_rograph_on(store_url: str, data: Path, work: Path) -> Server:
     port = free_port()
     env = dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING", ROGRAPH_STORE=store_url)
-    command = ROGRAPH + ["serve", "--data", str(data), "--no-validate", "--var-dir", str(work / "rograph-var"),
-                         "--project-dir", str(PROJECT_DIR), "--port", str(port)]
+    command = ROGRAPH + [
+        "serve",
+        "--data",
+        str(data),
+        "--no-validate",
+        "--var-dir",
+        str(work / "rograph-var"),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--port",
+        str(port),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 900)
-    return Server("rograph", Endpoint("rograph", "127.0.0.1", port, "/sparql", process.pid), process,
-                  time.perf_counter() - started)
+    return Server(
+        "rograph",
+        Endpoint("rograph", "127.0.0.1", port, "/sparql", process.pid),
+        process,
+        time.perf_counter() - started,
+    )
 
 
 def virtuoso_rows(triples: int, data: Path, work: Path, clients: int, seconds: float) -> None:
@@ -154,10 +190,26 @@ def virtuoso_rows(triples: int, data: Path, work: Path, clients: int, seconds: f
         # Virtuoso's Graph Store Protocol endpoint: one PUT per graph, 2-5x faster here than
         # the SPARQL Update route (DROP + INSERT per graph) on the same graphs.
         gsp = f"http://127.0.0.1:{store.endpoint.port}/sparql-graph-crud"
-        timed("rograph publish", ROGRAPH + ["publish", "--to", endpoint, "--gsp", gsp, "--data", str(data),
-                                            "--no-validate", "--var-dir", str(work / "rograph-var"),
-                                            "--project-dir", str(PROJECT_DIR)],
-              env=dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING"), stdout=subprocess.DEVNULL)
+        timed(
+            "rograph publish",
+            ROGRAPH
+            + [
+                "publish",
+                "--to",
+                endpoint,
+                "--gsp",
+                gsp,
+                "--data",
+                str(data),
+                "--no-validate",
+                "--var-dir",
+                str(work / "rograph-var"),
+                "--project-dir",
+                str(PROJECT_DIR),
+            ],
+            env=dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING"),
+            stdout=subprocess.DEVNULL,
+        )
         figures = {}
         ours = start_rograph_on(endpoint, data, work)
         print(f"  {'start-up on Virtuoso':<24} {ours.startup_s:8.1f} s", flush=True)
@@ -178,9 +230,12 @@ def virtuoso_rows(triples: int, data: Path, work: Path, clients: int, seconds: f
         peer, _ = figures[name, "oxigraph"]
         for who in ("rograph on virtuoso", "virtuoso itself", "oxigraph"):
             result, peak = figures[name, who]
-            print(f"  {name:<16} {who:<20} {result.throughput:8.1f} q/s  p50 {result.p50:8.2f} ms  "
-                  f"p95 {result.percentile(95):8.2f} ms  errors {result.errors:4d}  peak {peak:7.0f} MiB  "
-                  f"{result.throughput / peer.throughput if peer.throughput else float('nan'):.2f}x oxigraph", flush=True)
+            print(
+                f"  {name:<16} {who:<20} {result.throughput:8.1f} q/s  p50 {result.p50:8.2f} ms  "
+                f"p95 {result.percentile(95):8.2f} ms  errors {result.errors:4d}  peak {peak:7.0f} MiB  "
+                f"{result.throughput / peer.throughput if peer.throughput else float('nan'):.2f}x oxigraph",
+                flush=True,
+            )
 
 
 def measure_tree(server: Server, store: Server, queries: list[str], clients: int, seconds: float):
@@ -197,33 +252,74 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="duration of each load")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--virtuoso", action="store_true", help="also publish into Virtuoso and serve from it")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "service"],
-                        help="steps to leave out (their figures come from an earlier run)")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["validate", "service"],
+        help="steps to leave out (their figures come from an earlier run)",
+    )
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "benchmarks" / "results")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     import pyoxigraph
 
     oxigraph_version = subprocess.run([OXIGRAPH, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
-          f"pyoxigraph {pyoxigraph.__version__}, {oxigraph_version}", flush=True)
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, {oxigraph_version}",
+        flush=True,
+    )
     print(f"\n{args.triples} triples", flush=True)
     data = args.work / f"synth-{args.triples}.nq"
     if not data.exists():
-        timed("rograph synth", ROGRAPH + ["synth", "--triples", str(args.triples), "--out", str(data)], stdout=subprocess.DEVNULL)
+        timed(
+            "rograph synth",
+            ROGRAPH + ["synth", "--triples", str(args.triples), "--out", str(data)],
+            stdout=subprocess.DEVNULL,
+        )
     if "validate" not in args.skip:
-        timed("rograph validate", ROGRAPH + ["validate", "--project-dir", str(PROJECT_DIR), "--format", "json",
-                                             "-o", str(args.work / f"validation-{args.triples}.json"), str(data)])
+        timed(
+            "rograph validate",
+            ROGRAPH
+            + [
+                "validate",
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--format",
+                "json",
+                "-o",
+                str(args.work / f"validation-{args.triples}.json"),
+                str(data),
+            ],
+        )
     first_start(data, args.work)
     location = args.work / f"oxigraph-{args.triples}"
     if not location.exists():
-        timed("oxigraph load", [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
-              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        timed(
+            "oxigraph load",
+            [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if "service" not in args.skip:
         print("  benchmarks/service.py:", flush=True)
-        subprocess.run([sys.executable, str(Path(__file__).with_name("service.py")), "--sizes", str(args.triples),
-                        "--seconds", str(args.seconds), "--clients", str(args.clients), "--work", str(args.work)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("service.py")),
+                "--sizes",
+                str(args.triples),
+                "--seconds",
+                str(args.seconds),
+                "--clients",
+                str(args.clients),
+                "--work",
+                str(args.work),
+            ],
+            check=True,
+        )
     if args.virtuoso:
         virtuoso_rows(args.triples, data, args.work, args.clients, args.seconds)
     print(f"\nload average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -88,36 +88,60 @@ def _parameterised(reports: int, rng: random.Random, *, any_day: bool = False) -
     month, day = (rng.randint(1, 12), rng.randint(1, 28)) if any_day else (1, 1)
     posts_month = month if any_day else 3
     return [
-        ("meetings by date (join, FILTER, ORDER BY)", PREFIXES + f"""SELECT ?meeting ?date ?town ?participants WHERE {{
+        (
+            "meetings by date (join, FILTER, ORDER BY)",
+            PREFIXES
+            + f"""SELECT ?meeting ?date ?town ?participants WHERE {{
   ?meeting a rg:ExpertMeeting ;
     schema:organizer <{ENTITY}organisation/synth-country-{country}-ministry-of-culture> ;
     schema:startDate ?date ; schema:location ?town ;
     rg:participantCount/schema:value ?participants .
   FILTER(?date >= "{year}-{month:02d}-{day:02d}"^^xsd:date && ?date < "{year + 2}-{month:02d}-{day:02d}"^^xsd:date)
-}} ORDER BY ?date"""),
-        ("mediator posts (OPTIONAL, lang)", PREFIXES + f"""SELECT ?post ?start ?employer ?name WHERE {{
+}} ORDER BY ?date""",
+        ),
+        (
+            "mediator posts (OPTIONAL, lang)",
+            PREFIXES
+            + f"""SELECT ?post ?start ?employer ?name WHERE {{
   ?post a rg:RomaMediatorPost ; org:postIn ?employer ; dcterms:temporal/rg:earliestDay ?start .
   OPTIONAL {{ ?employer rdfs:label ?name FILTER(lang(?name) = "lv") }}
   FILTER(?start >= "{year}-{posts_month:02d}-{day:02d}"^^xsd:date && ?start < "{year + posts_month // 12}-{posts_month % 12 + 1:02d}-{day:02d}"^^xsd:date)
-}}"""),
-        ("units of a council (path +)", PREFIXES + f"""SELECT ?unit ?name WHERE {{
+}}""",
+        ),
+        (
+            "units of a council (path +)",
+            PREFIXES
+            + f"""SELECT ?unit ?name WHERE {{
   ?unit (org:unitOf|org:subOrganizationOf)+ <{ENTITY}organisation/synth-{n}-municipal-council> .
   OPTIONAL {{ ?unit rdfs:label ?name FILTER(langMatches(lang(?name), "en")) }}
-}}"""),
-        ("agreements by country, year (path)", PREFIXES + f"""SELECT ?meeting ?agreement WHERE {{
+}}""",
+        ),
+        (
+            "agreements by country, year (path)",
+            PREFIXES
+            + f"""SELECT ?meeting ?agreement WHERE {{
   ?meeting schema:location/schema:containedInPlace/schema:containedInPlace <{ENTITY}place/synth-country-{country}> .
   ?agreement a rg:Agreement ; rg:outcomeOf ?meeting ; rg:minimumTimesPerYear ?times .
   ?meeting schema:startDate ?date FILTER(YEAR(?date) = {year})
-}}"""),
+}}""",
+        ),
     ]
 
 
 #: The mix's queries without parameters (the same text every time).
 FIXED: list[Query] = [
-    ("projects per programme (GROUP BY)", PREFIXES + """SELECT ?programme (COUNT(?project) AS ?projects) WHERE {
-  ?project rg:fundingProgramme ?programme } GROUP BY ?programme ORDER BY DESC(?projects) LIMIT 20"""),
-    ("participations per role (GROUP BY)", PREFIXES + """SELECT ?role (COUNT(*) AS ?participations) WHERE {
-  ?participation a rg:Participation ; m8g:role ?role } GROUP BY ?role"""),
+    (
+        "projects per programme (GROUP BY)",
+        PREFIXES
+        + """SELECT ?programme (COUNT(?project) AS ?projects) WHERE {
+  ?project rg:fundingProgramme ?programme } GROUP BY ?programme ORDER BY DESC(?projects) LIMIT 20""",
+    ),
+    (
+        "participations per role (GROUP BY)",
+        PREFIXES
+        + """SELECT ?role (COUNT(*) AS ?participations) WHERE {
+  ?participation a rg:Participation ; m8g:role ?role } GROUP BY ?role""",
+    ),
 ]
 
 
@@ -163,25 +187,57 @@ def start_rograph(data: Path, work: Path, *, cache: bool, workers: int | None) -
         env["ROGRAPH_WORKERS"] = str(workers)
     if not cache:
         env["ROGRAPH_CACHE_BYTES"] = "0"
-    command = [sys.executable, "-m", "rograph", "serve", "--data", str(data), "--no-validate",
-               "--var-dir", str(work / "rograph-var"), "--project-dir", str(PROJECT_DIR), "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "rograph",
+        "serve",
+        "--data",
+        str(data),
+        "--no-validate",
+        "--var-dir",
+        str(work / "rograph-var"),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--port",
+        str(port),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 900)
-    return Server("rograph", Endpoint("rograph", "127.0.0.1", port, "/sparql", process.pid), process, time.perf_counter() - started)
+    return Server(
+        "rograph",
+        Endpoint("rograph", "127.0.0.1", port, "/sparql", process.pid),
+        process,
+        time.perf_counter() - started,
+    )
 
 
 def start_oxigraph(location: Path) -> Server:
     port = free_port()
-    command = [OXIGRAPH, "serve-read-only", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    command = [
+        OXIGRAPH,
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/query?query=ASK%7B%7D", 300)
-    return Server("oxigraph", Endpoint("oxigraph", "127.0.0.1", port, "/query", process.pid), process, time.perf_counter() - started)
+    return Server(
+        "oxigraph",
+        Endpoint("oxigraph", "127.0.0.1", port, "/query", process.pid),
+        process,
+        time.perf_counter() - started,
+    )
 
 
-def measure(server: Server, queries: list[Query], clients: int, seconds: float, *, distinct: bool = False) -> tuple[Measurement, float]:
+def measure(
+    server: Server, queries: list[Query], clients: int, seconds: float, *, distinct: bool = False
+) -> tuple[Measurement, float]:
     """Load ``server`` and sample its memory meanwhile; returns the measurement and peak MiB."""
     peak, done = [memory_mib(server.endpoint.pid)], threading.Event()
 
@@ -207,12 +263,19 @@ def load_average() -> str:
 
 def print_row(label: str, ours: tuple[Measurement, float], theirs: tuple[Measurement, float]) -> None:
     (a, a_mem), (b, b_mem) = ours, theirs
-    print(f"  {label:<18} rograph {a.throughput:8.1f} q/s  p50 {a.p50:7.2f} ms  p95 {a.percentile(95):8.2f} ms  "
-          f"errors {a.errors}  peak {a_mem:7.0f} MiB")
-    print(f"  {'':<18} oxigraph{b.throughput:8.1f} q/s  p50 {b.p50:7.2f} ms  p95 {b.percentile(95):8.2f} ms  "
-          f"errors {b.errors}  peak {b_mem:7.0f} MiB")
-    print(f"  {'':<18} ratio   {ratio(a.throughput, b.throughput):>8} throughput, p50 {a.p50 - b.p50:+.2f} ms, "
-          f"memory {ratio(a_mem, b_mem)}", flush=True)
+    print(
+        f"  {label:<18} rograph {a.throughput:8.1f} q/s  p50 {a.p50:7.2f} ms  p95 {a.percentile(95):8.2f} ms  "
+        f"errors {a.errors}  peak {a_mem:7.0f} MiB"
+    )
+    print(
+        f"  {'':<18} oxigraph{b.throughput:8.1f} q/s  p50 {b.p50:7.2f} ms  p95 {b.percentile(95):8.2f} ms  "
+        f"errors {b.errors}  peak {b_mem:7.0f} MiB"
+    )
+    print(
+        f"  {'':<18} ratio   {ratio(a.throughput, b.throughput):>8} throughput, p50 {a.p50 - b.p50:+.2f} ms, "
+        f"memory {ratio(a_mem, b_mem)}",
+        flush=True,
+    )
 
 
 def alternating_rounds(label: str, ours: Server, theirs: Server, rounds: int, run) -> list[tuple]:
@@ -224,11 +287,19 @@ def alternating_rounds(label: str, ours: Server, theirs: Server, rounds: int, ru
         figures = {server.name: run(server, index) for server in order}
         results.append((figures["rograph"], figures["oxigraph"]))
         a, b = (f[0] if isinstance(f, tuple) else f for f in results[-1])
-        print(f"  {label:<18} round {index + 1}: rograph {a.throughput:8.1f} q/s, oxigraph {b.throughput:8.1f} q/s, "
-              f"ratio {ratio(a.throughput, b.throughput)} ({load_average()})", flush=True)
-    ratios = [a.throughput / b.throughput for a, b in ((f[0] if isinstance(f, tuple) else f for f in pair) for pair in results)
-              if b.throughput]
-    print(f"  {label:<18} MEDIAN RATIO {statistics.median(ratios):.2f}x over {len(ratios)} alternating rounds", flush=True)
+        print(
+            f"  {label:<18} round {index + 1}: rograph {a.throughput:8.1f} q/s, oxigraph {b.throughput:8.1f} q/s, "
+            f"ratio {ratio(a.throughput, b.throughput)} ({load_average()})",
+            flush=True,
+        )
+    ratios = [
+        a.throughput / b.throughput
+        for a, b in ((f[0] if isinstance(f, tuple) else f for f in pair) for pair in results)
+        if b.throughput
+    ]
+    print(
+        f"  {label:<18} MEDIAN RATIO {statistics.median(ratios):.2f}x over {len(ratios)} alternating rounds", flush=True
+    )
     return results
 
 
@@ -244,8 +315,10 @@ def per_query_ratios(results: list[tuple[tuple[Measurement, float], tuple[Measur
             theirs.setdefault(label, []).extend(values)
     for label in sorted(ours, key=lambda name: statistics.median(theirs.get(name, [0.0]))):
         a, b = statistics.median(ours[label]), statistics.median(theirs.get(label, [float("nan")]))
-        print(f"    {label:<38} p50 rograph {a:8.2f} ms, oxigraph {b:8.2f} ms: {b / a:.2f}x "
-              f"({len(ours[label])} / {len(theirs.get(label, []))} answers)")
+        print(
+            f"    {label:<38} p50 rograph {a:8.2f} ms, oxigraph {b:8.2f} ms: {b / a:.2f}x "
+            f"({len(ours[label])} / {len(theirs.get(label, []))} answers)"
+        )
 
 
 def subjects_file(data: Path, work: Path) -> Path:
@@ -258,17 +331,26 @@ def subjects_file(data: Path, work: Path) -> Path:
     return path
 
 
-def wrk_rounds(data: Path, work: Path, ours: Server, theirs: Server, connections: int, seconds: float, rounds: int) -> None:
+def wrk_rounds(
+    data: Path, work: Path, ours: Server, theirs: Server, connections: int, seconds: float, rounds: int
+) -> None:
     if shutil.which("wrk") is None:
         print("  lookups (wrk)      skipped: wrk is not installed (apt-get install wrk)")
         return
     iris = subjects_file(data, work)
     count = sum(1 for _ in iris.open())
     print(f"  lookups (wrk): {connections} keep-alive connections, {count} distinct IRIs, each request another one")
-    results = alternating_rounds("lookups (wrk)", ours, theirs, rounds,
-                                 lambda server, _: wrk_lookups(server.endpoint, iris, connections=connections, threads=2, seconds=seconds))
+    results = alternating_rounds(
+        "lookups (wrk)",
+        ours,
+        theirs,
+        rounds,
+        lambda server, _: wrk_lookups(server.endpoint, iris, connections=connections, threads=2, seconds=seconds),
+    )
     for index, (a, b) in enumerate(results):
-        print(f"    round {index + 1}: p50 rograph {a.p50_ms:.2f} ms, oxigraph {b.p50_ms:.2f} ms; non-2xx {a.errors} / {b.errors}")
+        print(
+            f"    round {index + 1}: p50 rograph {a.p50_ms:.2f} ms, oxigraph {b.p50_ms:.2f} ms; non-2xx {a.errors} / {b.errors}"
+        )
 
 
 def versions() -> str:
@@ -276,29 +358,42 @@ def versions() -> str:
 
     from rograph import __version__
 
-    commit = subprocess.run(["git", "-C", str(PROJECT_DIR), "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(PROJECT_DIR), "describe", "--always", "--dirty"], capture_output=True, text=True
+    ).stdout.strip()
     server = subprocess.run([OXIGRAPH, "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"rograph {__version__} ({commit or 'no git'}), pyoxigraph {pyoxigraph.__version__}, {server or 'oxigraph ?'}, "
-            f"Python {sys.version.split()[0]}")
+    return (
+        f"rograph {__version__} ({commit or 'no git'}), pyoxigraph {pyoxigraph.__version__}, {server or 'oxigraph ?'}, "
+        f"Python {sys.version.split()[0]}"
+    )
 
 
-def run_size(triples: int, work: Path, clients: int, seconds: float, workers: int | None, only_wrk: bool = False,
-             rounds: int = 3) -> None:
+def run_size(
+    triples: int, work: Path, clients: int, seconds: float, workers: int | None, only_wrk: bool = False, rounds: int = 3
+) -> None:
     data = work / f"synth-{triples}.nq"
     if not data.exists():
-        subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", str(triples), "--out", str(data)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "rograph", "synth", "--triples", str(triples), "--out", str(data)], check=True
+        )
     location = work / f"oxigraph-{triples}"
     if not location.exists():
         started = time.perf_counter()
-        subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(data)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         print(f"oxigraph load: {time.perf_counter() - started:.1f} s")
 
     rng = random.Random(triples)
     reports = report_count(triples)
     mix = mix_queries(reports, rng, 200)
-    print(f"\n{triples} triples, {clients} clients, {seconds:.0f} s per load, {len(mix)} distinct queries in the mix; "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {load_average()}")
+    print(
+        f"\n{triples} triples, {clients} clients, {seconds:.0f} s per load, {len(mix)} distinct queries in the mix; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {load_average()}"
+    )
 
     # A first start builds rograph's store from the file (parse, write the build); then every
     # start below loads that build, as a restarted service does.
@@ -312,11 +407,14 @@ def run_size(triples: int, work: Path, clients: int, seconds: float, workers: in
         print(f"  start-up           rograph {uncached.startup_s:.2f} s, oxigraph {theirs.startup_s:.2f} s")
         if not only_wrk:
             print("  -- the answer cache OFF (ROGRAPH_CACHE_BYTES=0), every other setting rograph's default")
-            results = alternating_rounds("mix, no cache", uncached, theirs, rounds,
-                                         lambda server, _: measure(server, mix, clients, seconds))
+            results = alternating_rounds(
+                "mix, no cache", uncached, theirs, rounds, lambda server, _: measure(server, mix, clients, seconds)
+            )
             rograph_mem = max(a[1] for a, _ in results)
             oxigraph_mem = max(b[1] for _, b in results)
-            print(f"  {'':<18} peak memory rograph {rograph_mem:.0f} MiB, oxigraph {oxigraph_mem:.0f} MiB (PSS of the process trees)")
+            print(
+                f"  {'':<18} peak memory rograph {rograph_mem:.0f} MiB, oxigraph {oxigraph_mem:.0f} MiB (PSS of the process trees)"
+            )
             print("  per query (medians over every round):")
             per_query_ratios(results)
         wrk_rounds(data, work, uncached, theirs, 8, seconds, rounds)
@@ -328,20 +426,33 @@ def run_size(triples: int, work: Path, clients: int, seconds: float, workers: in
     cached = start_rograph(data, work, cache=True, workers=workers)
     try:
         print("  -- the answer cache ON (rograph's default)")
-        repeated = alternating_rounds("mix, cached", cached, theirs, 1, lambda server, _: measure(server, mix, clients, seconds))
+        repeated = alternating_rounds(
+            "mix, cached", cached, theirs, 1, lambda server, _: measure(server, mix, clients, seconds)
+        )
         print_row("mix, cached", *repeated[0])
-        print(f"  {'':<18} (assumes repeats: the load draws from {len(mix)} queries, so most answers come from the cache)")
+        print(
+            f"  {'':<18} (assumes repeats: the load draws from {len(mix)} queries, so most answers come from the cache)"
+        )
         fresh = distinct_queries(reports, random.Random(triples + 1), 60_000)
         share = len(fresh) // rounds
-        parts = [fresh[index * share:(index + 1) * share] for index in range(rounds)]
-        print(f"  distinct queries: {len(fresh)}, {share} for each round (both servers get the same ones; "
-              "parameters drawn per request; the parameterless GROUP BY queries left out)")
+        parts = [fresh[index * share : (index + 1) * share] for index in range(rounds)]
+        print(
+            f"  distinct queries: {len(fresh)}, {share} for each round (both servers get the same ones; "
+            "parameters drawn per request; the parameterless GROUP BY queries left out)"
+        )
         # A part of the list for each round, the same for both servers: no query reaches rograph twice.
-        results = alternating_rounds("mix, distinct", cached, theirs, rounds,
-                                     lambda server, index: measure(server, parts[index], clients, seconds, distinct=True))
+        results = alternating_rounds(
+            "mix, distinct",
+            cached,
+            theirs,
+            rounds,
+            lambda server, index: measure(server, parts[index], clients, seconds, distinct=True),
+        )
         for index, ((a, _), (b, _)) in enumerate(results):
-            print(f"    round {index + 1}: {a.requests} / {b.requests} requests"
-                  + (" (its part ran out: some repeated)" if max(a.requests, b.requests) > share else ""))
+            print(
+                f"    round {index + 1}: {a.requests} / {b.requests} requests"
+                + (" (its part ran out: some repeated)" if max(a.requests, b.requests) > share else "")
+            )
     finally:
         stop(cached.process)
         stop(theirs.process)
@@ -353,11 +464,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each load")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--workers", type=int, help="rograph's worker processes (default: ROGRAPH_WORKERS or 4)")
-    parser.add_argument("--server", choices=["waitress", "gunicorn"], help="rograph's HTTP front (default: ROGRAPH_SERVER or waitress)")
+    parser.add_argument(
+        "--server", choices=["waitress", "gunicorn"], help="rograph's HTTP front (default: ROGRAPH_SERVER or waitress)"
+    )
     parser.add_argument("--only-wrk", action="store_true", help="only the wrk lookup load")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per load (the median ratio is printed)")
-    parser.add_argument("--work", type=Path, default=PROJECT_DIR / "benchmarks" / "results",
-                        help="where generated data and stores are kept between runs")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds per load (the median ratio is printed)"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=PROJECT_DIR / "benchmarks" / "results",
+        help="where generated data and stores are kept between runs",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.server:

@@ -72,48 +72,59 @@ def rograph(*args: str) -> list[str]:
 
 def result_count(output: str) -> int:
     start = output.index("{")
-    return len(json.loads(output[start:output.rindex("}") + 1])["results"])
+    return len(json.loads(output[start : output.rindex("}") + 1])["results"])
 
 
 def run_size(triples: int, work: Path, plain: bool) -> None:
     folder = work / f"sources-{triples}"
     if not folder.exists():
-        subprocess.run(rograph("synth", "--triples", str(triples), "--out", str(folder)), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            rograph("synth", "--triples", str(triples), "--out", str(folder)), check=True, stdout=subprocess.DEVNULL
+        )
     files = len(list(folder.glob("*.trig")))
     print(f"\n{triples} triples in {files} source files")
 
     if plain:
         plain_s, plain_mib, out = measured([sys.executable, "-c", PLAIN_PYSHACL, str(folder), str(PROJECT_DIR)])
-        plain_results = json.loads(out[out.index("{"):out.rindex("}") + 1])["results"]
+        plain_results = json.loads(out[out.index("{") : out.rindex("}") + 1])["results"]
         print(f"  plain pyshacl          {plain_s:8.1f} s  {plain_mib:7.0f} MiB  {plain_results} results", flush=True)
     else:
         plain_s = plain_mib = float("nan")
         plain_results = None
         print("  plain pyshacl          skipped (--no-plain)")
 
-    full_s, full_mib, out = measured(rograph("validate", "--format", "json", "--project-dir", str(PROJECT_DIR), str(folder)))
+    full_s, full_mib, out = measured(
+        rograph("validate", "--format", "json", "--project-dir", str(PROJECT_DIR), str(folder))
+    )
     full_results = result_count(out)
-    print(f"  rograph validate       {full_s:8.1f} s  {full_mib:7.0f} MiB  {full_results} results   "
-          f"{plain_s / full_s:.1f}x faster, {full_mib / plain_mib:.2f}x the memory", flush=True)
+    print(
+        f"  rograph validate       {full_s:8.1f} s  {full_mib:7.0f} MiB  {full_results} results   "
+        f"{plain_s / full_s:.1f}x faster, {full_mib / plain_mib:.2f}x the memory",
+        flush=True,
+    )
 
     var = work / f"var-{triples}"
     shutil.rmtree(var, ignore_errors=True)
     env = dict(os.environ, ROGRAPH_VAR_DIR=str(var))
-    incremental = rograph("validate", "--incremental", "--format", "json", "--project-dir", str(PROJECT_DIR), str(folder))
+    incremental = rograph(
+        "validate", "--incremental", "--format", "json", "--project-dir", str(PROJECT_DIR), str(folder)
+    )
     first_s, first_mib, _ = measured(incremental, env)
     print(f"  first --incremental    {first_s:8.1f} s  {first_mib:7.0f} MiB  (full run, writes the state)", flush=True)
     reports = sorted(folder.glob("synth-report-*.trig"))
     changed = reports[len(reports) // 2]
     original = changed.read_text(encoding="utf-8")
     try:
-        changed.write_text(original.replace("(synthetic)\"@en", "(synthetic, edited)\"@en", 1), encoding="utf-8")
+        changed.write_text(original.replace('(synthetic)"@en', '(synthetic, edited)"@en', 1), encoding="utf-8")
         again_s, again_mib, out = measured(incremental, env)
         again_results = result_count(out)
         account = next((line for line in out.splitlines() if line.startswith("rograph validate:")), "")
     finally:
         changed.write_text(original, encoding="utf-8")
-    print(f"  --incremental, 1 file  {again_s:8.1f} s  {again_mib:7.0f} MiB  {again_results} results   "
-          f"{100 * again_s / full_s:.1f}% of the full run, {100 * again_s / plain_s:.1f}% of plain pyshacl")
+    print(
+        f"  --incremental, 1 file  {again_s:8.1f} s  {again_mib:7.0f} MiB  {again_results} results   "
+        f"{100 * again_s / full_s:.1f}% of the full run, {100 * again_s / plain_s:.1f}% of plain pyshacl"
+    )
     print(f"    ({account.removeprefix('rograph validate: ')})")
     if plain_results not in (None, full_results) or full_results != again_results:
         print("  RESULT COUNTS DIFFER: the engines disagree on this data")

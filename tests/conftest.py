@@ -35,7 +35,7 @@ class ProjectCopy:
         for folder in folders:
             shutil.copytree(PROJECT_DIR / folder, root / folder)
 
-    def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> "ProjectCopy":
+    def replace(self, file: str, old: str, new: str, *, within: str | None = None) -> ProjectCopy:
         """Replace the first ``old`` (inside the block that starts with ``within``, if given).
 
         Fails when ``old`` is not there, so a fault that no longer applies to the real data
@@ -52,7 +52,7 @@ class ProjectCopy:
         path.write_text(text[:start] + block.replace(old, new, 1) + text[end:], encoding="utf-8")
         return self
 
-    def add_to_data(self, turtle: str) -> "ProjectCopy":
+    def add_to_data(self, turtle: str) -> ProjectCopy:
         """Add statements to the source's named graph (before its closing brace)."""
         path = self.root / DATA_FILE
         text = path.read_text(encoding="utf-8")
@@ -75,8 +75,13 @@ def line_of(path: Path, pattern: str) -> int:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--soak", type=float, default=15.0, metavar="SECONDS",
-                     help="how long the soak test runs (default 15 s in the suite; e.g. --soak=600 on demand)")
+    parser.addoption(
+        "--soak",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how long the soak test runs (default 15 s in the suite; e.g. --soak=600 on demand)",
+    )
 
 
 @pytest.fixture
@@ -114,12 +119,30 @@ class Server:
 
 
 @contextmanager
-def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] = (), project_dir: Path = PROJECT_DIR, workers: int = 2) -> Iterator[Server]:
+def start_server(
+    tmp_path: Path,
+    *,
+    data: list[Path] | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    project_dir: Path = PROJECT_DIR,
+    workers: int = 2,
+) -> Iterator[Server]:
     """Run the real ``rograph serve`` (gunicorn) on a free loopback port until the block ends."""
     port = free_port()
-    command = [ROGRAPH, "serve", "--port", str(port), "--workers", str(workers), "--var-dir", str(tmp_path / "var"),
-               "--project-dir", str(project_dir), *args]
+    command = [
+        ROGRAPH,
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--var-dir",
+        str(tmp_path / "var"),
+        "--project-dir",
+        str(project_dir),
+        *args,
+    ]
     for path in data or ():
         command += ["--data", str(path)]
     environment = {**os.environ, "ROGRAPH_LOG_LEVEL": "INFO", **(env or {})}
@@ -128,12 +151,15 @@ def start_server(tmp_path: Path, *, data: list[Path] | None = None, env: dict[st
 
 
 @contextmanager
-def run_server(command: list[str], port: int, log: Path, *, env: dict[str, str], cwd: Path | None = None) -> Iterator[Server]:
+def run_server(
+    command: list[str], port: int, log: Path, *, env: dict[str, str], cwd: Path | None = None
+) -> Iterator[Server]:
     """Run ``command`` (a ``rograph serve`` that listens on ``port``) until the block ends,
     once its ``/health`` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
+        )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + 60
@@ -190,7 +216,9 @@ def executor_pids(server: Server) -> set[int]:
     return {pid for pid in descendants(server.process.pid) if process_name(pid) == "rograph-exec"}
 
 
-def wait_for_executors(server: Server, count: int, *, other_than: set[int] = frozenset(), seconds: float = 10) -> set[int]:
+def wait_for_executors(
+    server: Server, count: int, *, other_than: set[int] = frozenset(), seconds: float = 10
+) -> set[int]:
     """The executors, once ``count`` of them run and none is in ``other_than``."""
     deadline = time.monotonic() + seconds
     while True:
@@ -246,8 +274,9 @@ class OxigraphServer(StoreServer):
 
 
 @contextmanager
-def start_oxigraph(folder: Path, *, union_default_graph: bool = True, port: int | None = None,
-                   timeout_s: int | None = None) -> Iterator[OxigraphServer]:
+def start_oxigraph(
+    folder: Path, *, union_default_graph: bool = True, port: int | None = None, timeout_s: int | None = None
+) -> Iterator[OxigraphServer]:
     port = port or free_port()
     command = [OXIGRAPH, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
@@ -269,8 +298,19 @@ def start_oxigraph(folder: Path, *, union_default_graph: bool = True, port: int 
 
 def publish(oxigraph: OxigraphServer, var: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real ``rograph publish`` into ``oxigraph``."""
-    command = [ROGRAPH, "publish", "--to", oxigraph.query, "--gsp", oxigraph.store, "--var-dir", str(var),
-               "--project-dir", str(PROJECT_DIR), *args]
+    command = [
+        ROGRAPH,
+        "publish",
+        "--to",
+        oxigraph.query,
+        "--gsp",
+        oxigraph.store,
+        "--var-dir",
+        str(var),
+        "--project-dir",
+        str(PROJECT_DIR),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
@@ -306,13 +346,22 @@ def start_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
     ini = re.sub(r"(?m)^ServerPort\s*=\s*8890", f"ServerPort = {http_port}", ini)
     (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
     with (folder / "virtuoso.out").open("wb") as out:
-        process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = VirtuosoServer(f"http://127.0.0.1:{http_port}", process)
     try:
         server.wait_until_answering("virtuoso", folder / "virtuoso.out", seconds=120, pause=0.2)
-        granted = subprocess.run(["isql-vt", str(sql_port), "dba", "dba", "exec=GRANT SPARQL_UPDATE TO \"SPARQL\";"],
-                                 capture_output=True, text=True, timeout=60)
+        granted = subprocess.run(
+            ["isql-vt", str(sql_port), "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert granted.returncode == 0, granted.stdout + granted.stderr
         yield server
     finally:
@@ -326,12 +375,14 @@ def start_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
 
 
 @contextmanager
-def start_remote_store(backend: str, folder: Path, *, timeout_s: int | None = None) -> Iterator[OxigraphServer | VirtuosoServer]:
+def start_remote_store(
+    backend: str, folder: Path, *, timeout_s: int | None = None
+) -> Iterator[OxigraphServer | VirtuosoServer]:
     """A real remote store of kind ``backend`` (``oxigraph`` or ``virtuoso``); ``timeout_s``
     (Oxigraph only) makes the store stop its own queries after that many seconds."""
     if timeout_s and backend != "oxigraph":
         raise ValueError(f"a store time limit is set only on an Oxigraph server, not on {backend}")
-    with (start_oxigraph(folder, timeout_s=timeout_s) if backend == "oxigraph" else start_virtuoso(folder)) as store:
+    with start_oxigraph(folder, timeout_s=timeout_s) if backend == "oxigraph" else start_virtuoso(folder) as store:
         yield store
 
 
@@ -340,14 +391,32 @@ def publish_to(store: OxigraphServer | VirtuosoServer, var: Path, *args: str) ->
     one rograph can use without credentials (Oxigraph), else by SPARQL Update (Virtuoso)."""
     if isinstance(store, OxigraphServer):
         return publish(store, var, *args)
-    command = [ROGRAPH, "publish", "--to", store.query, "--update", store.update, "--var-dir", str(var),
-               "--project-dir", str(PROJECT_DIR), *args]
+    command = [
+        ROGRAPH,
+        "publish",
+        "--to",
+        store.query,
+        "--update",
+        store.update,
+        "--var-dir",
+        str(var),
+        "--project-dir",
+        str(PROJECT_DIR),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 @contextmanager
-def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None = None, args: tuple[str, ...] = (),
-                        env: dict[str, str] | None = None, store_timeout_s: int | None = None) -> Iterator[Server]:
+def start_backed_server(
+    backend: str,
+    folder: Path,
+    *,
+    data: list[Path] | None = None,
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    store_timeout_s: int | None = None,
+) -> Iterator[Server]:
     """``rograph serve`` on the embedded store, or on a real remote store (Oxigraph server,
     Virtuoso) it published to; ``env`` is added to the service's environment, and an Oxigraph
     store stops its own queries after ``store_timeout_s``, if given."""
@@ -356,7 +425,9 @@ def start_backed_server(backend: str, folder: Path, *, data: list[Path] | None =
             yield server
         return
     with start_remote_store(backend, folder / backend, timeout_s=store_timeout_s) as store:
-        extra = [arg for path in data or () for arg in ("--data", str(path))] + [a for a in args if a == "--no-validate"]
+        extra = [arg for path in data or () for arg in ("--data", str(path))] + [
+            a for a in args if a == "--no-validate"
+        ]
         done = publish_to(store, folder / "var", *extra)
         assert done.returncode == 0, done.stdout + done.stderr
         with start_server(folder, data=data, args=args, env={**(env or {}), "ROGRAPH_STORE": store.query}) as server:
@@ -373,7 +444,7 @@ BACKENDS = ["embedded", "oxigraph", "virtuoso"]
 #: * it holds graphs of its own (``virtrdf:`` and others), which ``GRAPH ?g`` and the default
 #:   graph show beside the project's;
 #: * a protocol ``default-graph-uri`` is added to a query's ``FROM`` rather than replacing it.
-OUR_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "https://w3id.org/rograph/graph/"))'
+OUR_GRAPHS = 'FILTER(STRSTARTS(STR(?g), "https://w3id.org/rograph/graph/"))'
 
 
 def syntax_error_position(server: Server, line: int, column: int) -> str:
@@ -395,8 +466,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def protocol_server(request, tmp_path_factory) -> Iterator[Server]:
     """Three named graphs and awkward literals (tests/fixtures/protocol), served unvalidated,
     on each back end."""
-    with start_backed_server(request.param, tmp_path_factory.mktemp(f"protocol-{request.param}"),
-                             data=[FIXTURES / "protocol" / "dataset.trig"], args=("--no-validate",)) as server:
+    with start_backed_server(
+        request.param,
+        tmp_path_factory.mktemp(f"protocol-{request.param}"),
+        data=[FIXTURES / "protocol" / "dataset.trig"],
+        args=("--no-validate",),
+    ) as server:
         yield server
 
 
@@ -440,11 +515,27 @@ def listener():
 
 #: Names whose use makes a test live: the helpers above that start servers and commands, and the
 #: modules that open processes, connections and browsers.
-LIVE_NAMES = frozenset({
-    "start_server", "start_backed_server", "start_oxigraph", "start_virtuoso", "start_remote_store",
-    "publish", "publish_to", "ROGRAPH", "OXIGRAPH", "VIRTUOSO",
-    "subprocess", "requests", "socket", "http", "urlopen", "SPARQLWrapper", "sync_playwright",
-})
+LIVE_NAMES = frozenset(
+    {
+        "start_server",
+        "start_backed_server",
+        "start_oxigraph",
+        "start_virtuoso",
+        "start_remote_store",
+        "publish",
+        "publish_to",
+        "ROGRAPH",
+        "OXIGRAPH",
+        "VIRTUOSO",
+        "subprocess",
+        "requests",
+        "socket",
+        "http",
+        "urlopen",
+        "SPARQLWrapper",
+        "sync_playwright",
+    }
+)
 #: Fixtures that give a test the in-process app.
 APP_FIXTURES = frozenset({"app", "client"})
 _TESTS_DIR = str(Path(__file__).parent)
@@ -473,8 +564,12 @@ def _is_live(item: pytest.Function) -> bool:
     for name in item.fixturenames:
         for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
             functions.append(fixturedef.func)
-    return any(isinstance(function, types.FunctionType) and function.__code__.co_filename.startswith(_TESTS_DIR)
-               and _reaches_live(function.__code__, function.__globals__, seen) for function in functions)
+    return any(
+        isinstance(function, types.FunctionType)
+        and function.__code__.co_filename.startswith(_TESTS_DIR)
+        and _reaches_live(function.__code__, function.__globals__, seen)
+        for function in functions
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -518,12 +613,16 @@ def pytest_runtest_call(item):
         if unmarked:
             _running_unmarked.clear()
     if unmarked and _escapes:
-        pytest.fail(f"{item.nodeid} is not marked live but did {_escapes[0]}: use the helpers in conftest.py "
-                    "(which mark it) or mark it @pytest.mark.live", pytrace=False)
+        pytest.fail(
+            f"{item.nodeid} is not marked live but did {_escapes[0]}: use the helpers in conftest.py "
+            "(which mark it) or mark it @pytest.mark.live",
+            pytrace=False,
+        )
     return result
 
 
 # ------------------------------------------------------------------ the app, in process
+
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
@@ -540,8 +639,12 @@ def app(tmp_path_factory):
     build = ensure_build(discover(settings.project_dir), settings.var_dir, validate=False)
     pool = start_pool(settings, build, executors=1)
     try:
-        store = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
-                          query_timeout=settings.query_timeout)
+        store = PoolStore(
+            build,
+            pool.socket_path,
+            max_response_bytes=settings.max_response_bytes,
+            query_timeout=settings.query_timeout,
+        )
         yield create_app(settings, store)
     finally:
         pool.stop()

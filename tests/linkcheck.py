@@ -53,22 +53,33 @@ NO_SUCH_ID = "no element with this id on the page"
 SITE_PAGES = {"", "ontology", "shapes", "dataset", "query", "browse", "sparql", "graph", "static", "dumps"}
 
 RDF_FORMATS = {
-    "text/turtle": "turtle", "application/n-triples": "nt", "application/n-quads": "nquads",
-    "application/trig": "trig", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
-    "text/n3": "n3", "text/rdf+n3": "n3",
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "text/n3": "n3",
+    "text/rdf+n3": "n3",
 }
 RESULT_FORMATS = {
-    "application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
 }
 #: What a gzipped dump holds, by the name before ``.gz``.
 RDF_EXTENSIONS = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 #: RDF properties whose values are links a client follows.
 LINK_PROPERTIES = {
-    "http://rdfs.org/ns/void#dataDump", "http://rdfs.org/ns/void#sparqlEndpoint",
-    "http://rdfs.org/ns/void#rootResource", "http://rdfs.org/ns/void#exampleResource",
-    "http://rdfs.org/ns/void#uriLookupEndpoint", "http://www.w3.org/ns/dcat#downloadURL",
-    "http://www.w3.org/ns/dcat#accessURL", "http://www.w3.org/ns/dcat#endpointURL",
+    "http://rdfs.org/ns/void#dataDump",
+    "http://rdfs.org/ns/void#sparqlEndpoint",
+    "http://rdfs.org/ns/void#rootResource",
+    "http://rdfs.org/ns/void#exampleResource",
+    "http://rdfs.org/ns/void#uriLookupEndpoint",
+    "http://www.w3.org/ns/dcat#downloadURL",
+    "http://www.w3.org/ns/dcat#accessURL",
+    "http://www.w3.org/ns/dcat#endpointURL",
 }
 
 
@@ -103,7 +114,7 @@ class LinkChecker:
     def local(self, url: str) -> str | None:
         """The URL on this server that ``url`` is (a published IRI maps to it), or None."""
         if url.startswith(BASE):
-            return self.root + url[len(BASE):]
+            return self.root + url[len(BASE) :]
         return url if url.startswith(self.root) or url == self.root.rstrip("/") else None
 
     def run(self) -> Crawl:
@@ -111,7 +122,8 @@ class LinkChecker:
         # (URL, UI language, who links to it, how it is asked for: by a browser following a
         # link of a page, or by a client following a Link header or an RDF statement).
         queue: deque[tuple[str, str, str, str]] = deque(
-            (self.root + f"?lang={lang}", lang, "(start)", BROWSER) for lang in self.languages)
+            (self.root + f"?lang={lang}", lang, "(start)", BROWSER) for lang in self.languages
+        )
         seen: set[tuple[str, str, str]] = set()
         #: Documents that are not HTML are the same in every language: fetched once.
         language_free: set[str] = set()
@@ -137,12 +149,18 @@ class LinkChecker:
                     seen.add((document, lang, accept))
                     batch.append((address, lang, referrer, accept))
                 if crawl.fetched + len(batch) > self.limit or time.monotonic() - started > self.seconds:
-                    crawl.findings.append(Finding(self.root, "(crawl)", f"crawl stopped after {crawl.fetched} requests"))
+                    crawl.findings.append(
+                        Finding(self.root, "(crawl)", f"crawl stopped after {crawl.fetched} requests")
+                    )
                     break
                 crawl.fetched += len(batch)
-                for (address, lang, referrer, accept), response in zip(batch, pool.map(self._fetch, batch), strict=True):
+                for (address, lang, referrer, accept), response in zip(
+                    batch, pool.map(self._fetch, batch), strict=True
+                ):
                     document = without_language(address, lang)[0]
-                    if not isinstance(response, Exception) and "text/html" not in response.headers.get("Content-Type", ""):
+                    if not isinstance(response, Exception) and "text/html" not in response.headers.get(
+                        "Content-Type", ""
+                    ):
                         language_free.add(document)
                     for link, asked in self._read(address, document, referrer, accept, response, crawl, ids):
                         absolute = urljoin(address, link.strip())
@@ -164,8 +182,9 @@ class LinkChecker:
         except requests.RequestException as error:
             return error
 
-    def _read(self, address: str, document: str, referrer: str, accept: str, response, crawl: Crawl,
-              ids: dict[str, set[str]]) -> list[tuple[str, str]]:
+    def _read(
+        self, address: str, document: str, referrer: str, accept: str, response, crawl: Crawl, ids: dict[str, set[str]]
+    ) -> list[tuple[str, str]]:
         """Check one answer; the links it holds, each with how it would be asked for."""
         if isinstance(response, requests.RequestException):
             crawl.findings.append(Finding(address, referrer, f"no answer: {response}"))
@@ -173,19 +192,30 @@ class LinkChecker:
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         crawl.media_types[media_type] = crawl.media_types.get(media_type, 0) + 1
         if not (200 <= response.status_code < 300 or response.status_code == 304):
-            crawl.findings.append(Finding(address, referrer, f"{response.status_code} {media_type}: {response.text[:200]!r}"))
+            crawl.findings.append(
+                Finding(address, referrer, f"{response.status_code} {media_type}: {response.text[:200]!r}")
+            )
             return []
         if accept not in (BROWSER, CLIENT) and media_type != accept:
-            crawl.findings.append(Finding(address, referrer, f"the Link header says {accept}, the answer is {media_type}"))
-        links = [(link["url"], asked_as(link.get("type"))) for link in requests.utils.parse_header_links(response.headers.get("Link", ""))
-                 if link.get("url")]
+            crawl.findings.append(
+                Finding(address, referrer, f"the Link header says {accept}, the answer is {media_type}")
+            )
+        links = [
+            (link["url"], asked_as(link.get("type")))
+            for link in requests.utils.parse_header_links(response.headers.get("Link", ""))
+            if link.get("url")
+        ]
         try:
             if media_type == "text/html":
                 page_links, ids[document] = parse_html(response.content)
                 return links + [(link, BROWSER) for link in page_links]
-            return links + [(link, CLIENT) for link in parse_other(media_type, response.content, urlsplit(address).path)]
+            return links + [
+                (link, CLIENT) for link in parse_other(media_type, response.content, urlsplit(address).path)
+            ]
         except Exception as error:  # the body does not parse as what it says it is
-            crawl.findings.append(Finding(address, referrer, f"{media_type} body does not parse: {type(error).__name__}: {error}"[:400]))
+            crawl.findings.append(
+                Finding(address, referrer, f"{media_type} body does not parse: {type(error).__name__}: {error}"[:400])
+            )
             return []
 
 

@@ -32,12 +32,17 @@ def slow_client(address: tuple[str, int], kind: str, until: float, opened: list[
         if kind == "reader":
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             target = "/sparql?" + urllib.parse.urlencode({"query": BIG})
-            connection.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n".encode() * 2)
+            connection.sendall(
+                f"GET {target} HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n".encode()
+                * 2
+            )
         elif kind == "headers":
             connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
         else:
-            connection.sendall(b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
-                               b"Content-Length: 100000\r\n\r\nASK {")
+            connection.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100000\r\n\r\nASK {"
+            )
         while time.monotonic() < until:
             if kind == "headers":
                 connection.sendall(b"X-Slow: y\r\n")
@@ -48,14 +53,17 @@ def slow_client(address: tuple[str, int], kind: str, until: float, opened: list[
         pass
 
 
-def worst_latency_under(address: tuple[str, int], kind: str, seconds: float,
-                        connections: int = SLOW_CONNECTIONS) -> tuple[float, int, list[str]]:
+def worst_latency_under(
+    address: tuple[str, int], kind: str, seconds: float, connections: int = SLOW_CONNECTIONS
+) -> tuple[float, int, list[str]]:
     """Open ``connections`` slow clients of ``kind``, then time ``/health`` and a cheap query
     (each on a new connection) until the attack ends: (worst seconds, probes, failures)."""
     until = time.monotonic() + seconds
     opened: list[socket.socket] = []
-    attackers = [threading.Thread(target=slow_client, args=(address, kind, until, opened), daemon=True)
-                 for _ in range(connections)]
+    attackers = [
+        threading.Thread(target=slow_client, args=(address, kind, until, opened), daemon=True)
+        for _ in range(connections)
+    ]
     for attacker in attackers:
         attacker.start()
     time.sleep(2.5)

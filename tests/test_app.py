@@ -20,9 +20,9 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from conftest import PROJECT_DIR
-from test_linked_data import RDF_FORMATS  # media type -> (suffix, rdflib's parser): one table for both layers
 from rograph.namespaces import BASE, INFERRED_GRAPH
 from rograph.sparql_text import NESTING_LIMIT
+from test_linked_data import RDF_FORMATS  # media type -> (suffix, rdflib's parser): one table for both layers
 
 #: A query whose answer the query page draws as a bar chart (numbers, and a column naming them).
 BAR_CHART = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class LIMIT 5"
@@ -76,8 +76,12 @@ def test_every_route_of_the_app_is_in_the_table(app):
     """A route added later joins the table above (or this fails)."""
     covered = {path.split("?")[0] for path, *_ in ROUTES}
     for rule in app.url_map.iter_rules():
-        example = {"/<path:path>": "/ontology", "/dumps/<name>": "/dumps/dataset.nq", "/static/<path:filename>": "/static/style.css",
-                   "/reconcile/suggest/<kind>": "/reconcile/suggest/entity"}.get(rule.rule, rule.rule)
+        example = {
+            "/<path:path>": "/ontology",
+            "/dumps/<name>": "/dumps/dataset.nq",
+            "/static/<path:filename>": "/static/style.css",
+            "/reconcile/suggest/<kind>": "/reconcile/suggest/entity",
+        }.get(rule.rule, rule.rule)
         assert example in covered, rule.rule
 
 
@@ -113,7 +117,9 @@ def ground(graph: rdflib.Graph) -> set:
 
 
 @pytest.mark.parametrize("path", ENTITIES)
-def test_an_entity_document_is_one_graph_in_every_rdf_format_holding_what_the_sources_state(client, source_statements, path):
+def test_an_entity_document_is_one_graph_in_every_rdf_format_holding_what_the_sources_state(
+    client, source_statements, path
+):
     subject = rdflib.URIRef(BASE + path)
     # The entity's own hash IRIs it links to (``…#day``) are described in its document too.
     parts = {o for o in source_statements.objects(subject, None) if str(o).startswith(str(subject) + "#")}
@@ -163,12 +169,15 @@ def sparql(client, query: str, accept: str):
     return client.post("/sparql", data={"query": query}, headers={"Accept": accept})
 
 
-@pytest.mark.parametrize(("accept", "parser"), [
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/tab-separated-values", "tsv"),
-    ("text/csv", "csv"),
-])
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/tab-separated-values", "tsv"),
+        ("text/csv", "csv"),
+    ],
+)
 def test_select_answers_in_each_results_format_read_back_by_rdflib(client, source_statements, accept, parser):
     response = sparql(client, LABELS, accept)
     assert response.status_code == 200 and media_type(response) == accept
@@ -216,15 +225,26 @@ def test_the_service_description_is_rdf_about_the_endpoint(client):
 
 # ---------------------------------------------------------------- errors, in words, never a traceback
 
-@pytest.mark.parametrize(("request_args", "status", "words"), [
-    ({"method": "GET", "query_string": {"query": "SELECT ?s WHERE { ?s ?p }"}}, 400, "at line 1, column"),
-    ({"method": "GET", "query_string": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "application/sparql-results+json"),
-    ({"method": "PUT", "data": "ASK {}"}, 405, "use GET or POST"),
-    ({"method": "POST", "data": "DROP ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
-    ({"method": "POST", "data": {"update": "DROP ALL"}}, 403, "read-only"),
-    ({"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}, 400,
-     "no outbound request was made"),
-])
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "words"),
+    [
+        ({"method": "GET", "query_string": {"query": "SELECT ?s WHERE { ?s ?p }"}}, 400, "at line 1, column"),
+        (
+            {"method": "GET", "query_string": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}},
+            406,
+            "application/sparql-results+json",
+        ),
+        ({"method": "PUT", "data": "ASK {}"}, 405, "use GET or POST"),
+        ({"method": "POST", "data": "DROP ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
+        ({"method": "POST", "data": {"update": "DROP ALL"}}, 403, "read-only"),
+        (
+            {"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}},
+            400,
+            "no outbound request was made",
+        ),
+    ],
+)
 def test_a_bad_sparql_request_is_refused_in_words(client, request_args, status, words):
     response = client.open("/sparql", **request_args)
     text = response.get_data(as_text=True)
@@ -236,13 +256,16 @@ def test_a_bad_sparql_request_is_refused_in_words(client, request_args, status, 
 
 
 def test_a_cors_preflight_is_answered_without_running_anything(client):
-    response = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        "/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    )
     assert response.status_code == 204 and not response.data
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "POST", "OPTIONS"}
 
 
 # ---------------------------------------------------------------- limits the app enforces itself
+
 
 def test_a_body_over_the_limit_is_413_and_one_at_the_limit_is_answered(app, client):
     limit = app.config["MAX_CONTENT_LENGTH"]

@@ -40,11 +40,17 @@ def wheel_venv(tmp_path_factory) -> Path:
     given = os.environ.get("ROGRAPH_WHEEL_VENV")
     if given:
         venv = Path(given).absolute()
-        assert (venv / "bin" / "rograph").is_file(), f"ROGRAPH_WHEEL_VENV={given!r}: no installed rograph at {venv}/bin/rograph"
+        assert (venv / "bin" / "rograph").is_file(), (
+            f"ROGRAPH_WHEEL_VENV={given!r}: no installed rograph at {venv}/bin/rograph"
+        )
         return venv
     folder = tmp_path_factory.mktemp("wheel")
-    made = subprocess.run(["bash", str(PROJECT_DIR / "scripts" / "install-wheel.sh"), str(folder)],
-                          capture_output=True, text=True, timeout=900)
+    made = subprocess.run(
+        ["bash", str(PROJECT_DIR / "scripts" / "install-wheel.sh"), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     return folder / "venv"
 
@@ -73,11 +79,22 @@ def served_as_a_user(rograph: str, backend: str, folder: Path, *, elsewhere: boo
             yield server
         return
     with start_oxigraph(folder / "oxigraph") as oxigraph:
-        done = subprocess.run([rograph, "publish", "--to", oxigraph.query, "--gsp", oxigraph.store, *args],
-                              capture_output=True, text=True, timeout=300, cwd=cwd, env=environment)
+        done = subprocess.run(
+            [rograph, "publish", "--to", oxigraph.query, "--gsp", oxigraph.store, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=cwd,
+            env=environment,
+        )
         assert done.returncode == 0, done.stderr
-        with run_server([rograph, "serve", *args], port, folder / "server.log", cwd=cwd,
-                        env={**environment, "ROGRAPH_STORE": oxigraph.query}) as server:
+        with run_server(
+            [rograph, "serve", *args],
+            port,
+            folder / "server.log",
+            cwd=cwd,
+            env={**environment, "ROGRAPH_STORE": oxigraph.query},
+        ) as server:
             yield server
 
 
@@ -85,15 +102,23 @@ def served_as_a_user(rograph: str, backend: str, folder: Path, *, elsewhere: boo
 #: from the project folder and once from another folder with --project-dir; every language is
 #: crawled on the main pair, one on the others (whose pages differ from it only in where they
 #: come from; the links into other languages are counted there, not fetched: linkcheck.py).
-SITES = [("editable", "embedded", "project folder", LANGUAGES), ("editable", "oxigraph", "another folder", ("en",)),
-         ("wheel", "embedded", "another folder", ("lv",)), ("wheel", "oxigraph", "project folder", ("et",))]
+SITES = [
+    ("editable", "embedded", "project folder", LANGUAGES),
+    ("editable", "oxigraph", "another folder", ("en",)),
+    ("wheel", "embedded", "another folder", ("lv",)),
+    ("wheel", "oxigraph", "project folder", ("et",)),
+]
 
 
 @pytest.fixture(scope="module", params=SITES, ids=["-".join(site[:3]).replace(" ", "-") for site in SITES])
 def site(request, tmp_path_factory) -> Iterator[tuple[Server, tuple[str, ...]]]:
     install, backend, where, languages = request.param
-    with served_as_a_user(rograph_of(install, request), backend, tmp_path_factory.mktemp(f"user-{install}-{backend}"),
-                          elsewhere=where == "another folder") as server:
+    with served_as_a_user(
+        rograph_of(install, request),
+        backend,
+        tmp_path_factory.mktemp(f"user-{install}-{backend}"),
+        elsewhere=where == "another folder",
+    ) as server:
         yield server, languages
 
 
@@ -113,9 +138,20 @@ def test_every_link_answers_with_a_body_that_parses_as_its_media_type(crawl):
     findings = [f for f in crawl.findings if not on_a_data_document(f)]
     assert not findings, f"{len(findings)} broken of {crawl.fetched}:\n" + "\n".join(map(str, findings[:40]))
     # The crawl reached every kind of document the site serves.
-    for media_type in ("text/html", "text/css", "text/javascript", "text/turtle", "application/ld+json",
-                       "application/n-quads", "application/trig", "application/rdf+xml", "application/n-triples",
-                       "application/gzip", "application/sparql-results+json", "text/csv"):
+    for media_type in (
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "text/turtle",
+        "application/ld+json",
+        "application/n-quads",
+        "application/trig",
+        "application/rdf+xml",
+        "application/n-triples",
+        "application/gzip",
+        "application/sparql-results+json",
+        "text/csv",
+    ):
         assert crawl.media_types.get(media_type), (media_type, crawl.media_types)
 
 
@@ -142,8 +178,13 @@ def test_the_project_folder_gives_the_example_queries(site):
 
 def test_the_wheel_ships_every_file_of_the_package(wheel_venv):
     venv = wheel_venv
-    located = subprocess.run([str(venv / "bin" / "python"), "-c", "import rograph, pathlib; print(pathlib.Path(rograph.__file__).parent)"],
-                             capture_output=True, text=True, timeout=60, cwd="/")
+    located = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import rograph, pathlib; print(pathlib.Path(rograph.__file__).parent)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
     installed = Path(located.stdout.strip())
     assert installed.is_dir() and PROJECT_DIR / "src" not in installed.parents, located  # not the source tree
     source = PROJECT_DIR / "src" / "rograph"
@@ -154,7 +195,13 @@ def test_the_wheel_ships_every_file_of_the_package(wheel_venv):
 
 def test_the_project_folder_is_where_the_sources_are_read_from(tmp_path, request):
     """Without a project, an installed rograph says where it looked and how to give one."""
-    done = subprocess.run([rograph_of("wheel", request), "build"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
-                          env=user_environment())
+    done = subprocess.run(
+        [rograph_of("wheel", request), "build"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=user_environment(),
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert str(tmp_path) in done.stderr and "--project-dir" in done.stderr, done.stderr

@@ -33,8 +33,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -45,7 +52,12 @@ def page(browser):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     outside = []
-    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if not request.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
     yield page
     context.close()
     assert not outside, f"the page loaded something from outside: {outside}"
@@ -60,7 +72,9 @@ def test_from_the_home_page_through_an_example_to_an_entity_in_another_language(
     page.locator('a[data-example="figures-with-sources"]').click()
     page.wait_for_selector("table.results tbody tr")
     rows = page.locator("table.results tbody tr")
-    expected = (PROJECT_DIR / "queries" / "expected" / "figures-with-sources.csv").read_text(encoding="utf-8").splitlines()
+    expected = (
+        (PROJECT_DIR / "queries" / "expected" / "figures-with-sources.csv").read_text(encoding="utf-8").splitlines()
+    )
     assert rows.count() == len(expected) - 1
     assert "about 160 Roma living in Valga" in page.locator("table.results").inner_text()
     assert "SELECT ?figure" in page.locator(".cm-content").inner_text()  # the editor holds the query
@@ -83,7 +97,9 @@ def test_ctrl_enter_runs_the_query_in_the_editor_and_errors_show_where(live_serv
     page.goto(live_server.url + "/query")
     page.locator(".cm-content").click()
     page.keyboard.press("Control+A")
-    page.keyboard.insert_text("SELECT ?post ?start WHERE { ?post a rg:RomaMediatorPost ; dcterms:temporal/dcat:startDate ?start }")
+    page.keyboard.insert_text(
+        "SELECT ?post ?start WHERE { ?post a rg:RomaMediatorPost ; dcterms:temporal/dcat:startDate ?start }"
+    )
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("table.results tbody tr")
     assert page.locator("table.results tbody tr").count() == 2
@@ -155,10 +171,40 @@ PAGE_KINDS = {
     "sources-differ": "/claim/valga-meeting-2020-02-06",
 }
 #: Pages whose every word a reader of Estonian must be able to read in Estonian.
-ESTONIAN_PAGES = ("home", "meeting", "organisation", "agreement", "figure", "place", "source", "concept", "search", "sources-differ")
+ESTONIAN_PAGES = (
+    "home",
+    "meeting",
+    "organisation",
+    "agreement",
+    "figure",
+    "place",
+    "source",
+    "concept",
+    "search",
+    "sources-differ",
+)
 #: English words that are not Estonian ones: any of them on an Estonian page is English left over.
-ENGLISH_WORDS = ("the", "of", "and", "with", "from", "for", "which", "meeting", "agreement", "representatives",
-                 "source", "sources", "page", "statements", "linked", "summary", "conclusions", "ministry", "project")
+ENGLISH_WORDS = (
+    "the",
+    "of",
+    "and",
+    "with",
+    "from",
+    "for",
+    "which",
+    "meeting",
+    "agreement",
+    "representatives",
+    "source",
+    "sources",
+    "page",
+    "statements",
+    "linked",
+    "summary",
+    "conclusions",
+    "ministry",
+    "project",
+)
 
 
 def _english_texts(live_server) -> set[str]:
@@ -168,13 +214,16 @@ def _english_texts(live_server) -> set[str]:
         VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel>
                     <http://purl.org/dc/terms/description> }
         OPTIONAL { ?x ?p ?et FILTER(LANG(?et) = "et") } }"""
-    rows = requests.get(live_server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                        timeout=30).json()["results"]["bindings"]
+    rows = requests.get(
+        live_server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    ).json()["results"]["bindings"]
     texts = {row["en"]["value"] for row in rows if row.get("et", {}).get("value") != row["en"]["value"]}
     texts |= {text for key, text in TEXT["en"].items() if TEXT["et"][key] != text and "{" not in text}
     # A name Estonian writes the same way ("Valka" in "Valka vald") is not English.
     estonian = "\n".join({row["et"]["value"] for row in rows if "et" in row} | set(TEXT["et"].values()))
-    return {text for text in texts if len(text) > 3 and not re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", estonian)}
+    return {
+        text for text in texts if len(text) > 3 and not re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", estonian)
+    }
 
 
 #: What the curators write in English only, for now (their notes): a page shows it marked
@@ -182,8 +231,12 @@ def _english_texts(live_server) -> set[str]:
 NOTES = "[data-untranslated]"
 #: The words of the page a reader reads: not IRIs and prefixed names (code), not format
 #: names, not the curators' notes.
-VISIBLE_TEXT = """() => { const main = document.querySelector('main').cloneNode(true);
-    main.querySelectorAll('code, script, .formats, """ + NOTES + """').forEach(e => e.remove()); return main.innerText; }"""
+VISIBLE_TEXT = (
+    """() => { const main = document.querySelector('main').cloneNode(true);
+    main.querySelectorAll('code, script, .formats, """
+    + NOTES
+    + """').forEach(e => e.remove()); return main.innerText; }"""
+)
 
 
 def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):
@@ -198,7 +251,9 @@ def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):
         assert page.locator("html").get_attribute("lang") == "et"
         text = page.evaluate(VISIBLE_TEXT)
         header = page.locator("header.site").inner_text()
-        found = sorted(t for t in english if re.search(r"(?<![\w/.-])" + re.escape(t) + r"(?![\w/.-])", text + "\n" + header))
+        found = sorted(
+            t for t in english if re.search(r"(?<![\w/.-])" + re.escape(t) + r"(?![\w/.-])", text + "\n" + header)
+        )
         assert not found, (kind, found[:10])
         # A word inside a file path ("shared/sources/README.md") is a name, not English prose.
         words = sorted({w for w in ENGLISH_WORDS if re.search(rf"(?<![\w/.-]){w}(?![\w/.-])", text, re.IGNORECASE)})
@@ -208,15 +263,19 @@ def test_a_reader_who_switches_to_estonian_sees_no_english(live_server, page):
         assert {m.lower() for m in page.locator(f"main abbr.fallback:not({NOTES} *)").all_inner_texts()} <= {"lv"}, kind
         assert page.locator(f"{NOTES} span[lang=en]").count() == page.locator(f"{NOTES} abbr.fallback").count(), kind
         if kind == "figure":
-            assert page.locator(f'{NOTES}[data-property="http://www.w3.org/2004/02/skos/core#note"] abbr.fallback').count() >= 1
+            assert (
+                page.locator(f'{NOTES}[data-property="http://www.w3.org/2004/02/skos/core#note"] abbr.fallback').count()
+                >= 1
+            )
     page.goto(live_server.url + PAGE_KINDS["meeting"] + "?lang=et")
     page.screenshot(path=str(ARTIFACTS / "entity-et-1280.png"), full_page=True)
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="lv-LV", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="lv-LV", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -226,7 +285,9 @@ def phone(browser):
 def test_no_page_scrolls_sideways_on_a_390_px_phone(live_server, phone, lang):
     for kind, path in PAGE_KINDS.items():
         phone.goto(live_server.url + path + ("&" if "?" in path else "?") + f"lang={lang}")
-        width = phone.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+        width = phone.evaluate(
+            "() => [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]"
+        )
         assert max(width[:2]) <= width[2] == 390, (kind, lang, width)
         if lang == "lv":
             phone.screenshot(path=str(ARTIFACTS / f"390-{kind}.png"), full_page=True)
@@ -259,7 +320,7 @@ def test_the_neighbourhood_picture_has_no_overlapping_or_clipped_labels(live_ser
     for box in texts:
         assert box[0] >= left and box[2] <= right and box[1] >= top and box[3] <= bottom, ("clipped", box)
     for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
+        for b in texts[i + 1 :]:
             overlap = min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
             assert not overlap, ("overlap", a[4], b[4])
     assert min(box[3] - box[1] for box in texts) >= 9, "labels a reader can read (at least 9 px high)"

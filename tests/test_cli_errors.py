@@ -31,8 +31,9 @@ COMMANDS_THAT_READ_SETTINGS = {
 
 def rograph(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ROGRAPH_")}
-    return subprocess.run([ROGRAPH, *args], capture_output=True, text=True, timeout=120, cwd=cwd,
-                          env={**environment, **(env or {})})
+    return subprocess.run(
+        [ROGRAPH, *args], capture_output=True, text=True, timeout=120, cwd=cwd, env={**environment, **(env or {})}
+    )
 
 
 def one_clear_line(done: subprocess.CompletedProcess, code: int, *names: str) -> str:
@@ -59,21 +60,33 @@ def broken_project(tmp_path) -> ProjectCopy:
 def test_a_bad_setting_is_one_line_naming_the_variable(command, tmp_path):
     port = str(free_port())
     args = [a.replace("{tmp}", str(tmp_path)).replace("{port}", port) for a in COMMANDS_THAT_READ_SETTINGS[command]]
-    done = rograph(command, *args, cwd=PROJECT_DIR, env={"ROGRAPH_PORT": "abc", "ROGRAPH_VAR_DIR": str(tmp_path / "var")})
+    done = rograph(
+        command, *args, cwd=PROJECT_DIR, env={"ROGRAPH_PORT": "abc", "ROGRAPH_VAR_DIR": str(tmp_path / "var")}
+    )
     one_clear_line(done, EXIT_BAD_INPUT, "ROGRAPH_PORT", "'abc'")
 
 
-@pytest.mark.parametrize("variable, value", [
-    ("ROGRAPH_PORT", "abc"), ("ROGRAPH_PORT", "70000"), ("ROGRAPH_WORKERS", "0"), ("ROGRAPH_QUERY_TIMEOUT", "-1"),
-    ("ROGRAPH_LOG_LEVEL", "LOUD"), ("ROGRAPH_RATE_LIMIT_LOOPBACK", "perhaps"), ("ROGRAPH_STORE", "ftp://x"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("ROGRAPH_PORT", "abc"),
+        ("ROGRAPH_PORT", "70000"),
+        ("ROGRAPH_WORKERS", "0"),
+        ("ROGRAPH_QUERY_TIMEOUT", "-1"),
+        ("ROGRAPH_LOG_LEVEL", "LOUD"),
+        ("ROGRAPH_RATE_LIMIT_LOOPBACK", "perhaps"),
+        ("ROGRAPH_STORE", "ftp://x"),
+    ],
+)
 def test_settings_refuses_bad_values(variable, value, tmp_path):
     done = rograph("settings", cwd=tmp_path, env={variable: value})
     one_clear_line(done, EXIT_BAD_INPUT, variable, value)
 
 
 def test_settings_shows_the_values_in_effect_and_where_each_came_from(tmp_path):
-    done = rograph("settings", "--host", "0.0.0.0", cwd=tmp_path, env={"ROGRAPH_PORT": "8123", "ROGRAPH_STORE_PASSWORD": "secret"})
+    done = rograph(
+        "settings", "--host", "0.0.0.0", cwd=tmp_path, env={"ROGRAPH_PORT": "8123", "ROGRAPH_STORE_PASSWORD": "secret"}
+    )
     assert done.returncode == 0, done.stderr
     shown = {line.split("=", 1)[0]: line for line in done.stdout.splitlines() if line.startswith("ROGRAPH_")}
     assert shown["ROGRAPH_PORT"].startswith("ROGRAPH_PORT=8123 ") and "(environment)" in shown["ROGRAPH_PORT"]
@@ -96,9 +109,11 @@ def test_a_missing_project_folder_is_named(command, tmp_path):
 
 @pytest.mark.parametrize("command", ["build", "export", "serve", "publish", "query"])
 def test_broken_sources_with_no_earlier_build_give_file_line_and_column(command, broken_project, tmp_path):
-    args = {"export": ["--out", str(tmp_path / "x.nq")], "query": ["ASK {}"],
-            "publish": ["--to", f"http://127.0.0.1:{free_port()}/query", "--gsp", f"http://127.0.0.1:{free_port()}/store"]
-            }.get(command, [])
+    args = {
+        "export": ["--out", str(tmp_path / "x.nq")],
+        "query": ["ASK {}"],
+        "publish": ["--to", f"http://127.0.0.1:{free_port()}/query", "--gsp", f"http://127.0.0.1:{free_port()}/store"],
+    }.get(command, [])
     done = rograph(command, *args, cwd=broken_project.root)
     line = one_clear_line(done, EXIT_BAD_INPUT, DATA_FILE)
     assert f"{DATA_FILE}:" in line and "not" in line
@@ -176,18 +191,34 @@ def test_serve_on_a_port_in_use_names_it(built_project):
     one_clear_line(done, EXIT_BAD_INPUT, f"127.0.0.1:{port}", "ROGRAPH_PORT")
 
 
-SOURCE = ["--publisher", "organisation:valga-city-government", "--language", "lv", "--kind", "news-item",
-          "--title", "T", "--label", "lv:T", "--label", "en:T"]
+SOURCE = [
+    "--publisher",
+    "organisation:valga-city-government",
+    "--language",
+    "lv",
+    "--kind",
+    "news-item",
+    "--title",
+    "T",
+    "--label",
+    "lv:T",
+    "--label",
+    "en:T",
+]
 
 
-@pytest.mark.parametrize("change, names", [
-    ({"ADDRESS|FILE": "ftp://example.org/x"}, ["ftp://example.org/x"]),
-    ({"ADDRESS|FILE": "sources/no-such-file.txt"}, ["sources/no-such-file.txt"]),
-    ({"--publisher": "organisation:nobody"}, ["--publisher", "organisation/nobody"]),
-    ({"--language": "xx"}, ["--language", "'xx'"]),
-    ({"--kind": "rumour"}, ["--kind", "'rumour'"]),
-    ({"--label": "no-language"}, ["--label", "'no-language'"]),
-], ids=["address", "file", "publisher", "language", "kind", "label"])
+@pytest.mark.parametrize(
+    "change, names",
+    [
+        ({"ADDRESS|FILE": "ftp://example.org/x"}, ["ftp://example.org/x"]),
+        ({"ADDRESS|FILE": "sources/no-such-file.txt"}, ["sources/no-such-file.txt"]),
+        ({"--publisher": "organisation:nobody"}, ["--publisher", "organisation/nobody"]),
+        ({"--language": "xx"}, ["--language", "'xx'"]),
+        ({"--kind": "rumour"}, ["--kind", "'rumour'"]),
+        ({"--label": "no-language"}, ["--label", "'no-language'"]),
+    ],
+    ids=["address", "file", "publisher", "language", "kind", "label"],
+)
 def test_source_add_refuses_bad_input_and_writes_nothing(change, names, tmp_path):
     project = ProjectCopy(tmp_path / "project").root
     before = sorted(p.name for p in (project / "data").iterdir())

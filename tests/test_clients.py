@@ -19,7 +19,21 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
 
 G = "http://example.org/"
 A, P = rdflib.URIRef(G + "a"), rdflib.URIRef(G + "p")
@@ -98,7 +112,9 @@ def test_n3_is_served_as_turtle(protocol_server):
     import requests
 
     for accept in ("text/n3", "text/rdf+n3", "application/n3"):
-        response = requests.get(protocol_server.sparql, params={"query": QUERIES["CONSTRUCT"]}, headers={"Accept": accept}, timeout=30)
+        response = requests.get(
+            protocol_server.sparql, params={"query": QUERIES["CONSTRUCT"]}, headers={"Accept": accept}, timeout=30
+        )
         assert response.status_code == 200, (accept, response.text)
         assert response.headers["Content-Type"].startswith("text/turtle")
         assert set(rdflib.Graph().parse(data=response.text, format="n3")) == EXPECTED["CONSTRUCT"]
@@ -145,17 +161,26 @@ def comunica() -> str:
 
 
 def run_comunica(comunica: str, endpoint: str, query: str, media_type: str) -> str:
-    done = subprocess.run([comunica, f"sparql@{endpoint}", query, "--outputType", media_type],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [comunica, f"sparql@{endpoint}", query, "--outputType", media_type], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 # Comunica asks the endpoint for results in formats of its own choosing and writes them out as
 # --outputType says; its writers cover every form in JSON and RDF (not ASK in CSV/TSV).
-@pytest.mark.parametrize("form,media_type", [("SELECT", "application/sparql-results+json"), ("SELECT", "text/csv"),
-                                             ("ASK", "application/sparql-results+json"), ("CONSTRUCT", "application/n-triples"),
-                                             ("DESCRIBE", "text/turtle"), ("CONSTRUCT", "application/ld+json")])
+@pytest.mark.parametrize(
+    "form,media_type",
+    [
+        ("SELECT", "application/sparql-results+json"),
+        ("SELECT", "text/csv"),
+        ("ASK", "application/sparql-results+json"),
+        ("CONSTRUCT", "application/n-triples"),
+        ("DESCRIBE", "text/turtle"),
+        ("CONSTRUCT", "application/ld+json"),
+    ],
+)
 def test_comunica_every_form(protocol_server, comunica, form, media_type):
     out = run_comunica(comunica, protocol_server.sparql, QUERIES[form], media_type)
     if form == "SELECT" and media_type == "text/csv":
@@ -163,5 +188,7 @@ def test_comunica_every_form(protocol_server, comunica, form, media_type):
     elif form in ("SELECT", "ASK"):
         assert as_answer(form, JSON, json.loads(out)) == EXPECTED[form]
     else:
-        rdflib_format = {"application/n-triples": "nt", "text/turtle": "turtle", "application/ld+json": "json-ld"}[media_type]
+        rdflib_format = {"application/n-triples": "nt", "text/turtle": "turtle", "application/ld+json": "json-ld"}[
+            media_type
+        ]
         assert set(rdflib.Graph().parse(data=out, format=rdflib_format)) == EXPECTED[form]

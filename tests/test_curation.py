@@ -11,20 +11,32 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, ROGRAPH, ProjectCopy
+from conftest import ROGRAPH, ProjectCopy
 
 BASE = "https://w3id.org/rograph/"
 
 
 def rograph(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([ROGRAPH, *args], cwd=project, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [ROGRAPH, *args], cwd=project, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}
+    )
 
 
 def git(project: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True,
-                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+    done = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+        },
+    )
     return done.stdout
 
 
@@ -39,9 +51,23 @@ def repo(tmp_path: Path) -> Path:
     return project
 
 
-ADD_PAGE = ("source", "add", "https://www.example.org/en/roma-platform-page", "--publisher", "organisation:latvia-ministry-of-culture",
-            "--language", "en", "--kind", "project-page", "--title", "Roma platform page",
-            "--label", "lv:Romu platformas lapa", "--slug", "example-roma-platform-page")
+ADD_PAGE = (
+    "source",
+    "add",
+    "https://www.example.org/en/roma-platform-page",
+    "--publisher",
+    "organisation:latvia-ministry-of-culture",
+    "--language",
+    "en",
+    "--kind",
+    "project-page",
+    "--title",
+    "Roma platform page",
+    "--label",
+    "lv:Romu platformas lapa",
+    "--slug",
+    "example-roma-platform-page",
+)
 
 FACT = """
     <https://w3id.org/rograph/project/latvian-roma-platform-iv>
@@ -80,10 +106,14 @@ def test_a_source_is_added_end_to_end(repo: Path):
     stated = {(c["property"], c["value"]) for c in source["changes"] if c["change"] == "added"}
     assert ("https://schema.org/url", "https://www.example.org/en/roma-platform-page") in stated
     assert ("http://purl.org/dc/terms/publisher", BASE + "organisation/latvia-ministry-of-culture") in stated
-    assert ("http://purl.org/dc/terms/language", "http://publications.europa.eu/resource/authority/language/ENG") in stated
+    assert (
+        "http://purl.org/dc/terms/language",
+        "http://publications.europa.eu/resource/authority/language/ENG",
+    ) in stated
     curation = next(e for e in graph["entities"] if e["entity"] == BASE + "curation/example-roma-platform-page")
     assert ("http://www.w3.org/ns/prov#wasAssociatedWith", BASE + "organisation/rograph-curators") in {
-        (c["property"], c["value"]) for c in curation["changes"]}
+        (c["property"], c["value"]) for c in curation["changes"]
+    }
     assert ("http://purl.org/dc/terms/type", BASE + "concept/project-page") in stated
     assert source["label"] == "Roma platform page"
     assert all(g["graph"] == BASE + "graph/example-roma-platform-page" for g in diff["graphs"])
@@ -95,7 +125,12 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert rograph(repo, "validate", "--project-dir", str(repo)).returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a new source")
-    trig.write_text(trig.read_text(encoding="utf-8").replace('"Public awareness of Roma culture."@en', '"Public awareness of Roma culture and history."@en'), encoding="utf-8")
+    trig.write_text(
+        trig.read_text(encoding="utf-8").replace(
+            '"Public awareness of Roma culture."@en', '"Public awareness of Roma culture and history."@en'
+        ),
+        encoding="utf-8",
+    )
     diff = json.loads(rograph(repo, "diff", "--format", "json").stdout)
     assert diff["summary"] == {"added": 0, "removed": 0, "changed": 1, "graphs": 1, "entities": 1}
     [graph] = diff["graphs"]
@@ -138,8 +173,13 @@ def test_a_source_is_added_end_to_end(repo: Path):
     assert new["checks"] == {"violations": 0, "warnings": 0, "infos": 0, "file": None}
     assert BASE + "source/lv-moc-valga-expert-meeting-2020" in by_iri
     # A fault in the new file shows in its checks.
-    trig.write_text(trig.read_text(encoding="utf-8").replace("dcterms:type <https://w3id.org/rograph/concept/project-page>",
-                                                               "dcterms:type <https://w3id.org/rograph/place/valga>"), encoding="utf-8")
+    trig.write_text(
+        trig.read_text(encoding="utf-8").replace(
+            "dcterms:type <https://w3id.org/rograph/concept/project-page>",
+            "dcterms:type <https://w3id.org/rograph/place/valga>",
+        ),
+        encoding="utf-8",
+    )
     listed = json.loads(rograph(repo, "source", "list", "--format", "json").stdout)
     new = next(s for s in listed["sources"] if s["source"] == BASE + "source/example-roma-platform-page")
     assert new["checks"]["violations"] >= 1 and new["checks"]["file"] is None
@@ -151,8 +191,22 @@ def test_a_source_file_is_registered_with_its_checksum(repo: Path):
     text = repo / "sources" / "page.txt"
     text.parent.mkdir(exist_ok=True)
     text.write_text("Latvijas romu platforma IV\n", encoding="utf-8")
-    added = rograph(repo, "source", "add", "sources/page.txt", "--publisher", "organisation:latvia-ministry-of-culture",
-                    "--language", "lv", "--kind", "news-item", "--title", "Romu platforma", "--label", "en:Roma platform")
+    added = rograph(
+        repo,
+        "source",
+        "add",
+        "sources/page.txt",
+        "--publisher",
+        "organisation:latvia-ministry-of-culture",
+        "--language",
+        "lv",
+        "--kind",
+        "news-item",
+        "--title",
+        "Romu platforma",
+        "--label",
+        "en:Roma platform",
+    )
     assert added.returncode == 0, added.stderr
     trig = repo / "data" / "page.trig"
     written = trig.read_text(encoding="utf-8")
@@ -170,13 +224,19 @@ def test_a_source_file_is_registered_with_its_checksum(repo: Path):
     assert next(s for s in listed["sources"] if s["source"] == BASE + "source/page")["checks"]["file"] == "missing"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--kind", "blog"), "--kind: 'blog' is not a source kind; use one of"),
-    (("--publisher", "organisation:nobody"), "--publisher: https://w3id.org/rograph/organisation/nobody is not an organisation in the graph"),
-    (("--language", "latvian"), "--language: 'latvian' is not an ISO 639-1 code"),
-    (("--slug", "Bad Slug"), "--slug: 'Bad Slug' is not lower-case ASCII words joined by hyphens"),
-    (("--slug", "lv-moc-valga-expert-meeting-2020"), "already exists"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--kind", "blog"), "--kind: 'blog' is not a source kind; use one of"),
+        (
+            ("--publisher", "organisation:nobody"),
+            "--publisher: https://w3id.org/rograph/organisation/nobody is not an organisation in the graph",
+        ),
+        (("--language", "latvian"), "--language: 'latvian' is not an ISO 639-1 code"),
+        (("--slug", "Bad Slug"), "--slug: 'Bad Slug' is not lower-case ASCII words joined by hyphens"),
+        (("--slug", "lv-moc-valga-expert-meeting-2020"), "already exists"),
+    ],
+)
 def test_bad_input_is_refused_with_what_and_where(repo: Path, args, message):
     options = dict(zip(ADD_PAGE[3::2], ADD_PAGE[4::2], strict=True))
     options.update(dict(zip(args[::2], args[1::2], strict=True)))
@@ -195,7 +255,10 @@ def test_an_address_is_registered_once(repo: Path):
     again[again.index("--slug") + 1] = "second"
     done = rograph(repo, *again)
     assert done.returncode == 2
-    assert "https://www.example.org/en/roma-platform-page is already registered as https://w3id.org/rograph/source/example-roma-platform-page" in done.stderr
+    assert (
+        "https://www.example.org/en/roma-platform-page is already registered as https://w3id.org/rograph/source/example-roma-platform-page"
+        in done.stderr
+    )
 
 
 def test_a_label_in_latvian_and_english_is_required(repo: Path):
@@ -216,8 +279,11 @@ def test_diff_of_builds_and_bad_revisions(repo: Path, tmp_path: Path):
     data = repo / "data" / "lv-moc-valga-expert-meeting-2020.trig"
     data.write_text(data.read_text().replace('"Valmiera"@en', '"Valmiera town"@en'))
     assert rograph(repo, "build", "--project-dir", str(repo), "--var-dir", str(tmp_path / "var2")).returncode == 0
-    builds = json.loads(rograph(repo, "diff", str(tmp_path / "var1" / "current"), str(tmp_path / "var2" / "current"),
-                                "--format", "json").stdout)
+    builds = json.loads(
+        rograph(
+            repo, "diff", str(tmp_path / "var1" / "current"), str(tmp_path / "var2" / "current"), "--format", "json"
+        ).stdout
+    )
     [graph] = builds["graphs"]
     [entity] = graph["entities"]
     assert entity["label"] == "Valmiera town"
@@ -228,7 +294,21 @@ def test_diff_of_builds_and_bad_revisions(repo: Path, tmp_path: Path):
 def test_a_file_outside_the_sources_folder_is_refused(repo: Path):
     outside = repo.parent / "page.txt"
     outside.write_text("text\n", encoding="utf-8")
-    done = rograph(repo, "source", "add", str(outside), "--publisher", "organisation:latvia-ministry-of-culture",
-                   "--language", "lv", "--kind", "news-item", "--title", "Teksts", "--label", "en:Text")
+    done = rograph(
+        repo,
+        "source",
+        "add",
+        str(outside),
+        "--publisher",
+        "organisation:latvia-ministry-of-culture",
+        "--language",
+        "lv",
+        "--kind",
+        "news-item",
+        "--title",
+        "Teksts",
+        "--label",
+        "en:Text",
+    )
     assert done.returncode == 2 and "is not in the project's sources/ folder" in done.stderr
     assert git(repo, "status", "--porcelain") == ""

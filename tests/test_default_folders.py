@@ -16,8 +16,12 @@ def test_dumps_are_served_with_the_default_build_folder(project_copy):
     port = free_port()
     log = project_copy.root / "server.log"
     with log.open("w") as out:
-        process = subprocess.Popen([ROGRAPH, "serve", "--port", str(port), "--workers", "1"], cwd=project_copy.root,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [ROGRAPH, "serve", "--port", str(port), "--workers", "1"],
+            cwd=project_copy.root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120

@@ -18,18 +18,27 @@ from rograph.namespaces import BASE
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
-FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+FORMATS = {
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 def _count(server, query: str) -> int:
-    response = requests.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = requests.get(
+        server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    )
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
 @pytest.fixture(scope="module")
 def void(live_server) -> ox.Store:
     store = ox.Store()
-    response = requests.get(live_server.url + "/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=30)
+    response = requests.get(
+        live_server.url + "/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=30
+    )
     assert response.status_code == 200
     store.load(response.content, format=ox.RdfFormat.N_TRIPLES)
     return store
@@ -51,33 +60,55 @@ def test_each_dump_parses_and_matches_the_store(live_server, extension, compress
     if extension in ("nq", "trig"):
         expected = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")
         assert len(loaded) == expected
-        assert len(list(loaded.named_graphs())) == _count(live_server, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")
+        assert len(list(loaded.named_graphs())) == _count(
+            live_server, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}"
+        )
     else:
-        expected = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}")
+        expected = _count(
+            live_server,
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}",
+        )
         assert len(loaded) == expected
         assert not list(loaded.named_graphs())
 
 
 def test_void_counts_match_the_store(live_server, void):
     dataset = ox.NamedNode(BASE + "dataset")
-    distinct = _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}")
+    distinct = _count(
+        live_server,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} }}",
+    )
     assert int(_value(void, dataset, VOID + "triples").value) == distinct
-    assert int(_value(void, dataset, VOID + "classes").value) == _count(live_server, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {OUR_GRAPHS} }}")
+    assert int(_value(void, dataset, VOID + "classes").value) == _count(
+        live_server, f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {OUR_GRAPHS} }}"
+    )
     partitions = {
         _value(void, q.object, VOID + "class").value: int(_value(void, q.object, VOID + "entities").value)
         for q in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "classPartition"), None)
     }
     assert partitions[BASE + "ontology#Municipality"] == 2
     for cls, entities in partitions.items():
-        assert entities == _count(live_server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} {OUR_GRAPHS} }}"), cls
+        assert entities == _count(
+            live_server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} {OUR_GRAPHS} }}"
+        ), cls
     subsets = {
-        _value(void, q.object, "http://www.w3.org/ns/sparql-service-description#name").value: int(_value(void, q.object, VOID + "triples").value)
+        _value(void, q.object, "http://www.w3.org/ns/sparql-service-description#name").value: int(
+            _value(void, q.object, VOID + "triples").value
+        )
         for q in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "subset"), None)
     }
     for graph, triples in subsets.items():
-        assert triples == _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"), graph
-    assert _value(void, dataset, "http://purl.org/dc/terms/license").value == "https://creativecommons.org/licenses/by/4.0/"
-    conforms = {q.object.value for q in void.quads_for_pattern(dataset, ox.NamedNode("http://purl.org/dc/terms/conformsTo"), None)}
+        assert triples == _count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"), (
+            graph
+        )
+    assert (
+        _value(void, dataset, "http://purl.org/dc/terms/license").value
+        == "https://creativecommons.org/licenses/by/4.0/"
+    )
+    conforms = {
+        q.object.value
+        for q in void.quads_for_pattern(dataset, ox.NamedNode("http://purl.org/dc/terms/conformsTo"), None)
+    }
     assert conforms == {BASE + "ontology", BASE + "shapes"}
     assert _value(void, dataset, VOID + "sparqlEndpoint").value == BASE + "sparql"
     examples = [q.object.value for q in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "exampleResource"), None)]
@@ -91,7 +122,7 @@ def test_every_distribution_states_its_true_size_and_checksum(live_server, void)
     for distribution in distributions:
         url = _value(void, distribution, DCAT + "downloadURL").value
         assert url.startswith(BASE + "dumps/")
-        body = requests.get(live_server.url + "/" + url[len(BASE):], timeout=60).content
+        body = requests.get(live_server.url + "/" + url[len(BASE) :], timeout=60).content
         assert int(_value(void, distribution, DCAT + "byteSize").value) == len(body)
         checksum = _value(void, distribution, SPDX + "checksum")
         assert _value(void, checksum, SPDX + "checksumValue").value == hashlib.sha256(body).hexdigest()
@@ -111,8 +142,20 @@ def test_unknown_dump_is_404(live_server):
 @pytest.mark.parametrize("extension, compressed", [("trig", False), ("ttl", True)])
 def test_export_writes_the_published_dump(live_server, tmp_path, extension, compressed):
     out = tmp_path / "export"
-    command = [sys.executable, "-m", "rograph", "export", "--format", extension, "--out", str(out),
-               "--project-dir", str(PROJECT_DIR), "--var-dir", str(tmp_path / "var")] + (["--gzip"] if compressed else [])
+    command = [
+        sys.executable,
+        "-m",
+        "rograph",
+        "export",
+        "--format",
+        extension,
+        "--out",
+        str(out),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--var-dir",
+        str(tmp_path / "var"),
+    ] + (["--gzip"] if compressed else [])
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     name = f"dataset.{extension}" + (".gz" if compressed else "")

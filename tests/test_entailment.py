@@ -49,13 +49,17 @@ def expected_property_values(ontology: rdflib.Graph, data: rdflib.Dataset) -> se
 
 
 def select(server, query: str) -> list[dict]:
-    response = requests.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = requests.get(
+        server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+    )
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
 
 
 def ask(server, query: str) -> bool:
-    response = requests.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = requests.get(
+        server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+    )
     assert response.status_code == 200, response.text
     return response.json()["boolean"]
 
@@ -73,27 +77,40 @@ def test_every_statement_holds_for_every_super_property(live_server, sources):
     expected = expected_property_values(ontology, data)
     properties = {p for _, p, _ in expected}
     values = " ".join(f"<{p}>" for p in properties)
-    rows = select(live_server, f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {NOT_DATA}
-        FILTER(isIRI(?s) && !isBlank(?o)) }}""")
+    rows = select(
+        live_server,
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {NOT_DATA}
+        FILTER(isIRI(?s) && !isBlank(?o)) }}""",
+    )
     served = {(row["s"]["value"], row["p"]["value"], term(row["o"])) for row in rows}
     assert served == expected
-    assert any(p != sup for p in {p for _, p, _, _ in data.quads((None, None, None, None))}
-               for sup in ontology.transitive_objects(p, RDFS.subPropertyOf)), "the ontology has no sub-property in use"
+    assert any(
+        p != sup
+        for p in {p for _, p, _, _ in data.quads((None, None, None, None))}
+        for sup in ontology.transitive_objects(p, RDFS.subPropertyOf)
+    ), "the ontology has no sub-property in use"
 
 
 def term(binding: dict) -> str:
     if binding["type"] == "uri":
         return f"<{binding['value']}>"
-    literal = rdflib.Literal(binding["value"], lang=binding.get("xml:lang"),
-                             datatype=rdflib.URIRef(binding["datatype"]) if "datatype" in binding else None)
+    literal = rdflib.Literal(
+        binding["value"],
+        lang=binding.get("xml:lang"),
+        datatype=rdflib.URIRef(binding["datatype"]) if "datatype" in binding else None,
+    )
     return literal.n3()
 
 
 def test_the_hierarchy_answers_the_questions_researchers_ask(live_server, sources):
     ontology, data = sources
     assert ask(live_server, "ASK { ?s a rg:Meeting }") is True
-    organisations = {str(s) for s, c in {(s, c) for s, _, c, _ in data.quads((None, RDF.type, None, None))}
-                     if rdflib.URIRef("http://www.w3.org/ns/org#Organization") in set(ontology.transitive_objects(c, RDFS.subClassOf))}
+    organisations = {
+        str(s)
+        for s, c in {(s, c) for s, _, c, _ in data.quads((None, RDF.type, None, None))}
+        if rdflib.URIRef("http://www.w3.org/ns/org#Organization")
+        in set(ontology.transitive_objects(c, RDFS.subClassOf))
+    }
     assert len(organisations) >= 5
     found = {row["x"]["value"] for row in select(live_server, "SELECT DISTINCT ?x WHERE { ?x a org:Organization }")}
     assert found == organisations
@@ -106,7 +123,13 @@ def test_the_consequences_are_kept_apart_from_what_the_source_says(live_server):
     # Per-source provenance: the inferred graph is derived from no source.
     assert ask(live_server, f"ASK {{ <{INFERRED}> prov:wasDerivedFrom ?source }}") is False
     # It adds only what no graph states already.
-    assert ask(live_server, f"""ASK {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED}>) }}""") is False
+    assert (
+        ask(
+            live_server,
+            f"""ASK {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED}>) }}""",
+        )
+        is False
+    )
 
 
 def test_void_describes_the_inferred_graph(live_server):
@@ -117,18 +140,24 @@ def test_void_describes_the_inferred_graph(live_server):
     description = str(void.value(subsets[0], rdflib.URIRef("http://purl.org/dc/terms/description")))
     assert "subclass" in description and "ontology" in description
     assert void.value(subsets[0], rdflib.URIRef("http://purl.org/dc/terms/source")) is None
-    assert void.value(subsets[0], rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == rdflib.URIRef(BASE + "ontology")
+    assert void.value(subsets[0], rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == rdflib.URIRef(
+        BASE + "ontology"
+    )
 
 
 def test_browse_lists_every_organisation_and_meeting(live_server):
     meetings = requests.get(live_server.url + "/browse", params={"class": BASE + "ontology#Meeting"}, timeout=30)
     assert meetings.status_code == 200 and "valga-expert-meeting-2020-02-06" in meetings.text
-    organisations = requests.get(live_server.url + "/browse", params={"class": "http://www.w3.org/ns/org#Organization"}, timeout=30)
+    organisations = requests.get(
+        live_server.url + "/browse", params={"class": "http://www.w3.org/ns/org#Organization"}, timeout=30
+    )
     assert organisations.status_code == 200 and "valga-city-government" in organisations.text
 
 
 def test_entity_documents_say_what_the_sources_say(live_server):
-    trig = rdflib.Dataset().parse(data=requests.get(live_server.url + "/meeting/valga-expert-meeting-2020-02-06.trig", timeout=30).text,
-                                  format="trig")
+    trig = rdflib.Dataset().parse(
+        data=requests.get(live_server.url + "/meeting/valga-expert-meeting-2020-02-06.trig", timeout=30).text,
+        format="trig",
+    )
     graphs = {str(context) for _, _, _, context in trig.quads((None, None, None, None))}
     assert SOURCE_GRAPH in graphs and INFERRED not in graphs

@@ -25,7 +25,7 @@ def validate(project: ProjectCopy, *args: str) -> subprocess.CompletedProcess:
 
 def offsets(project: ProjectCopy) -> tuple[int, int]:
     text = (project.root / DATA_FILE).read_text(encoding="utf-8")
-    block = text[text.index("evidence:participant-count a"):]
+    block = text[text.index("evidence:participant-count a") :]
     start, end = re.search(r"oa:start (\d+) ; oa:end (\d+)", block).groups()
     return int(start), int(end)
 
@@ -41,8 +41,12 @@ def test_the_shipped_quotes_and_checksum_pass(project_copy):
 
 def test_a_moved_quote_fails_with_file_and_line(project_copy):
     start, end = offsets(project_copy)
-    project_copy.replace(DATA_FILE, f"oa:start {start} ; oa:end {end}", f"oa:start {start + 3} ; oa:end {end + 3}",
-                         within="evidence:participant-count a")
+    project_copy.replace(
+        DATA_FILE,
+        f"oa:start {start} ; oa:end {end}",
+        f"oa:start {start + 3} ; oa:end {end + 3}",
+        within="evidence:participant-count a",
+    )
     done = validate(project_copy)
     assert done.returncode == 1, done.stdout
     assert f"{DATA_FILE}:{annotation_line(project_copy)}: {ANNOTATION}" in done.stdout
@@ -51,8 +55,12 @@ def test_a_moved_quote_fails_with_file_and_line(project_copy):
 
 
 def test_an_edited_quote_fails(project_copy):
-    project_copy.replace(DATA_FILE, '"Kopā piedalījās ap 20 ekspertu un aktīvistu."@lv', '"Kopā piedalījās ap 30 ekspertu un aktīvistu."@lv',
-                         within="evidence:participant-count a")
+    project_copy.replace(
+        DATA_FILE,
+        '"Kopā piedalījās ap 20 ekspertu un aktīvistu."@lv',
+        '"Kopā piedalījās ap 30 ekspertu un aktīvistu."@lv',
+        within="evidence:participant-count a",
+    )
     done = validate(project_copy)
     assert done.returncode == 1, done.stdout
     assert f"{DATA_FILE}:{annotation_line(project_copy)}: {ANNOTATION}" in done.stdout
@@ -66,10 +74,13 @@ def test_an_edited_source_text_fails_its_checksum_and_the_quotes_it_moves(projec
     done = validate(project_copy, "--format", "json")
     assert done.returncode == 1
     import json
+
     results = json.loads(done.stdout)["results"]
     checksum = [r for r in results if r["shape"].endswith("#SourceText-checksum-matches")]
     assert [r["focus_node"] for r in checksum] == [TEXT_NODE]
-    assert checksum[0]["file"].endswith(DATA_FILE) and checksum[0]["line"] == line_of(project_copy.root / DATA_FILE, r"^\s*source:lv-moc-valga-expert-meeting-2020-text a")
+    assert checksum[0]["file"].endswith(DATA_FILE) and checksum[0]["line"] == line_of(
+        project_copy.root / DATA_FILE, r"^\s*source:lv-moc-valga-expert-meeting-2020-text a"
+    )
     moved = {r["focus_node"].rsplit("/", 1)[-1] for r in results if r["shape"].endswith("#Evidence-quote-at-offsets")}
     assert "meeting-title" not in moved and "participant-count" in moved  # only quotes after the edit moved
 
@@ -84,7 +95,9 @@ def test_a_missing_source_text_fails(project_copy):
 def test_a_text_outside_the_sources_folder_is_never_read(project_copy, tmp_path):
     secret = project_copy.root / "secret.txt"
     secret.write_text("Kopā piedalījās ap 20 ekspertu un aktīvistu.", encoding="utf-8")
-    project_copy.replace(DATA_FILE, 'rg:projectPath "sources/000_f5beb46b2a4dc84d.txt" ;', 'rg:projectPath "sources/../secret.txt" ;')
+    project_copy.replace(
+        DATA_FILE, 'rg:projectPath "sources/000_f5beb46b2a4dc84d.txt" ;', 'rg:projectPath "sources/../secret.txt" ;'
+    )
     done = validate(project_copy)
     assert done.returncode == 1
     assert "is not inside the project's sources/ folder" in done.stdout
@@ -94,12 +107,24 @@ def test_a_text_outside_the_sources_folder_is_never_read(project_copy, tmp_path)
 def test_incremental_runs_check_the_texts_too(project_copy, tmp_path):
     var = ["--incremental"]
     env_args = ("--project-dir", str(project_copy.root))
-    first = subprocess.run([ROGRAPH, "validate", *var, *env_args], cwd=project_copy.root, capture_output=True, text=True, timeout=300,
-                           env={**__import__("os").environ, "ROGRAPH_VAR_DIR": str(tmp_path / "var")})
+    first = subprocess.run(
+        [ROGRAPH, "validate", *var, *env_args],
+        cwd=project_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "ROGRAPH_VAR_DIR": str(tmp_path / "var")},
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     path = project_copy.root / TEXT_FILE
     path.write_bytes(path.read_bytes() + b" ")
-    second = subprocess.run([ROGRAPH, "validate", *var, *env_args], cwd=project_copy.root, capture_output=True, text=True, timeout=300,
-                            env={**__import__("os").environ, "ROGRAPH_VAR_DIR": str(tmp_path / "var")})
+    second = subprocess.run(
+        [ROGRAPH, "validate", *var, *env_args],
+        cwd=project_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "ROGRAPH_VAR_DIR": str(tmp_path / "var")},
+    )
     assert second.returncode == 1 and "0 of 8 data files changed" in second.stderr
     assert "rgsh:SourceText-checksum-matches" in second.stdout

@@ -5,17 +5,19 @@ Also FROM and GRAPH IRIs that point at the listener are never dereferenced.
 
 from __future__ import annotations
 
-
 import pytest
 import requests
 
 
-@pytest.mark.parametrize("template", [
-    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "PREFIX remote: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "PREFIX remote: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    ],
+)
 def test_service_is_refused_and_makes_no_connection(live_server, listener, template):
     port, accepted = listener
     response = requests.get(live_server.sparql, params={"query": template.format(port=port)})
@@ -25,12 +27,19 @@ def test_service_is_refused_and_makes_no_connection(live_server, listener, templ
 
 def test_from_and_graph_iris_are_not_dereferenced(live_server, listener):
     port, accepted = listener
-    for query in (f"SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
-                  f"SELECT * WHERE {{ GRAPH <http://127.0.0.1:{port}/g> {{ ?s ?p ?o }} }}",
-                  f"DESCRIBE <http://127.0.0.1:{port}/thing>"):
+    for query in (
+        f"SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * WHERE {{ GRAPH <http://127.0.0.1:{port}/g> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE <http://127.0.0.1:{port}/thing>",
+    ):
         assert requests.get(live_server.sparql, params={"query": query}).status_code == 200
-    assert requests.get(live_server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
-                                                    "default-graph-uri": f"http://127.0.0.1:{port}/g"}).status_code == 200
+    assert (
+        requests.get(
+            live_server.sparql,
+            params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "default-graph-uri": f"http://127.0.0.1:{port}/g"},
+        ).status_code
+        == 200
+    )
     assert accepted == []
 
 

@@ -41,8 +41,11 @@ def test_keep_alive_serves_several_requests_on_one_connection(live_server):
     connection.connect()
     first_socket = connection.sock
     for _ in range(5):
-        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": CHEAP}),
-                           headers={"Accept": "application/sparql-results+json"})
+        connection.request(
+            "GET",
+            "/sparql?" + urllib.parse.urlencode({"query": CHEAP}),
+            headers={"Accept": "application/sparql-results+json"},
+        )
         answer = connection.getresponse()
         assert answer.status == 200 and b"true" in answer.read()
         assert answer.getheader("Connection", "").lower() != "close"
@@ -60,7 +63,9 @@ def _raw(server, head: bytes, body: bytes = b"") -> tuple[int, dict[str, str], b
 
 
 def _chunked(data: bytes, size: int = 65536) -> bytes:
-    pieces = [f"{len(data[i:i + size]):x}\r\n".encode() + data[i:i + size] + b"\r\n" for i in range(0, len(data), size)]
+    pieces = [
+        f"{len(data[i : i + size]):x}\r\n".encode() + data[i : i + size] + b"\r\n" for i in range(0, len(data), size)
+    ]
     return b"".join(pieces) + b"0\r\n\r\n"
 
 
@@ -72,8 +77,10 @@ def _check_chunked_body_limit(live_server) -> None:
     limit = 1024 * 1024
     # Cut at the limit, this is an ASK that answers true; whole, it is over the limit.
     query = b"ASK { ?s ?p ?o } #" + b"x" * (limit - 18) + b"\nFILTER(false)"
-    head = (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
-            b"Accept: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+        b"Accept: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
     status, headers, body = _raw(live_server, head, _chunked(query))
     assert status == 413, body[:200]
     assert headers.get("x-content-type-options") == "nosniff"
@@ -107,8 +114,16 @@ def _check_request_line_limit(live_server) -> None:
     assert too_long.headers.get("X-Content-Type-Options") == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/sparql?query=SELEC", "/no/such/thing", "/browse?class=nope", "/sparql?query=ASK{}&query=ASK{}",
-                                  "/dumps/nothing.nq"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?query=SELEC",
+        "/no/such/thing",
+        "/browse?class=nope",
+        "/sparql?query=ASK{}&query=ASK{}",
+        "/dumps/nothing.nq",
+    ],
+)
 def test_every_error_response_says_nosniff(live_server, path):
     answer = requests.get(live_server.url + path, timeout=30)
     assert answer.status_code >= 400
@@ -134,7 +149,11 @@ def test_a_gunicorn_worker_that_ends_leaves_the_query_pool_running(tmp_path):
 
     with start_server(tmp_path, env={"ROGRAPH_SERVER": "gunicorn"}, workers=2) as server:
         assert requests.get(server.sparql, params={"query": CHEAP}, timeout=30).json()["boolean"] is True
-        workers = [pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")]
+        workers = [
+            pid
+            for pid in descendants(server.process.pid)
+            if process_name(pid) not in ("rograph-exec", "rograph-broker")
+        ]
         os.kill(workers[0], signal.SIGTERM)  # a graceful end, as at max_requests or a HUP
         deadline = time.monotonic() + 20
         while workers[0] in descendants(server.process.pid) and time.monotonic() < deadline:

@@ -47,14 +47,20 @@ def _languages_by_subject(predicates: set[str]) -> dict[tuple[str, str], set[str
 def test_every_named_thing_has_a_name_in_lv_en_and_et():
     named = _languages_by_subject(NAMING)
     assert len(named) > 100, "expected the data, ontology terms and concepts"
-    missing = {subject: sorted(set(LANGUAGES) - langs) for (subject, _), langs in named.items() if not set(LANGUAGES) <= langs}
+    missing = {
+        subject: sorted(set(LANGUAGES) - langs) for (subject, _), langs in named.items() if not set(LANGUAGES) <= langs
+    }
     assert not missing, f"names missing in some language: {missing}"
 
 
 def test_every_description_is_in_lv_en_and_et():
     described = _languages_by_subject(DESCRIBING)
     assert described
-    missing = {subject: sorted(set(LANGUAGES) - langs) for (subject, _), langs in described.items() if not set(LANGUAGES) <= langs}
+    missing = {
+        subject: sorted(set(LANGUAGES) - langs)
+        for (subject, _), langs in described.items()
+        if not set(LANGUAGES) <= langs
+    }
     assert not missing, f"descriptions missing in some language: {missing}"
 
 

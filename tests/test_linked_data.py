@@ -22,12 +22,24 @@ RDF_FORMATS = {
 
 #: One IRI of each kind the project mints, and a statement its document must contain.
 KINDS = {
-    "organisation/valga-city-government": (BASE + "organisation/valga-city-government", "http://www.w3.org/2000/01/rdf-schema#label"),
-    "meeting/valga-expert-meeting-2020-02-06": (BASE + "meeting/valga-expert-meeting-2020-02-06", "https://schema.org/startDate"),
+    "organisation/valga-city-government": (
+        BASE + "organisation/valga-city-government",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+    ),
+    "meeting/valga-expert-meeting-2020-02-06": (
+        BASE + "meeting/valga-expert-meeting-2020-02-06",
+        "https://schema.org/startDate",
+    ),
     "concept/poverty": (BASE + "concept/poverty", "http://www.w3.org/2004/02/skos/core#prefLabel"),
     "concept/challenges": (BASE + "concept/challenges", "http://www.w3.org/2004/02/skos/core#hasTopConcept"),
-    "source/lv-moc-valga-expert-meeting-2020": (BASE + "source/lv-moc-valga-expert-meeting-2020", "http://purl.org/dc/terms/publisher"),
-    "graph/lv-moc-valga-expert-meeting-2020": (BASE + "graph/lv-moc-valga-expert-meeting-2020", "http://www.w3.org/ns/prov#wasDerivedFrom"),
+    "source/lv-moc-valga-expert-meeting-2020": (
+        BASE + "source/lv-moc-valga-expert-meeting-2020",
+        "http://purl.org/dc/terms/publisher",
+    ),
+    "graph/lv-moc-valga-expert-meeting-2020": (
+        BASE + "graph/lv-moc-valga-expert-meeting-2020",
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+    ),
     "ontology": (BASE + "ontology#Meeting", "http://www.w3.org/2000/01/rdf-schema#subClassOf"),
     "shapes": (BASE + "shapes#MeetingShape", "http://www.w3.org/ns/shacl#targetClass"),
     "dataset": (BASE + "dataset", "http://rdfs.org/ns/void#triples"),
@@ -57,7 +69,9 @@ def test_each_kind_of_iri_answers_each_rdf_format_by_accept(live_server, path, m
 
 @pytest.mark.parametrize("path", sorted(KINDS))
 def test_each_kind_of_iri_is_a_page_for_a_browser_and_a_suffix_url_for_each_format(live_server, path):
-    page = requests.get(f"{live_server.url}/{path}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30)
+    page = requests.get(
+        f"{live_server.url}/{path}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30
+    )
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert page.headers["X-Content-Type-Options"] == "nosniff"
@@ -76,12 +90,25 @@ def test_every_iri_in_the_data_resolves_for_a_crawler(live_server):
         for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(BASE):
                 iris.add(term.value.split("#")[0])
-    kinds = {iri[len(BASE):].split("/")[0] for iri in iris}
-    assert {"organisation", "meeting", "place", "concept", "graph", "source", "ontology", "shapes", "post", "figure"} <= kinds
+    kinds = {iri[len(BASE) :].split("/")[0] for iri in iris}
+    assert {
+        "organisation",
+        "meeting",
+        "place",
+        "concept",
+        "graph",
+        "source",
+        "ontology",
+        "shapes",
+        "post",
+        "figure",
+    } <= kinds
     assert len(iris) > 60
     session = requests.Session()
     for iri in sorted(iris):
-        response = session.get(live_server.url + "/" + iri[len(BASE):], headers={"Accept": "application/n-triples"}, timeout=30)
+        response = session.get(
+            live_server.url + "/" + iri[len(BASE) :], headers={"Accept": "application/n-triples"}, timeout=30
+        )
         assert response.status_code == 200, iri
         assert response.content.strip(), iri
 
@@ -103,7 +130,10 @@ def test_revalidation_answers_304_by_etag_and_by_date(live_server):
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     again = requests.get(url, headers={"Accept": "text/turtle", "If-None-Match": etag}, timeout=30)
     assert again.status_code == 304 and not again.content and again.headers["ETag"] == etag
-    assert requests.get(url, headers={"Accept": "text/turtle", "If-Modified-Since": modified}, timeout=30).status_code == 304
+    assert (
+        requests.get(url, headers={"Accept": "text/turtle", "If-Modified-Since": modified}, timeout=30).status_code
+        == 304
+    )
     other_format = requests.get(url, headers={"Accept": "application/n-triples", "If-None-Match": etag}, timeout=30)
     assert other_format.status_code == 200 and other_format.headers["ETag"] != etag
     lv = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "lv"}, timeout=30)
@@ -119,14 +149,18 @@ def test_nothing_acceptable_is_406(live_server):
 def test_pages_link_to_the_public_url_not_the_base_iri(tmp_path):
     public = "https://staging.example.org/rograph/"
     with start_server(tmp_path, args=("--public-url", public)) as server:
-        page = requests.get(server.url + "/meeting/valga-expert-meeting-2020-02-06", headers={"Accept": "text/html"}, timeout=30)
+        page = requests.get(
+            server.url + "/meeting/valga-expert-meeting-2020-02-06", headers={"Accept": "text/html"}, timeout=30
+        )
         assert f'href="{public}organisation/latvia-ministry-of-culture"' in page.text
         assert 'href="https://w3id.org/rograph/organisation/' not in page.text
         assert page.headers["Link"].startswith(f"<{public}meeting/valga-expert-meeting-2020-02-06.html>")
         turtle = requests.get(server.url + "/meeting/valga-expert-meeting-2020-02-06.ttl", timeout=30)
         # The data keeps its published IRIs; only the links a reader follows move to the server.
         parsed = rdflib.Graph().parse(data=turtle.text, format="turtle")
-        assert rdflib.URIRef("https://w3id.org/rograph/organisation/latvia-ministry-of-culture") in set(parsed.objects())
+        assert rdflib.URIRef("https://w3id.org/rograph/organisation/latvia-ministry-of-culture") in set(
+            parsed.objects()
+        )
         assert public not in turtle.text
 
 
@@ -135,7 +169,10 @@ def test_entity_page_shows_labels_in_the_readers_language_values_formatted_and_s
     en = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
     assert "<h1>about 160 Roma living in Valga</h1>" in en
     assert ">about 160<" in en and "February 2020" in en
-    assert 'id="source-1"' in en and "Expert meeting on Roma integration support measures in Valka and Valga (news item)" in en
+    assert (
+        'id="source-1"' in en
+        and "Expert meeting on Roma integration support measures in Valka and Valga (news item)" in en
+    )
     lv = requests.get(url + "?lang=lv", headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
     assert "<h1>ap 160 romu Valgā</h1>" in lv and ">ap 160<" in lv and 'lang="lv"' in lv
     et = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "et"}, timeout=30).text
@@ -143,33 +180,59 @@ def test_entity_page_shows_labels_in_the_readers_language_values_formatted_and_s
 
 
 def _select(server, query: str) -> list[tuple[str, ...]]:
-    rows = requests.post(server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    rows = requests.post(
+        server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    ).json()
     names = rows["head"]["vars"]
     return [tuple(b[n]["value"] for n in names) for b in rows["results"]["bindings"]]
 
 
 def test_entity_page_shows_the_sources_words_beside_its_footnote(live_server):
-    page = requests.get(live_server.url + "/agreement/annual-expert-meeting", headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
-    footnote = page[page.index('<li id="source-1"'):]
-    footnote = footnote[:footnote.index("</li>")]
-    assert '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>' in footnote
-    assert '<figcaption><span lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</span></figcaption>' in footnote
+    page = requests.get(
+        live_server.url + "/agreement/annual-expert-meeting",
+        headers={"Accept": "text/html", "Accept-Language": "en"},
+        timeout=30,
+    ).text
+    footnote = page[page.index('<li id="source-1"') :]
+    footnote = footnote[: footnote.index("</li>")]
+    assert (
+        '<blockquote lang="lv">Abas puses vienojas turpmāk vismaz vienu reizi gadā organizēt šādas ekspertu sanāksmi par romu integrācijas jautājumiem</blockquote>'
+        in footnote
+    )
+    assert (
+        '<figcaption><span lang="en">Both sides agree to organise such an expert meeting on Roma integration at least once a year from now on</span></figcaption>'
+        in footnote
+    )
     # Every statement of the text shows every quote that states it.
     import html as html_module
-    bodies = _select(live_server, """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;
+
+    bodies = _select(
+        live_server,
+        """SELECT DISTINCT ?body ?exact WHERE { ?a a <http://www.w3.org/ns/oa#Annotation> ;
         <http://www.w3.org/ns/oa#hasBody> ?body ; <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?exact
-        FILTER(isIRI(?body) && STRSTARTS(STR(?body), "https://w3id.org/rograph/")) }""")
+        FILTER(isIRI(?body) && STRSTARTS(STR(?body), "https://w3id.org/rograph/")) }""",
+    )
     assert len(bodies) >= 40
     for body, exact in bodies:
-        shown = requests.get(live_server.url + "/" + body[len("https://w3id.org/rograph/"):], headers={"Accept": "text/html"}, timeout=30).text
+        shown = requests.get(
+            live_server.url + "/" + body[len("https://w3id.org/rograph/") :],
+            headers={"Accept": "text/html"},
+            timeout=30,
+        ).text
         assert f'<blockquote lang="lv">{html_module.escape(exact, quote=False)}</blockquote>' in shown, body
     # A thing stated in two places of the text shows both quotes, in the text's order.
-    finding = requests.get(live_server.url + "/finding/roma-participants-value-the-initiative", headers={"Accept": "text/html"}, timeout=30).text
-    assert finding.index("Sanāksmē piedalījās vairāki romu tautības pārstāvji") < finding.index("Romi aktīvi piedalījās viedokļu apmaiņā")
+    finding = requests.get(
+        live_server.url + "/finding/roma-participants-value-the-initiative", headers={"Accept": "text/html"}, timeout=30
+    ).text
+    assert finding.index("Sanāksmē piedalījās vairāki romu tautības pārstāvji") < finding.index(
+        "Romi aktīvi piedalījās viedokļu apmaiņā"
+    )
 
 
 def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_server):
-    page = requests.get(live_server.url + "/organisation/latvia-ministry-of-culture", headers={"Accept": "text/html"}, timeout=30).text
+    page = requests.get(
+        live_server.url + "/organisation/latvia-ministry-of-culture", headers={"Accept": "text/html"}, timeout=30
+    ).text
     assert "Linked from" in page
     assert 'href="/meeting/valga-expert-meeting-2020-02-06"' in page
     assert '<svg class="neighbourhood' in page and "<circle" in page
@@ -178,9 +241,9 @@ def test_entity_page_links_incoming_statements_and_draws_the_neighbourhood(live_
 def test_incoming_links_paginate(tmp_path):
     project = ProjectCopy(tmp_path / "project")
     many = "\n".join(
-        f'    <https://w3id.org/rograph/place/hamlet-{n}> a <https://schema.org/City> ; '
+        f"    <https://w3id.org/rograph/place/hamlet-{n}> a <https://schema.org/City> ; "
         f'<http://www.w3.org/2000/01/rdf-schema#label> "Ciems {n}"@lv , "Hamlet {n}"@en ; '
-        f'<https://schema.org/containedInPlace> <https://w3id.org/rograph/place/latvia> .'
+        f"<https://schema.org/containedInPlace> <https://w3id.org/rograph/place/latvia> ."
         for n in range(120)
     )
     project.add_to_data(many)
@@ -197,14 +260,25 @@ def test_incoming_links_paginate(tmp_path):
 
 def test_markup_in_a_label_is_shown_as_text(tmp_path):
     project = ProjectCopy(tmp_path / "project")
-    project.replace("data/lv-moc-valga-expert-meeting-2020.trig", '"Valga Rural Municipality Government"@en',
-                    '"Valga <script>alert(1)</script> & \\"co\\" \u202egovernment"@en')
+    project.replace(
+        "data/lv-moc-valga-expert-meeting-2020.trig",
+        '"Valga Rural Municipality Government"@en',
+        '"Valga <script>alert(1)</script> & \\"co\\" \u202egovernment"@en',
+    )
     with start_server(tmp_path, project_dir=project.root) as server:
-        for url in ("/organisation/valga-city-government", "/meeting/valga-expert-meeting-2020-02-06", "/",
-                    "/query?query=SELECT+%3Fl+WHERE+%7B+%3Fx+rdfs%3Alabel+%3Fl+%7D"):
-            page = requests.get(server.url + url, headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
+        for url in (
+            "/organisation/valga-city-government",
+            "/meeting/valga-expert-meeting-2020-02-06",
+            "/",
+            "/query?query=SELECT+%3Fl+WHERE+%7B+%3Fx+rdfs%3Alabel+%3Fl+%7D",
+        ):
+            page = requests.get(
+                server.url + url, headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30
+            ).text
             assert "<script>alert(1)</script>" not in page, url
-        page = requests.get(server.url + "/organisation/valga-city-government", headers={"Accept": "text/html"}, timeout=30).text
+        page = requests.get(
+            server.url + "/organisation/valga-city-government", headers={"Accept": "text/html"}, timeout=30
+        ).text
         assert "Valga &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;co&#34;" in page
 
 
@@ -217,10 +291,12 @@ def test_every_document_in_the_dump_is_a_plain_graph_in_json_ld_equal_to_its_tur
 
     dump = requests.get(live_server.url + "/dumps/dataset.nq", timeout=60)
     assert dump.status_code == 200
-    paths = {term.value.split("#")[0][len(BASE):]
-             for quad in ox.parse(dump.content, format=ox.RdfFormat.N_QUADS)
-             for term in (quad.subject, quad.object)
-             if isinstance(term, ox.NamedNode) and term.value.startswith(BASE)}
+    paths = {
+        term.value.split("#")[0][len(BASE) :]
+        for quad in ox.parse(dump.content, format=ox.RdfFormat.N_QUADS)
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(BASE)
+    }
     assert len(paths) > 50
     for path in sorted(paths):
         as_jsonld = requests.get(f"{live_server.url}/{path}.jsonld", timeout=30)

@@ -1,9 +1,8 @@
 """The shipped ontology, data and shapes conform: no result of any severity."""
 
+from conftest import PROJECT_DIR
 from rograph import sources
 from rograph.validation import render, validate
-
-from conftest import PROJECT_DIR
 
 
 def test_shipped_project_has_no_results():

@@ -17,7 +17,7 @@ def page(url: str, status: int = 200) -> str:
     response = requests.get(url, headers=BROWSER, timeout=30)
     assert response.status_code == status, (url, response.status_code, response.text[:300])
     assert response.headers["Content-Type"].startswith("text/html"), (url, response.headers["Content-Type"])
-    assert '<nav' in response.text, url  # the site's navigation: the reader can go on from here
+    assert "<nav" in response.text, url  # the site's navigation: the reader can go on from here
     return response.text
 
 
@@ -44,12 +44,20 @@ def test_a_bad_page_number_on_an_entity_page_is_an_html_page(live_server):
 
 def test_the_navigation_sparql_link_leads_a_browser_to_a_page_and_clients_to_the_service_description(live_server):
     home = page(live_server.url + "/")
-    nav = home[home.index("<nav"):home.index("</nav>")]
+    nav = home[home.index("<nav") : home.index("</nav>")]
     target = re.search(r'href="([^"]+)">SPARQL<', nav)[1]
     text = page(requests.compat.urljoin(live_server.url + "/", target))
     assert live_server.sparql in text and 'href="/query"' in text
-    for accept in (None, "*/*", "text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json",
-                   "application/trig", "application/n-quads"):
+    for accept in (
+        None,
+        "*/*",
+        "text/turtle",
+        "application/rdf+xml",
+        "application/n-triples",
+        "application/ld+json",
+        "application/trig",
+        "application/n-quads",
+    ):
         described = requests.get(live_server.sparql, headers={"Accept": accept} if accept else {}, timeout=30)
         assert described.status_code == 200 and "html" not in described.headers["Content-Type"], accept
         assert "sparql-service-description" in described.text
@@ -63,14 +71,17 @@ def test_shapes_is_the_shapes_own_page(live_server):
     for anchor in ("ExpertMeetingShape", "RomaMediatorPost-role", "Role-inRolesScheme"):
         assert f'id="{anchor}"' in shapes, anchor
     # What a curator reads in a validation report, beside the shape it comes from.
-    section = shapes[shapes.index('id="RomaMediatorPost-role"'):]
-    assert "A Roma mediator post has org:role concept:roma-mediator." in section[:section.index("</tr>")]
+    section = shapes[shapes.index('id="RomaMediatorPost-role"') :]
+    assert "A Roma mediator post has org:role concept:roma-mediator." in section[: section.index("</tr>")]
 
 
 @pytest.mark.parametrize("graph", ["ontology", "shapes"])
 def test_the_graphs_of_the_ontology_and_shapes_resolve(live_server, graph):
     page(f"{live_server.url}/graph/{graph}")
-    assert requests.get(f"{live_server.url}/graph/{graph}", headers={"Accept": "text/turtle"}, timeout=30).status_code == 200
+    assert (
+        requests.get(f"{live_server.url}/graph/{graph}", headers={"Accept": "text/turtle"}, timeout=30).status_code
+        == 200
+    )
 
 
 def test_the_inferred_graph_resolves_to_the_description_that_says_what_it_holds(live_server):
@@ -105,12 +116,18 @@ def test_the_home_page_counts_facts_apart_from_ontology_shapes_and_inferences_wi
     inferred = int(re.search(r"inferred: ([\d,]+) statements", figures)[1].replace(",", ""))
     # Our graphs only: a store such as Virtuoso holds system graphs of its own beside them.
     ours = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/rograph/")) }'
-    total = int(requests.get(live_server.sparql, params={"query": ours},
-                             headers={"Accept": "application/sparql-results+json"}, timeout=30).json()["results"]["bindings"][0]["n"]["value"])
+    total = int(
+        requests.get(
+            live_server.sparql,
+            params={"query": ours},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"][0]["n"]["value"]
+    )
     assert facts + ontology + shapes + inferred == total and 0 < facts < total
     # Download sizes read as kB or MB, and each number on the list says what it counts.
-    downloads = text[text.index('href="/dumps/'):]
-    downloads = downloads[:downloads.index("</ul>")]
+    downloads = text[text.index('href="/dumps/') :]
+    downloads = downloads[: downloads.index("</ul>")]
     for item in re.findall(r"<li>.*?</li>", downloads, re.S):
         assert re.search(r"\d+(\.\d)? (kB|MB)", item) and not re.search(r"\d B\b", item), item
         assert re.search(r"[\d,]+ (statements|triples|quads)", item), item

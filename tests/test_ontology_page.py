@@ -21,15 +21,21 @@ def _terms() -> dict[str, dict[str, str]]:
     store.load(path=str(PROJECT_DIR / "ontology" / "rograph.ttl"), format=ox.RdfFormat.TURTLE)
     terms = {}
     for kind in ("Class", "ObjectProperty", "DatatypeProperty"):
-        for quad in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(OWL + kind)):
+        for quad in store.quads_for_pattern(
+            None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(OWL + kind)
+        ):
             if quad.subject.value.startswith(BASE):
-                terms[quad.subject.value] = {q.object.language: q.object.value for q in store.quads_for_pattern(quad.subject, RDFS_LABEL, None)}
+                terms[quad.subject.value] = {
+                    q.object.language: q.object.value for q in store.quads_for_pattern(quad.subject, RDFS_LABEL, None)
+                }
     return terms
 
 
 @pytest.mark.parametrize("lang", ["en", "lv", "et"])
 def test_the_ontology_page_lists_every_term_with_its_label(live_server, lang):
-    page = html.unescape(requests.get(f"{live_server.url}/ontology?lang={lang}", headers={"Accept": "text/html"}, timeout=30).text)
+    page = html.unescape(
+        requests.get(f"{live_server.url}/ontology?lang={lang}", headers={"Accept": "text/html"}, timeout=30).text
+    )
     terms = _terms()
     assert len(terms) > 30
     for iri, labels in terms.items():
@@ -40,11 +46,19 @@ def test_the_ontology_page_lists_every_term_with_its_label(live_server, lang):
 
 def test_the_ontology_page_shows_hierarchy_and_what_the_shapes_require(live_server):
     page = html.unescape(requests.get(live_server.url + "/ontology", headers={"Accept": "text/html"}, timeout=30).text)
-    meeting = page[page.index('id="Meeting"'):page.index('id="ExpertMeeting"') if page.index('id="ExpertMeeting"') > page.index('id="Meeting"') else None]
+    meeting = page[
+        page.index('id="Meeting"') : page.index('id="ExpertMeeting"')
+        if page.index('id="ExpertMeeting"') > page.index('id="Meeting"')
+        else None
+    ]
     assert "schema:startDate" in meeting and "1..1" in meeting
     shapes = ox.Store()
     shapes.load(path=str(PROJECT_DIR / "shapes" / "rograph-shapes.ttl"), format=ox.RdfFormat.TURTLE)
-    start_date_message = next(shapes.quads_for_pattern(ox.NamedNode(BASE + "shapes#Meeting-startDate"), ox.NamedNode("http://www.w3.org/ns/shacl#message"), None)).object.value
+    start_date_message = next(
+        shapes.quads_for_pattern(
+            ox.NamedNode(BASE + "shapes#Meeting-startDate"), ox.NamedNode("http://www.w3.org/ns/shacl#message"), None
+        )
+    ).object.value
     assert start_date_message in meeting
-    expert = page[page.index('id="ExpertMeeting"'):]
+    expert = page[page.index('id="ExpertMeeting"') :]
     assert "subclass of" in expert[:3000] and ">meeting<" in expert[:3000]

@@ -7,15 +7,15 @@ import subprocess
 
 import pytest
 
-from rograph.sparql_text import NESTING_LIMIT
-
 from conftest import PROJECT_DIR, ROGRAPH
+from rograph.sparql_text import NESTING_LIMIT
 
 
 @pytest.fixture(scope="module")
 def var_dir(tmp_path_factory):
     """One build shared by the module's local queries."""
     return tmp_path_factory.mktemp("query-var")
+
 
 MEETINGS = "SELECT ?date ?place WHERE { ?m a rg:ExpertMeeting ; schema:startDate ?date ; schema:location/rdfs:label ?place FILTER(LANG(?place) = 'en') }"
 
@@ -74,8 +74,11 @@ def test_local_queries_have_the_services_limits(var_dir, listener):
     network of the service apply to it too."""
     deep = run("SELECT * WHERE " + "{" * 3000 + "}" * 3000, var_dir=var_dir)
     assert deep.returncode == 1 and f"limit of {NESTING_LIMIT} levels" in deep.stderr and "Traceback" not in deep.stderr
-    slow = run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", var_dir=var_dir,
-               env_extra={"ROGRAPH_QUERY_TIMEOUT": "2"})
+    slow = run(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+        var_dir=var_dir,
+        env_extra={"ROGRAPH_QUERY_TIMEOUT": "2"},
+    )
     assert slow.returncode == 1 and "limit of 2 seconds" in slow.stderr
     port, accepted = listener
     federated = run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}", var_dir=var_dir)

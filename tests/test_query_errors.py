@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rograph.store.base import QuerySyntaxError
 from rograph.web.query_errors import explain, normalise_line_endings
@@ -15,9 +16,19 @@ SPARQLISH = st.text(alphabet=st.sampled_from(list("SELECT*WHERE{}?s?p.;,\"'<>#:\
 
 
 @settings(max_examples=300, deadline=None)
-@given(query=SPARQLISH, line=st.integers(-2, 8), column=st.integers(-2, 80),
-       message=st.sampled_from(["expected one of \"}\", OPTIONAL, ['0'..='9']", "expected one of LATERAL, SERVICE, [_]",
-                                "expected one of Prefix not found, [':']", "something else"]))
+@given(
+    query=SPARQLISH,
+    line=st.integers(-2, 8),
+    column=st.integers(-2, 80),
+    message=st.sampled_from(
+        [
+            "expected one of \"}\", OPTIONAL, ['0'..='9']",
+            "expected one of LATERAL, SERVICE, [_]",
+            "expected one of Prefix not found, [':']",
+            "something else",
+        ]
+    ),
+)
 def test_any_position_gets_an_explanation(query, line, column, message):
     problem = explain(normalise_line_endings(query), message, line, column)
     assert problem.message.startswith("The ") and "..=" not in problem.message

@@ -22,9 +22,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import requests
 
-from rograph.sparql_text import NESTING_LIMIT, nesting_depth
-
 from conftest import PROJECT_DIR, descendants, executor_pids, process_name, start_server, wait_for_executors
+from rograph.sparql_text import NESTING_LIMIT, nesting_depth
 
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 from harness import memory_mib  # noqa: E402  (PSS of a process tree)
@@ -47,7 +46,9 @@ def get_from(address: str, url: str, params: dict, timeout: float = 60) -> tuple
 
 
 def _doubling(times: int) -> str:
-    steps = "".join(f"BIND(CONCAT(?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(times))
+    steps = "".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(times)
+    )
     return f'SELECT (STRLEN(?v{times}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) {steps}}}'
 
 
@@ -96,7 +97,9 @@ def test_memory_bombs_are_stopped_at_the_ceiling_and_the_service_keeps_answering
             stop.set()
             watcher.join()
         assert len(wait_for_executors(server, 2)) == 2
-        print(f"\nmemory bombs: service PSS {base:.0f} MiB before, peak {peak['mib']:.0f} MiB, ceiling 2 x {ceiling // MiB} MiB")
+        print(
+            f"\nmemory bombs: service PSS {base:.0f} MiB before, peak {peak['mib']:.0f} MiB, ceiling 2 x {ceiling // MiB} MiB"
+        )
         # The whole service stays under executors x ceiling plus what it held before.
         assert peak["mib"] < base + 2 * ceiling / MiB, (base, peak)
         assert "passed the memory ceiling" in server.log_text()
@@ -106,7 +109,9 @@ def test_a_streaming_memory_bomb_is_cut_off_and_the_service_keeps_answering(tmp_
     env = {"ROGRAPH_QUERY_MEMORY": str(256 * MiB), "ROGRAPH_QUERY_TIMEOUT": "60"}
     with start_server(tmp_path, env=env, workers=2) as server:
         with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            _ = requests.post(server.sparql, data={"query": STREAMING_BOMB}, headers={"Accept": "text/csv"}, timeout=90).content
+            _ = requests.post(
+                server.sparql, data={"query": STREAMING_BOMB}, headers={"Accept": "text/csv"}, timeout=90
+            ).content
         assert requests.get(server.sparql, params={"query": CHEAP}, timeout=10).json()["boolean"] is True
         assert len(wait_for_executors(server, 2)) == 2
         assert "passed the memory ceiling" in server.log_text()
@@ -191,7 +196,9 @@ def test_one_clients_long_queries_leave_others_answered_within_two_seconds(tmp_p
             for round_ in range(10):
                 for client in ("127.0.0.3", "127.0.0.4"):
                     started = time.monotonic()
-                    status, _, body = get_from(client, server.sparql, {"query": CHEAP + f" LIMIT {round_ + 1}"}, timeout=10)
+                    status, _, body = get_from(
+                        client, server.sparql, {"query": CHEAP + f" LIMIT {round_ + 1}"}, timeout=10
+                    )
                     slowest = max(slowest, time.monotonic() - started)
                     assert status == 200 and json.loads(body)["boolean"] is True
                 time.sleep(0.2)
@@ -217,12 +224,15 @@ def test_a_clients_query_time_budget_is_shared_by_all_workers(tmp_path):
 
 
 def _http_workers(server) -> list[int]:
-    return [pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")]
+    return [
+        pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")
+    ]
 
 
 def test_rate_limit_counts_are_exact_across_workers_and_survive_their_deaths(tmp_path):
     env = {"ROGRAPH_RATE_LIMIT": "20/minute", "ROGRAPH_RATE_LIMIT_LOOPBACK": "true"}
     with start_server(tmp_path, env=env, workers=4) as server:
+
         def hit() -> int:  # a new connection each time: the kernel spreads them over the workers
             return requests.get(server.url + "/place/valga", headers={"Connection": "close"}, timeout=30).status_code
 

@@ -54,7 +54,11 @@ VALGA_CITY = "https://w3id.org/rograph/organisation/valga-city-government"
 
 def test_the_answer_says_how_many_rows_and_how_long_it_took(live_server):
     query = "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }"
-    posts = len(requests.get(live_server.sparql, params={"query": query, "format": "json"}, timeout=60).json()["results"]["bindings"])
+    posts = len(
+        requests.get(live_server.sparql, params={"query": query, "format": "json"}, timeout=60).json()["results"][
+            "bindings"
+        ]
+    )
     assert posts > 1  # the data has several mediator posts: the summary says "rows"
     response = ask_page(live_server, query)
     assert response.status_code == 200
@@ -123,13 +127,17 @@ def test_a_query_that_times_out_is_shown_in_the_page_with_the_query_kept(backend
 
 
 def test_counts_are_drawn_as_a_bar_chart(live_server):
-    query = ("SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class FILTER(STRSTARTS(STR(?class), STR(rg:))) } "
-             "GROUP BY ?class ORDER BY DESC(?n)")
+    query = (
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class FILTER(STRSTARTS(STR(?class), STR(rg:))) } "
+        "GROUP BY ?class ORDER BY DESC(?n)"
+    )
     response = ask_page(live_server, query, lang="en")
     page = _Page(response.text)
     assert "bar-chart" in page.svgs
     rows = int(page.answer["data-rows"])
-    chart = requests.get(live_server.url + "/query/chart.svg", params={"query": query, "view": "bar", "lang": "en"}, timeout=30)
+    chart = requests.get(
+        live_server.url + "/query/chart.svg", params={"query": query, "view": "bar", "lang": "en"}, timeout=30
+    )
     assert chart.status_code == 200 and chart.headers["Content-Type"].startswith("image/svg+xml")
     svg = ET.fromstring(chart.content)
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
@@ -142,7 +150,9 @@ def test_dated_rows_are_drawn_as_a_timeline(live_server):
     query = "SELECT ?thing ?date WHERE { ?thing dcat:startDate ?date } ORDER BY ?date"
     page = _Page(ask_page(live_server, query, lang="lv").text)
     assert "timeline" in page.svgs and "bar-chart" not in page.svgs
-    chart = requests.get(live_server.url + "/query/chart.svg", params={"query": query, "view": "timeline", "lang": "lv"}, timeout=30)
+    chart = requests.get(
+        live_server.url + "/query/chart.svg", params={"query": query, "view": "timeline", "lang": "lv"}, timeout=30
+    )
     svg = ET.fromstring(chart.content)
     marks = svg.findall(".//{http://www.w3.org/2000/svg}circle[@class='event']")
     assert len(marks) == int(page.answer["data-rows"]) >= 3
@@ -152,8 +162,11 @@ def test_dated_rows_are_drawn_as_a_timeline(live_server):
 def test_results_without_counts_or_dates_get_only_the_table(live_server):
     page = _Page(ask_page(live_server, "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }").text)
     assert page.svgs == []
-    refused = requests.get(live_server.url + "/query/chart.svg", params={"query": "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }",
-                                                                       "view": "bar"}, timeout=30)
+    refused = requests.get(
+        live_server.url + "/query/chart.svg",
+        params={"query": "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }", "view": "bar"},
+        timeout=30,
+    )
     assert refused.status_code == 404 and "bar chart" in refused.text
 
 
@@ -171,13 +184,20 @@ def test_the_editor_completes_from_this_graphs_vocabulary(live_server):
 
 
 def test_the_editor_finds_entities_by_label_in_the_readers_language(live_server):
-    found = requests.get(live_server.url + "/query/entities", params={"search": "valgas pils", "lang": "lv"}, timeout=30)
+    found = requests.get(
+        live_server.url + "/query/entities", params={"search": "valgas pils", "lang": "lv"}, timeout=30
+    )
     assert found.status_code == 200
     hits = found.json()["entities"]
-    assert hits[0] == {"iri": "https://w3id.org/rograph/organisation/valga-city-government",
-                       "name": "<https://w3id.org/rograph/organisation/valga-city-government>",
-                       "label": "Valgas pilsētas pašvaldība", "type": "pašvaldība"}
-    english = requests.get(live_server.url + "/query/entities", params={"search": "valgas pils", "lang": "en"}, timeout=30).json()
+    assert hits[0] == {
+        "iri": "https://w3id.org/rograph/organisation/valga-city-government",
+        "name": "<https://w3id.org/rograph/organisation/valga-city-government>",
+        "label": "Valgas pilsētas pašvaldība",
+        "type": "pašvaldība",
+    }
+    english = requests.get(
+        live_server.url + "/query/entities", params={"search": "valgas pils", "lang": "en"}, timeout=30
+    ).json()
     assert english["entities"][0]["label"] == "Valga Rural Municipality Government"
     # What is typed never enters a query: it is matched against the entity index's folded names,
     # so quotes, braces and backslashes are no part of a match (as on the search page).
@@ -185,15 +205,22 @@ def test_the_editor_finds_entities_by_label_in_the_readers_language(live_server)
         response = requests.get(live_server.url + "/query/entities", params={"search": awkward}, timeout=30)
         assert response.status_code == 200 and response.json()["entities"] == []
     union = requests.get(live_server.url + "/query/entities", params={"search": "union"}, timeout=30).json()
-    assert union["entities"] and requests.get(live_server.url + "/query/entities", params={"search": "' UNION {"},
-                                              timeout=30).json() == union
+    assert (
+        union["entities"]
+        and requests.get(live_server.url + "/query/entities", params={"search": "' UNION {"}, timeout=30).json()
+        == union
+    )
 
 
 def test_the_editor_finds_entities_and_concepts_by_any_part_of_a_name(live_server):
     """The one entity index (search, reconciliation) serves the editor, with the ontology's
     concepts too, and finds a name by a piece inside a word, without diacritics or inflected."""
+
     def first(search: str, lang: str) -> dict:
-        return requests.get(live_server.url + "/query/entities", params={"search": search, "lang": lang}, timeout=30).json()["entities"]
+        return requests.get(
+            live_server.url + "/query/entities", params={"search": search, "lang": lang}, timeout=30
+        ).json()["entities"]
+
     assert any(hit["iri"] == "https://w3id.org/rograph/concept/poverty" for hit in first("vaesus", "et"))
     assert any(hit["iri"] == VALGA_CITY for hit in first("alga", "lv"))  # inside a word
     assert first("valgas pilsetas", "lv")[0]["iri"] == VALGA_CITY  # no diacritics
@@ -201,8 +228,12 @@ def test_the_editor_finds_entities_and_concepts_by_any_part_of_a_name(live_serve
 
 def test_the_query_page_ships_its_editor_bundle(live_server):
     page = requests.get(live_server.url + "/query", timeout=30).text
-    policies = {requests.get(live_server.url + "/query", timeout=30).headers["Content-Security-Policy"] for _ in range(2)}
-    assert len(policies) == 2 and all("'nonce-" in p and "unsafe-inline" not in p for p in policies)  # a fresh nonce each time
+    policies = {
+        requests.get(live_server.url + "/query", timeout=30).headers["Content-Security-Policy"] for _ in range(2)
+    }
+    assert len(policies) == 2 and all(
+        "'nonce-" in p and "unsafe-inline" not in p for p in policies
+    )  # a fresh nonce each time
     scripts = re.findall(r'<script src="([^"]+)"', page)
     assert scripts, "the page loads no script"
     for src in scripts:
@@ -212,7 +243,9 @@ def test_the_query_page_ships_its_editor_bundle(live_server):
         assert len(script.content) > 100_000  # CodeMirror and the SPARQL parser, bundled
 
 
-@pytest.mark.parametrize("values", ['("a" "abc"^^xsd:integer) ("b" 2)', '("a" "INF"^^xsd:double)', '("a" "nope"^^xsd:date)'])
+@pytest.mark.parametrize(
+    "values", ['("a" "abc"^^xsd:integer) ("b" 2)', '("a" "INF"^^xsd:double)', '("a" "nope"^^xsd:date)']
+)
 def test_values_that_cannot_be_drawn_leave_only_the_table(live_server, values):
     response = ask_page(live_server, f"SELECT ?label ?value WHERE {{ VALUES (?label ?value) {{ {values} }} }}")
     if live_server.backend == "virtuoso" and "xsd:integer" in values:

@@ -108,8 +108,11 @@ def test_a_syntax_error_on_line_one_is_reported_and_marked_at_line_one(live_serv
 
 
 def test_sorting_the_table_by_a_column(live_server, page):
-    page.goto(live_server.url + "/query?lang=en&query=" +
-              "SELECT%20%3Fclass%20(COUNT(%3Fs)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20a%20%3Fclass%20%7D%20GROUP%20BY%20%3Fclass%20LIMIT%2015")
+    page.goto(
+        live_server.url
+        + "/query?lang=en&query="
+        + "SELECT%20%3Fclass%20(COUNT(%3Fs)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20a%20%3Fclass%20%7D%20GROUP%20BY%20%3Fclass%20LIMIT%2015"
+    )
     header = page.locator("#answer table.results th", has_text="n")
     header.click()
     counts = [int(text) for text in page.locator("#answer table.results tbody td:nth-child(2)").all_inner_texts()]
@@ -170,7 +173,11 @@ def test_without_javascript_run_lands_on_the_answer(live_server, browser):  # no
         assert "column" not in alert.inner_text()
     assert page.locator("#query").input_value() == "SELECT * WHERE {\n  ?s rg:location\n}"
     posts_query = "SELECT ?post WHERE { ?post a rg:RomaMediatorPost }"
-    posts = len(requests.get(live_server.sparql, params={"query": posts_query, "format": "json"}, timeout=60).json()["results"]["bindings"])
+    posts = len(
+        requests.get(live_server.sparql, params={"query": posts_query, "format": "json"}, timeout=60).json()["results"][
+            "bindings"
+        ]
+    )
     page.locator("#query").fill(posts_query)
     page.get_by_role("button", name="Run").click()
     page.wait_for_selector(f"#answer[data-rows='{posts}']")

@@ -21,7 +21,8 @@ def _registry() -> Registry:
     """The spec's schemas by their published addresses, so ``"$ref": "type.json"`` resolves."""
     return Registry().with_resources(
         (SPEC_BASE + path.name, DRAFT7.create_resource(json.loads(path.read_text(encoding="utf-8"))))
-        for path in (FIXTURES / "schemas").glob("*.json"))
+        for path in (FIXTURES / "schemas").glob("*.json")
+    )
 
 
 REGISTRY = _registry()
@@ -68,8 +69,15 @@ def test_manifest(live_server):
     # Every service the manifest announces answers where it says.
     for kind in ("entity", "type", "property"):
         service = manifest["suggest"][kind]
-        assert requests.get(service["service_url"] + service["service_path"], params={"prefix": "v"}, timeout=10).status_code == 200
-    preview = requests.get(manifest["preview"]["url"].replace("{{id}}", requests.utils.quote("place/valga", safe="")), timeout=10)
+        assert (
+            requests.get(
+                service["service_url"] + service["service_path"], params={"prefix": "v"}, timeout=10
+            ).status_code
+            == 200
+        )
+    preview = requests.get(
+        manifest["preview"]["url"].replace("{{id}}", requests.utils.quote("place/valga", safe="")), timeout=10
+    )
     assert preview.status_code == 200 and "Valga" in preview.text
     view = requests.get(manifest["view"]["url"].replace("{{id}}", "place/valga"), timeout=10)
     assert view.status_code == 200 and "Valga" in view.text
@@ -97,16 +105,16 @@ def test_the_specs_invalid_query_batches_are_refused_with_what_and_where(live_se
 # (query, options, expected first candidate)
 REAL_QUERIES = [
     ("Valga", {}, "place/valga"),
-    ("Valgā", {}, "place/valga"),         # Latvian locative
-    ("Valgas", {}, "place/valga"),        # Latvian genitive, Estonian inessive
-    ("Valgast", {}, "place/valga"),       # Estonian elative
+    ("Valgā", {}, "place/valga"),  # Latvian locative
+    ("Valgas", {}, "place/valga"),  # Latvian genitive, Estonian inessive
+    ("Valgast", {}, "place/valga"),  # Estonian elative
     ("VALGA", {}, "place/valga"),
     ("valga vald", {}, "place/valga-parish"),  # Valga rural municipality, of which Valga town is part
     ("Jelgavā", {}, "place/jelgava"),
     ("Valmierā", {}, "place/valmiera"),
     ("Valkā", {}, "place/valka"),
-    ("Läti", {}, "place/latvia"),         # Estonian label
-    ("Igaunija", {}, "place/estonia"),    # Latvian label
+    ("Läti", {}, "place/latvia"),  # Estonian label
+    ("Igaunija", {}, "place/estonia"),  # Latvian label
     ("Valkas novada dome", {}, "organisation/valka-municipal-council"),
     ("Valkas novada domes Socialais dienests", {}, "organisation/valka-social-service"),  # no diacritics
     ("Latvian Ministry of Culture", {"type": "org:Organization"}, "organisation/latvia-ministry-of-culture"),
@@ -120,7 +128,7 @@ REAL_QUERIES = [
     ("Latvian Roma platform IV", {"type": "rg:Project"}, "project/latvian-roma-platform-iv"),
     ("Integratsiooni Sihtasutus", {}, "organisation/integration-foundation"),
     ("Nodarbinātības valsts aģentūra", {"type": "org:Organization"}, "organisation/latvia-state-employment-agency"),
-    ("place/valga", {}, "place/valga"),   # an identifier finds its entity
+    ("place/valga", {}, "place/valga"),  # an identifier finds its entity
     ("https://w3id.org/rograph/place/valga", {}, "place/valga"),
 ]
 
@@ -159,7 +167,9 @@ def test_property_constraints(live_server):
         # Two towns called Valga in Estonian; the country tells them apart.
         "by-id": {"query": "Valga", "properties": [{"pid": "schema:containedInPlace", "v": {"id": "place/estonia"}}]},
         "by-name": {"query": "Valga", "properties": [{"pid": "https://schema.org/containedInPlace", "v": "Eesti"}]},
-        "only-properties": {"properties": [{"pid": "schema:currency", "v": "EUR"}, {"pid": "schema:value", "v": 64952.21}]},
+        "only-properties": {
+            "properties": [{"pid": "schema:currency", "v": "EUR"}, {"pid": "schema:value", "v": 64952.21}]
+        },
         "number": {"properties": [{"pid": "schema:value", "v": 160}], "type": "rg:Figure"},
         "mismatch": {"query": "Valga", "properties": [{"pid": "schema:containedInPlace", "v": {"id": "place/latvia"}}]},
     }
@@ -193,23 +203,33 @@ def test_limits_and_bad_input(live_server):
         assert answer.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("kind, prefix, first", [
-    ("entity", "valg", "place/valga"),
-    ("entity", "Valgā", "place/valga"),
-    ("entity", "latvijas republikas kult", "organisation/latvia-ministry-of-culture"),
-    ("entity", "place/valka", "place/valka"),
-    ("type", "pašvald", "rg:Municipality"),
-    ("type", "omavalitsus", "rg:Municipality"),
-    ("type", "minis", "rg:Ministry"),
-    ("type", "rg:Ministry", "rg:Ministry"),
-    ("property", "start", "schema:startDate"),
-    ("property", "acts", "rg:actsAs"),
-])
+@pytest.mark.parametrize(
+    "kind, prefix, first",
+    [
+        ("entity", "valg", "place/valga"),
+        ("entity", "Valgā", "place/valga"),
+        ("entity", "latvijas republikas kult", "organisation/latvia-ministry-of-culture"),
+        ("entity", "place/valka", "place/valka"),
+        ("type", "pašvald", "rg:Municipality"),
+        ("type", "omavalitsus", "rg:Municipality"),
+        ("type", "minis", "rg:Ministry"),
+        ("type", "rg:Ministry", "rg:Ministry"),
+        ("property", "start", "schema:startDate"),
+        ("property", "acts", "rg:actsAs"),
+    ],
+)
 def test_suggest(live_server, kind, prefix, first):
     answer = requests.get(f"{live_server.url}/reconcile/suggest/{kind}", params={"prefix": prefix}, timeout=10)
     assert answer.status_code == 200 and answer.headers["Access-Control-Allow-Origin"] == "*"
     body = answer.json()
-    check({"entity": "suggest-entities-response", "type": "suggest-types-response", "property": "suggest-properties-response"}[kind], body)
+    check(
+        {
+            "entity": "suggest-entities-response",
+            "type": "suggest-types-response",
+            "property": "suggest-properties-response",
+        }[kind],
+        body,
+    )
     assert body["result"] and body["result"][0]["id"] == first, body
 
 
@@ -220,15 +240,22 @@ def test_suggest_pages_with_a_cursor(live_server):
     assert len(first) == 10 and second and not {r["id"] for r in first} & {r["id"] for r in second}
     bad = requests.get(url, params={"prefix": "v", "cursor": "x"}, timeout=10)
     assert bad.status_code == 400 and "cursor" in bad.json()["error"]
-    assert requests.get(live_server.url + "/reconcile/suggest/nothing", params={"prefix": "v"}, timeout=10).status_code == 404
+    assert (
+        requests.get(live_server.url + "/reconcile/suggest/nothing", params={"prefix": "v"}, timeout=10).status_code
+        == 404
+    )
 
 
 def test_preview(live_server):
-    answer = requests.get(live_server.url + "/reconcile/preview", params={"id": "organisation/latvia-ministry-of-culture"}, timeout=10)
+    answer = requests.get(
+        live_server.url + "/reconcile/preview", params={"id": "organisation/latvia-ministry-of-culture"}, timeout=10
+    )
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
     assert "Ministry of Culture of the Republic of Latvia" in answer.text
     # It is made to be shown in the client's iframe; other pages refuse to be framed.
     assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in requests.get(live_server.url + "/", timeout=10).headers["Content-Security-Policy"]
+    assert (
+        "frame-ancestors 'none'" in requests.get(live_server.url + "/", timeout=10).headers["Content-Security-Policy"]
+    )
     missing = requests.get(live_server.url + "/reconcile/preview", params={"id": "place/nowhere"}, timeout=10)
     assert missing.status_code == 404

@@ -5,11 +5,10 @@ dump and example suites also run against this back end (the ``oxigraph`` paramet
 
 from __future__ import annotations
 
-import re
-
 import http.server
 import json
 import os
+import re
 import subprocess
 import threading
 import urllib.parse
@@ -18,19 +17,37 @@ import urllib.request
 import pytest
 import requests
 
-from conftest import DATA_FILE, OUR_GRAPHS, ROGRAPH, PROJECT_DIR, ProjectCopy, publish, start_oxigraph, start_server, syntax_error_position
+from conftest import (
+    DATA_FILE,
+    OUR_GRAPHS,
+    PROJECT_DIR,
+    ROGRAPH,
+    ProjectCopy,
+    publish,
+    start_oxigraph,
+    start_server,
+    syntax_error_position,
+)
 
 OWN = "https://w3id.org/rograph/graph/"
 
 
 def counts(oxigraph) -> dict[str, int]:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    rows = requests.get(oxigraph.query, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    rows = requests.get(
+        oxigraph.query, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    ).json()
     return {row["g"]["value"]: int(row["n"]["value"]) for row in rows["results"]["bindings"]}
 
 
 def put_graph(oxigraph, graph: str, turtle: str) -> None:
-    requests.put(oxigraph.store, params={"graph": graph}, data=turtle.encode(), headers={"Content-Type": "text/turtle"}, timeout=30).raise_for_status()
+    requests.put(
+        oxigraph.store,
+        params={"graph": graph},
+        data=turtle.encode(),
+        headers={"Content-Type": "text/turtle"},
+        timeout=30,
+    ).raise_for_status()
 
 
 def test_publish_replaces_own_graphs_drops_stale_ones_leaves_others_and_is_idempotent(tmp_path):
@@ -55,9 +72,23 @@ def test_publish_replaces_own_graphs_drops_stale_ones_leaves_others_and_is_idemp
 def test_publish_by_sparql_update_gives_the_same_graphs(tmp_path):
     with start_oxigraph(tmp_path / "a") as by_gsp, start_oxigraph(tmp_path / "b") as by_update:
         assert publish(by_gsp, tmp_path / "var").returncode == 0
-        done = subprocess.run([ROGRAPH, "publish", "--to", by_update.query, "--update", by_update.update,
-                               "--var-dir", str(tmp_path / "var"), "--project-dir", str(PROJECT_DIR)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                ROGRAPH,
+                "publish",
+                "--to",
+                by_update.query,
+                "--update",
+                by_update.update,
+                "--var-dir",
+                str(tmp_path / "var"),
+                "--project-dir",
+                str(PROJECT_DIR),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         assert counts(by_gsp) == counts(by_update)
 
@@ -71,9 +102,22 @@ def test_publish_with_no_endpoint_to_write_is_a_store_error_the_command_words(tm
     with pytest.raises(PublishError, match="ROGRAPH_STORE_GSP .* or ROGRAPH_STORE_UPDATE"):
         StoreWriter(Settings.from_env({}, store="http://127.0.0.1:9/query"))
     with start_oxigraph(tmp_path) as oxigraph:
-        done = subprocess.run([ROGRAPH, "publish", "--to", oxigraph.query,
-                               "--var-dir", str(tmp_path / "var"), "--project-dir", str(PROJECT_DIR)],
-                              capture_output=True, text=True, timeout=300, env={**os.environ, "ROGRAPH_STORE_GSP": "", "ROGRAPH_STORE_UPDATE": ""})
+        done = subprocess.run(
+            [
+                ROGRAPH,
+                "publish",
+                "--to",
+                oxigraph.query,
+                "--var-dir",
+                str(tmp_path / "var"),
+                "--project-dir",
+                str(PROJECT_DIR),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "ROGRAPH_STORE_GSP": "", "ROGRAPH_STORE_UPDATE": ""},
+        )
         assert done.returncode == 2, done.stderr
         assert "publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)" in done.stderr
         assert "Traceback" not in done.stderr
@@ -84,9 +128,23 @@ def test_publish_refuses_invalid_data_and_sends_nothing(tmp_path):
     project = ProjectCopy(tmp_path / "project")
     project.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', "")
     with start_oxigraph(tmp_path) as oxigraph:
-        done = subprocess.run([ROGRAPH, "publish", "--to", oxigraph.query, "--gsp", oxigraph.store,
-                               "--var-dir", str(tmp_path / "var"), "--project-dir", str(project.root)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                ROGRAPH,
+                "publish",
+                "--to",
+                oxigraph.query,
+                "--gsp",
+                oxigraph.store,
+                "--var-dir",
+                str(tmp_path / "var"),
+                "--project-dir",
+                str(project.root),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 1
         assert "Meeting-startDate" in done.stderr and "nothing was sent" in done.stderr
         assert counts(oxigraph) == {}
@@ -110,8 +168,12 @@ class FailingProxy(http.server.ThreadingHTTPServer):
                     handler.end_headers()
                     handler.wfile.write(b"disk full")
                     return
-                forwarded = urllib.request.Request(self.target + "?" + urllib.parse.urlencode({"graph": graph}), data=body,
-                                                   method="PUT", headers={"Content-Type": handler.headers["Content-Type"]})
+                forwarded = urllib.request.Request(
+                    self.target + "?" + urllib.parse.urlencode({"graph": graph}),
+                    data=body,
+                    method="PUT",
+                    headers={"Content-Type": handler.headers["Content-Type"]},
+                )
                 with urllib.request.urlopen(forwarded, timeout=30) as answer:
                     handler.send_response(answer.status)
                 handler.end_headers()
@@ -125,8 +187,23 @@ def test_a_failure_part_way_is_reported_and_a_second_run_completes(tmp_path):
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         try:
             gsp = f"http://127.0.0.1:{proxy.server_address[1]}/store"
-            done = subprocess.run([ROGRAPH, "publish", "--to", oxigraph.query, "--gsp", gsp, "--var-dir", str(tmp_path / "var"),
-                                   "--project-dir", str(PROJECT_DIR)], capture_output=True, text=True, timeout=300)
+            done = subprocess.run(
+                [
+                    ROGRAPH,
+                    "publish",
+                    "--to",
+                    oxigraph.query,
+                    "--gsp",
+                    gsp,
+                    "--var-dir",
+                    str(tmp_path / "var"),
+                    "--project-dir",
+                    str(PROJECT_DIR),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
         finally:
             proxy.shutdown()
         assert done.returncode == 3
@@ -142,8 +219,23 @@ def test_a_failure_part_way_is_reported_and_a_second_run_completes(tmp_path):
 def test_serve_refuses_a_store_whose_default_graph_is_not_the_union(tmp_path):
     with start_oxigraph(tmp_path, union_default_graph=False) as oxigraph:
         assert publish(oxigraph, tmp_path / "var").returncode == 0
-        done = subprocess.run([ROGRAPH, "serve", "--store", oxigraph.query, "--var-dir", str(tmp_path / "var"),
-                               "--project-dir", str(PROJECT_DIR), "--port", "1"], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                ROGRAPH,
+                "serve",
+                "--store",
+                oxigraph.query,
+                "--var-dir",
+                str(tmp_path / "var"),
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--port",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 2
         assert "not the union of its named graphs" in done.stderr and "--union-default-graph" in done.stderr
 
@@ -161,11 +253,17 @@ def test_a_store_that_goes_down_gives_502_and_recovery_when_it_returns(tmp_path)
     port = free_port()
     with start_oxigraph(tmp_path, port=port) as oxigraph:
         assert publish(oxigraph, tmp_path / "var").returncode == 0
-        env = {"ROGRAPH_STORE": oxigraph.query, "ROGRAPH_STORE_USER": "curator", "ROGRAPH_STORE_PASSWORD": "s3cret-value"}
+        env = {
+            "ROGRAPH_STORE": oxigraph.query,
+            "ROGRAPH_STORE_USER": "curator",
+            "ROGRAPH_STORE_PASSWORD": "s3cret-value",
+        }
         # One worker, so the second request meets the cache the first one filled.
         with start_server(tmp_path, env=env, workers=1) as server:
             query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?m a rg:ExpertMeeting }"}
-            assert requests.get(server.sparql, params=query, headers={"Accept": "text/csv"}, timeout=30).text.split() == ["n", "1"]
+            assert requests.get(
+                server.sparql, params=query, headers={"Accept": "text/csv"}, timeout=30
+            ).text.split() == ["n", "1"]
             oxigraph.process.terminate()
             oxigraph.process.wait(timeout=15)
             # An answer already given is still served from the cache; a new query cannot be.
@@ -174,8 +272,12 @@ def test_a_store_that_goes_down_gives_502_and_recovery_when_it_returns(tmp_path)
             other = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?m a rg:Project }"}
             with start_oxigraph(tmp_path / "reference") as reference:  # the same answer, from a store that stays up
                 assert publish(reference, tmp_path / "var").returncode == 0
-                expected = requests.get(reference.query, params={"query": "PREFIX rg: <https://w3id.org/rograph/ontology#> " + other["query"]},
-                                        headers={"Accept": "text/csv"}, timeout=30).text.split()
+                expected = requests.get(
+                    reference.query,
+                    params={"query": "PREFIX rg: <https://w3id.org/rograph/ontology#> " + other["query"]},
+                    headers={"Accept": "text/csv"},
+                    timeout=30,
+                ).text.split()
             down = requests.get(server.sparql, params=other, headers={"Accept": "text/csv"}, timeout=30)
             assert down.status_code == 502 and "cannot be reached" in down.text
             page = requests.get(server.url + "/place/valga", headers={"Accept": "text/html"}, timeout=30)
@@ -193,7 +295,12 @@ def test_a_query_the_store_cannot_finish_in_time_gets_504(tmp_path):
             slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
             response = requests.get(server.sparql, params={"query": slow}, timeout=30)
             assert response.status_code == 504 and "did not answer in time" in response.text
-            fast = requests.get(server.sparql, params={"query": "ASK { ?s a rg:ExpertMeeting }"}, headers={"Accept": "text/csv"}, timeout=30)
+            fast = requests.get(
+                server.sparql,
+                params={"query": "ASK { ?s a rg:ExpertMeeting }"},
+                headers={"Accept": "text/csv"},
+                timeout=30,
+            )
             assert fast.status_code == 200
 
 
@@ -203,8 +310,13 @@ def test_syntax_errors_from_the_store_keep_their_position(live_server):
 
 
 def test_the_password_is_never_printed(tmp_path):
-    done = subprocess.run([ROGRAPH, "settings"], capture_output=True, text=True, timeout=60,
-                          env={"ROGRAPH_STORE_PASSWORD": "s3cret-value", "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [ROGRAPH, "settings"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"ROGRAPH_STORE_PASSWORD": "s3cret-value", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0 and "ROGRAPH_STORE_PASSWORD" in done.stdout and "s3cret-value" not in done.stdout
 
 
@@ -215,10 +327,17 @@ def test_virtuosos_known_deviations_are_what_we_document(live_server):
         pytest.skip("Virtuoso's deviations")
 
     def rows(query):
-        response = requests.get(live_server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        response = requests.get(
+            live_server.sparql,
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
         return response.json()["results"]["bindings"]
 
-    approximate = rows("SELECT ?a WHERE { <https://w3id.org/rograph/figure/valga-roma-residents-2020> rg:isApproximate ?a }")
+    approximate = rows(
+        "SELECT ?a WHERE { <https://w3id.org/rograph/figure/valga-roma-residents-2020> rg:isApproximate ?a }"
+    )
     assert approximate[0]["a"]["value"] == "1"
     everything = rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"]
     ours = rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")[0]["n"]["value"]

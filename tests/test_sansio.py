@@ -20,7 +20,12 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def test_get_with_dataset():
-    parsed = parse_request("GET", None, "query=ASK%20%7B%7D&default-graph-uri=http%3A%2F%2Fg1&named-graph-uri=http%3A%2F%2Fg2&format=csv", b"")
+    parsed = parse_request(
+        "GET",
+        None,
+        "query=ASK%20%7B%7D&default-graph-uri=http%3A%2F%2Fg1&named-graph-uri=http%3A%2F%2Fg2&format=csv",
+        b"",
+    )
     assert parsed == SparqlRequest("ASK {}", ("http://g1",), ("http://g2",), ("csv",))
 
 
@@ -29,48 +34,56 @@ def test_get_without_query_asks_for_the_service_description():
 
 
 def test_form_post_merges_url_dataset_parameters():
-    parsed = parse_request("POST", FORM + "; charset=UTF-8", "default-graph-uri=http%3A%2F%2Fg", b"query=SELECT+*+%7B%7D")
+    parsed = parse_request(
+        "POST", FORM + "; charset=UTF-8", "default-graph-uri=http%3A%2F%2Fg", b"query=SELECT+*+%7B%7D"
+    )
     assert parsed.query == "SELECT * {}" and parsed.default_graph_uris == ("http://g",)
 
 
 def test_direct_post_reads_the_body_as_utf8():
-    parsed = parse_request("POST", "application/sparql-query", "", "ASK { ?s ?p \"Valgā\" }".encode())
+    parsed = parse_request("POST", "application/sparql-query", "", 'ASK { ?s ?p "Valgā" }'.encode())
     assert parsed.query == 'ASK { ?s ?p "Valgā" }'
 
 
-@pytest.mark.parametrize("args,status,words", [
-    (("PUT", None, "query=x", b""), 405, "GET or POST"),
-    (("GET", None, "query=a&query=b", b""), 400, "exactly one"),
-    (("POST", "application/sparql-query", "query=a", b"ASK {}"), 400, "two queries"),
-    (("POST", None, "", b"ASK {}"), 415, "Content-Type"),
-    (("POST", "text/plain", "", b"ASK {}"), 415, "text/plain"),
-    (("POST", "application/sparql-query", "", "ASK {}".encode("utf-16")), 400, "UTF-8"),
-    (("POST", "application/sparql-query; charset=latin-1", "", b"ASK {}"), 415, "latin-1"),
-    (("GET", None, "query=%FF", b""), 400, "UTF-8"),
-    (("POST", FORM, "", b""), 400, "no query"),
-    (("GET", None, "query=", b""), 400, "empty"),
-    (("GET", None, "update=CLEAR+ALL", b""), 403, "read-only"),
-    (("POST", "application/sparql-update", "", b"CLEAR ALL"), 403, "read-only"),
-    (("POST", FORM, "", b"query=ASK+%7B%7D&update=CLEAR+ALL"), 400, "not both"),
-])
+@pytest.mark.parametrize(
+    "args,status,words",
+    [
+        (("PUT", None, "query=x", b""), 405, "GET or POST"),
+        (("GET", None, "query=a&query=b", b""), 400, "exactly one"),
+        (("POST", "application/sparql-query", "query=a", b"ASK {}"), 400, "two queries"),
+        (("POST", None, "", b"ASK {}"), 415, "Content-Type"),
+        (("POST", "text/plain", "", b"ASK {}"), 415, "text/plain"),
+        (("POST", "application/sparql-query", "", "ASK {}".encode("utf-16")), 400, "UTF-8"),
+        (("POST", "application/sparql-query; charset=latin-1", "", b"ASK {}"), 415, "latin-1"),
+        (("GET", None, "query=%FF", b""), 400, "UTF-8"),
+        (("POST", FORM, "", b""), 400, "no query"),
+        (("GET", None, "query=", b""), 400, "empty"),
+        (("GET", None, "update=CLEAR+ALL", b""), 403, "read-only"),
+        (("POST", "application/sparql-update", "", b"CLEAR ALL"), 403, "read-only"),
+        (("POST", FORM, "", b"query=ASK+%7B%7D&update=CLEAR+ALL"), 400, "not both"),
+    ],
+)
 def test_protocol_errors(args, status, words):
     with pytest.raises(ProtocolError) as error:
         parse_request(*args)
     assert error.value.status == status and words in error.value.message
 
 
-@pytest.mark.parametrize("accept,expected", [
-    (None, "application/sparql-results+json"),
-    ("", "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/csv", "text/csv"),
-    ("text/*", "text/csv"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
-    ("application/sparql-results+xml;q=0.1, */*;q=0.5", "application/sparql-results+json"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
-    ("garbage, text/csv", "text/csv"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        (None, "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv", "text/csv"),
+        ("text/*", "text/csv"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+        ("application/sparql-results+xml;q=0.1, */*;q=0.5", "application/sparql-results+json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+        ("garbage, text/csv", "text/csv"),
+    ],
+)
 def test_negotiate_solutions(accept, expected):
     assert negotiate(accept, SOLUTION_FORMATS).media_type == expected
 
@@ -89,16 +102,19 @@ def test_format_override_wins_and_is_checked():
         negotiate(None, GRAPH_FORMATS, ("pdf",))
 
 
-@pytest.mark.parametrize("offered,values,expected", [
-    # What SPARQLWrapper sends for TSV, RDF/XML and JSON-LD: a name, then its Accept header.
-    (SOLUTION_FORMATS, ("tsv", "text/tab-separated-values"), "text/tab-separated-values"),
-    (GRAPH_FORMATS, ("rdf+xml", "application/rdf+xml"), "application/rdf+xml"),
-    (GRAPH_FORMATS, ("json-ld", "application/ld+json,application/x-json+ld"), "application/ld+json"),
-    (GRAPH_FORMATS, ("n3",), "text/turtle"),
-    (GRAPH_FORMATS, ("text/rdf+n3",), "text/turtle"),
-    (SOLUTION_FORMATS, ("", "csv"), "text/csv"),
-    (SOLUTION_FORMATS, ("",), "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "offered,values,expected",
+    [
+        # What SPARQLWrapper sends for TSV, RDF/XML and JSON-LD: a name, then its Accept header.
+        (SOLUTION_FORMATS, ("tsv", "text/tab-separated-values"), "text/tab-separated-values"),
+        (GRAPH_FORMATS, ("rdf+xml", "application/rdf+xml"), "application/rdf+xml"),
+        (GRAPH_FORMATS, ("json-ld", "application/ld+json,application/x-json+ld"), "application/ld+json"),
+        (GRAPH_FORMATS, ("n3",), "text/turtle"),
+        (GRAPH_FORMATS, ("text/rdf+n3",), "text/turtle"),
+        (SOLUTION_FORMATS, ("", "csv"), "text/csv"),
+        (SOLUTION_FORMATS, ("",), "application/sparql-results+json"),
+    ],
+)
 def test_format_values_that_agree_are_one_format(offered, values, expected):
     assert negotiate(None, offered, values).media_type == expected
 
@@ -118,13 +134,16 @@ def test_choose_format_by_form():
     assert choose_format("text/csv", "SELECT").media_type == "text/csv"
 
 
-@pytest.mark.parametrize("query,form", [
-    ("PREFIX s: <http://x/select> # SELECT\nconstruct { ?s ?p ?o } WHERE { ?s ?p 'ASK' }", "CONSTRUCT"),
-    ("BASE <http://x/> DESCRIBE <a>", "DESCRIBE"),
-    ("ask {}", "ASK"),
-    ("PREFIX ex: <http://x/> SELECT ?ex:DESCRIBE WHERE {}", "SELECT"),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "query,form",
+    [
+        ("PREFIX s: <http://x/select> # SELECT\nconstruct { ?s ?p ?o } WHERE { ?s ?p 'ASK' }", "CONSTRUCT"),
+        ("BASE <http://x/> DESCRIBE <a>", "DESCRIBE"),
+        ("ask {}", "ASK"),
+        ("PREFIX ex: <http://x/> SELECT ?ex:DESCRIBE WHERE {}", "SELECT"),
+        ("", None),
+    ],
+)
 def test_query_form(query, form):
     assert query_form(query) == form
 

@@ -35,8 +35,13 @@ def test_results_grouped_by_class_with_source_counts(live_server):
     answer = search(live_server, "Kultūras ministrija")
     found = groups(answer.text)
     # The two ministries of culture first; other ministries match "ministrija" alone.
-    assert set(found["ministry"][:2]) == {"Ministry of Culture of the Republic of Latvia", "Ministry of Culture of the Republic of Estonia"}
-    item = re.search(r'<li><a href="[^"]*/organisation/latvia-ministry-of-culture">[^<]*</a>(.*?)</li>', answer.text, re.S)[1]
+    assert set(found["ministry"][:2]) == {
+        "Ministry of Culture of the Republic of Latvia",
+        "Ministry of Culture of the Republic of Estonia",
+    }
+    item = re.search(
+        r'<li><a href="[^"]*/organisation/latvia-ministry-of-culture">[^<]*</a>(.*?)</li>', answer.text, re.S
+    )[1]
     assert "sources: 2" in item  # the graphs of 000 and of the English project page describe it
     # The name that matched is shown when it is not the label shown.
     assert 'lang="lv">Latvijas Republikas Kultūras ministrija' in item

@@ -28,7 +28,10 @@ def test_service_description_describes_endpoint_dataset_and_formats(live_server)
     default = graph.value(dataset, SD.defaultGraph)
     health = requests.get(live_server.url + "/health").json()
     assert int(graph.value(default, VOID.triples)) == health["quads"]
-    names = {str(graph.value(n, SD.name)): int(graph.value(graph.value(n, SD.graph), VOID.triples)) for n in graph.objects(dataset, SD.namedGraph)}
+    names = {
+        str(graph.value(n, SD.name)): int(graph.value(graph.value(n, SD.graph), VOID.triples))
+        for n in graph.objects(dataset, SD.namedGraph)
+    }
     assert "https://w3id.org/rograph/graph/lv-moc-valga-expert-meeting-2020" in names
     assert sum(names.values()) == health["quads"]
     comment = str(graph.value(service, rdflib.RDFS.comment))
@@ -36,6 +39,10 @@ def test_service_description_describes_endpoint_dataset_and_formats(live_server)
 
 
 def test_service_description_in_other_formats(live_server):
-    for accept, fmt in (("application/rdf+xml", "xml"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")):
+    for accept, fmt in (
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ):
         graph = description(live_server, accept, fmt)
         assert (rdflib.URIRef(live_server.sparql), RDF.type, SD.Service) in graph

@@ -19,7 +19,8 @@ import time
 import pyoxigraph as ox
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import start_server
 
@@ -59,12 +60,26 @@ class Listener:
 def _case(word: str):
     """``word`` in any mix of upper and lower case."""
     return st.integers(0, 2 ** len(word) - 1).map(
-        lambda mask: "".join(c.upper() if mask >> i & 1 else c.lower() for i, c in enumerate(word)))
+        lambda mask: "".join(c.upper() if mask >> i & 1 else c.lower() for i, c in enumerate(word))
+    )
 
 
 #: Whitespace and comments between tokens; a comment ends at a line feed or a carriage return.
-_gap = st.sampled_from([" ", "\t", "\n", "\r\n", "\r", "  \n\t", " # SERVICE <http://example.org/> {\n", "#c\n", "#c\r",
-                        "\n#\n ", " # SERVICE <http://example.org/> {\r"])
+_gap = st.sampled_from(
+    [
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "  \n\t",
+        " # SERVICE <http://example.org/> {\n",
+        "#c\n",
+        "#c\r",
+        "\n#\n ",
+        " # SERVICE <http://example.org/> {\r",
+    ]
+)
 _ESCAPABLE = "_~.-!$&'()*+,;=/?#@%"
 
 
@@ -96,7 +111,7 @@ def federated_queries(draw, port: int) -> tuple[str, bool]:
     if spelling == "iri":
         endpoint = f"<{target}>"
     elif spelling == "uchar-iri":
-        endpoint = f"<{_uchar(target, draw(st.integers(0, 2 ** 40)))}>"
+        endpoint = f"<{_uchar(target, draw(st.integers(0, 2**40)))}>"
     elif spelling == "base":
         prologue.append(f"{draw(_case('BASE'))}{draw(_gap)}<http://127.0.0.1:{port}/>")
         endpoint = f"<{path}>"
@@ -108,8 +123,9 @@ def federated_queries(draw, port: int) -> tuple[str, bool]:
     else:
         variable = draw(st.sampled_from(["?e", "$e", "?endpoint"]))
         endpoint = variable
-        binding = (f"BIND(IRI(\"{target}\") AS {variable})" if spelling == "bind"
-                   else f"VALUES {variable} {{ <{target}> }}")
+        binding = (
+            f'BIND(IRI("{target}") AS {variable})' if spelling == "bind" else f"VALUES {variable} {{ <{target}> }}"
+        )
     silent = draw(_case("SILENT")) + draw(_gap) if draw(st.booleans()) else ""
     # A variable is bound just before the SERVICE, in the same group, so it is bound where it is used.
     pattern = f"{binding}{draw(_gap)}{draw(_case('SERVICE'))}{draw(_gap)}{silent}{endpoint}{draw(_gap)}{{ ?s ?p ?o }}"
@@ -125,7 +141,9 @@ def federated_queries(draw, port: int) -> tuple[str, bool]:
             "subquery": f"{{ {draw(_case('SELECT'))} * {draw(_case('WHERE'))} {{ {pattern} }} }}",
         }[wrapper]
     where = f"{{{draw(_gap)}{pattern}{draw(_gap)}}}"
-    form = draw(st.sampled_from(["SELECT * WHERE", "SELECT ?s WHERE", "ASK", "CONSTRUCT { ?s ?p ?o } WHERE", "SELECT * "]))
+    form = draw(
+        st.sampled_from(["SELECT * WHERE", "SELECT ?s WHERE", "ASK", "CONSTRUCT { ?s ?p ?o } WHERE", "SELECT * "])
+    )
     form = " ".join(draw(_case(word)) if word.isalpha() else word for word in form.split(" "))
     return draw(_gap).join(prologue + [form + draw(_gap) + where]), spelling in ("bind", "values")
 
@@ -133,8 +151,18 @@ def federated_queries(draw, port: int) -> tuple[str, bool]:
 def _run_generated(url: str, examples: int) -> None:
     guarded, control = Listener(), Listener()
     unprotected = ox.Store()
-    for graph in (ox.DefaultGraph(), ox.NamedNode("http://example.org/g")):  # GRAPH ?g and MINUS have something to run on
-        unprotected.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/o"), graph))
+    for graph in (
+        ox.DefaultGraph(),
+        ox.NamedNode("http://example.org/g"),
+    ):  # GRAPH ?g and MINUS have something to run on
+        unprotected.add(
+            ox.Quad(
+                ox.NamedNode("http://example.org/s"),
+                ox.NamedNode("http://example.org/p"),
+                ox.NamedNode("http://example.org/o"),
+                graph,
+            )
+        )
     seen = {"queries": 0, "fixed": 0, "federated": 0}
     session = requests.Session()
 
@@ -144,12 +172,16 @@ def _run_generated(url: str, examples: int) -> None:
         query, variable = data.draw(federated_queries(guarded.port))
         before = control.contacts
         try:
-            results = unprotected.query(query.replace(str(guarded.port), str(control.port)), use_default_graph_as_union=True)
+            results = unprotected.query(
+                query.replace(str(guarded.port), str(control.port)), use_default_graph_as_union=True
+            )
             if not isinstance(results, ox.QueryBoolean):
                 list(results)
         except (OSError, SyntaxError, RuntimeError, ValueError):
             pass
-        deadline = time.monotonic() + (0 if variable else 0.5)  # the listener thread may be slow to run on a loaded machine
+        deadline = time.monotonic() + (
+            0 if variable else 0.5
+        )  # the listener thread may be slow to run on a loaded machine
         while control.contacts == before and time.monotonic() < deadline:
             time.sleep(0.005)
         seen["fixed"] += not variable
@@ -161,8 +193,10 @@ def _run_generated(url: str, examples: int) -> None:
 
     try:
         check()
-        print(f"\n{seen['queries']} generated queries, no contact; {seen['fixed']} with a fixed endpoint, "
-              f"{seen['federated']} of which called the control listener when run unprotected")
+        print(
+            f"\n{seen['queries']} generated queries, no contact; {seen['fixed']} with a fixed endpoint, "
+            f"{seen['federated']} of which called the control listener when run unprotected"
+        )
         time.sleep(0.5)
         assert guarded.contacts == 0
         assert seen["queries"] >= examples
@@ -194,13 +228,23 @@ def test_an_allow_listed_endpoint_is_reached_and_no_other(tmp_path):
         env = {"ROGRAPH_SERVICE_ALLOWLIST": f"http://127.0.0.1:{allowed.port}/sparql"}
         with start_server(tmp_path, env=env, workers=1) as server:
             _run_generated(server.sparql, 300)
-            hit = requests.post(server.sparql, data={"query": f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{allowed.port}/sparql> {{ ?s ?p ?o }} }}"}, timeout=30)
+            hit = requests.post(
+                server.sparql,
+                data={
+                    "query": f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{allowed.port}/sparql> {{ ?s ?p ?o }} }}"
+                },
+                timeout=30,
+            )
             assert hit.status_code == 200
             deadline = time.monotonic() + 5
             while allowed.contacts == 0 and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert allowed.contacts >= 1
-            refused = requests.post(server.sparql, data={"query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{other.port}/sparql> {{ ?s ?p ?o }} }}"}, timeout=30)
+            refused = requests.post(
+                server.sparql,
+                data={"query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{other.port}/sparql> {{ ?s ?p ?o }} }}"},
+                timeout=30,
+            )
             assert refused.status_code == 400 and "not allowed" in refused.text
             assert other.contacts == 0
     finally:

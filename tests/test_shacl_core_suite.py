@@ -52,9 +52,14 @@ def _expected(store: ox.Store) -> Counter:
     report = _one(store, None, DASH + "expectedResult") or _one(store, None, MF + "result")
     results = [q.object for q in store.quads_for_pattern(report, ox.NamedNode(SH + "result"), None)]
     return Counter(
-        (_shown(store, _one(store, r, SH + "focusNode")), _shown(store, _one(store, r, SH + "resultPath"), path=True),
-         _shown(store, _one(store, r, SH + "value")), _shown(store, _one(store, r, SH + "sourceShape")),
-         _one(store, r, SH + "sourceConstraintComponent").value, _one(store, r, SH + "resultSeverity").value)
+        (
+            _shown(store, _one(store, r, SH + "focusNode")),
+            _shown(store, _one(store, r, SH + "resultPath"), path=True),
+            _shown(store, _one(store, r, SH + "value")),
+            _shown(store, _one(store, r, SH + "sourceShape")),
+            _one(store, r, SH + "sourceConstraintComponent").value,
+            _one(store, r, SH + "resultSeverity").value,
+        )
         for r in results
     )
 
@@ -79,9 +84,17 @@ def test_compiled_engine_gives_the_expected_report(path):
     if left or not checks:
         pytest.skip("uses constraints the compiler leaves to pyshacl")
     found = run_checks(store, checks)
-    got = Counter((f.focus_node, f.path, f.value, f.shape if f.shape.startswith(("_:", "http", "file")) else f.shape,
-                   f.constraint, {"Violation": SH + "Violation", "Warning": SH + "Warning", "Info": SH + "Info"}[f.severity.label])
-                  for f in found)
+    got = Counter(
+        (
+            f.focus_node,
+            f.path,
+            f.value,
+            f.shape if f.shape.startswith(("_:", "http", "file")) else f.shape,
+            f.constraint,
+            {"Violation": SH + "Violation", "Warning": SH + "Warning", "Info": SH + "Info"}[f.severity.label],
+        )
+        for f in found
+    )
     assert got == _expected(store)
 
 

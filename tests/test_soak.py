@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 import sys
+import threading
 import time
 from collections import Counter
 
@@ -17,6 +17,7 @@ from conftest import PROJECT_DIR, start_server
 
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 from harness import memory_mib  # noqa: E402  (PSS of a process tree: the benchmarks' measure)
+
 from rograph.examples import load_examples
 
 CLIENTS = 8
@@ -25,8 +26,15 @@ WORKERS = 4
 # has compiled its templates and filled its caches for it), or after WARM_UP_LIMIT_SECONDS.
 WARM_UP_ANSWERS_PER_WORKER = 3
 WARM_UP_LIMIT_SECONDS = 120
-PAGES = ["/", "/organisation/valga-city-government", "/meeting/valga-expert-meeting-2020-02-06?lang=lv", "/ontology",
-         "/place/valga.ttl", "/dataset.jsonld", "/query?example=figures-with-sources"]
+PAGES = [
+    "/",
+    "/organisation/valga-city-government",
+    "/meeting/valga-expert-meeting-2020-02-06?lang=lv",
+    "/ontology",
+    "/place/valga.ttl",
+    "/dataset.jsonld",
+    "/query?example=figures-with-sources",
+]
 
 
 def _requests() -> list[tuple[str, dict, dict]]:
@@ -103,8 +111,10 @@ def test_concurrent_clients_get_the_single_client_answers_without_errors(tmp_pat
         load(soak_seconds)
         memory_after = memory_mib(server.process.pid)
         total = sum(done.values())
-        print(f"\nsoak: {CLIENTS} clients, {soak_seconds:.0f} s, {total} requests ({total / soak_seconds:.0f}/s), "
-              f"{len(failures)} failures, PSS {memory_before:.0f} -> {memory_after:.0f} MiB")
+        print(
+            f"\nsoak: {CLIENTS} clients, {soak_seconds:.0f} s, {total} requests ({total / soak_seconds:.0f}/s), "
+            f"{len(failures)} failures, PSS {memory_before:.0f} -> {memory_after:.0f} MiB"
+        )
         assert not failures, failures[:10]
         assert total > 20 * soak_seconds
         assert memory_after - memory_before < 24, f"memory grew from {memory_before:.0f} to {memory_after:.0f} MiB"

@@ -33,8 +33,11 @@ def fetch(server, query, accept):
     return response.content
 
 
-@pytest.mark.parametrize("fmt", [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV],
-                         ids=["json", "xml", "tsv"])
+@pytest.mark.parametrize(
+    "fmt",
+    [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV],
+    ids=["json", "xml", "tsv"],
+)
 def test_solutions_round_trip(protocol_server, fmt):
     body = fetch(protocol_server, SELECT, fmt.media_type)
     solutions = list(ox.parse_query_results(body, format=fmt))
@@ -50,15 +53,26 @@ def test_csv_keeps_values_as_text(protocol_server):
     assert "Valgas pilsētas pašvaldība" in {r["o"] for r in rows}
 
 
-@pytest.mark.parametrize("accept,rdflib_format", [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
-    ("application/ld+json", "json-ld"), ("application/trig", "trig"), ("application/n-quads", "nquads"),
-])
+@pytest.mark.parametrize(
+    "accept,rdflib_format",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+    ],
+)
 def test_graphs_round_trip(protocol_server, accept, rdflib_format):
     body = fetch(protocol_server, CONSTRUCT, accept)
     graph = rdflib.Dataset() if rdflib_format in ("trig", "nquads") else rdflib.Graph()
     graph.parse(data=body, format=rdflib_format)
-    triples = list(graph.triples((None, None, None)) if not isinstance(graph, rdflib.Dataset) else ((s, p, o) for s, p, o, _ in graph.quads()))
+    triples = list(
+        graph.triples((None, None, None))
+        if not isinstance(graph, rdflib.Dataset)
+        else ((s, p, o) for s, p, o, _ in graph.quads())
+    )
     objects = {o for _, _, o in triples}
     assert rdflib.Literal(TEXT) in objects
     assert rdflib.Literal("Valgas pilsētas pašvaldība", lang="lv") in objects
@@ -75,10 +89,14 @@ def test_large_results_stream_with_bounded_memory(tmp_path):
     data = tmp_path / "many.nt"
     with data.open("w") as out:
         for i in range(60000):
-            out.write(f"<{EX}s{i}> <{EX}p> \"value number {i} with some padding to make rows longer\" .\n")
+            out.write(f'<{EX}s{i}> <{EX}p> "value number {i} with some padding to make rows longer" .\n')
     with start_server(tmp_path, data=[data], args=("--no-validate",), workers=1) as server:
-        response = requests.get(server.sparql, params={"query": "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }"},
-                                headers={"Accept": "text/tab-separated-values"}, stream=True)
+        response = requests.get(
+            server.sparql,
+            params={"query": "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }"},
+            headers={"Accept": "text/tab-separated-values"},
+            stream=True,
+        )
         assert response.headers.get("Transfer-Encoding") == "chunked"
         assert "Content-Length" not in response.headers
         lines = sum(chunk.count(b"\n") for chunk in response.iter_content(65536))
@@ -89,8 +107,10 @@ def test_response_cap_is_a_clear_error_not_truncation(tmp_path):
     from conftest import start_server
 
     data = tmp_path / "some.nt"
-    data.write_text("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" .\n" for i in range(2000)))
-    with start_server(tmp_path, data=[data], args=("--no-validate", "--max-response-bytes", "5000"), workers=1) as server:
+    data.write_text("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(2000)))
+    with start_server(
+        tmp_path, data=[data], args=("--no-validate", "--max-response-bytes", "5000"), workers=1
+    ) as server:
         response = requests.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
         assert response.status_code == 400
         assert "larger than the 5,000 bytes" in response.text and "LIMIT" in response.text

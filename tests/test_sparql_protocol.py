@@ -6,7 +6,6 @@ must be refused with a 4xx.
 
 from __future__ import annotations
 
-
 import pytest
 import requests
 
@@ -23,6 +22,7 @@ def subjects(response: requests.Response) -> list[str]:
 
 
 # --- the three ways to send a query -------------------------------------------------------
+
 
 def test_query_get(protocol_server):
     assert subjects(requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS})) == ["a", "b", "c"]
@@ -45,6 +45,7 @@ def test_default_graph_is_the_union_of_all_graphs(protocol_server):
 
 
 # --- dataset parameters -------------------------------------------------------------------
+
 
 def test_query_dataset_default_graph(protocol_server):
     response = requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS, "default-graph-uri": G + "g1"})
@@ -70,7 +71,12 @@ def test_query_dataset_named_graphs(protocol_server):
 
 def test_query_dataset_full(protocol_server):
     query = "SELECT ?s WHERE { { ?s <http://example.org/p> ?o } UNION { GRAPH ?g { ?s <http://example.org/p> ?o } } } ORDER BY ?s"
-    params = [("query", query), ("default-graph-uri", G + "g1"), ("named-graph-uri", G + "g2"), ("named-graph-uri", G + "g3")]
+    params = [
+        ("query", query),
+        ("default-graph-uri", G + "g1"),
+        ("named-graph-uri", G + "g2"),
+        ("named-graph-uri", G + "g3"),
+    ]
     assert subjects(requests.get(protocol_server.sparql, params=params)) == ["a", "b", "c"]
 
 
@@ -83,27 +89,36 @@ def test_query_multiple_dataset_protocol_overrides_from(protocol_server):
 
 
 def test_dataset_parameters_with_direct_post(protocol_server):
-    response = requests.post(protocol_server.sparql, params={"default-graph-uri": G + "g2"}, data=ALL_SUBJECTS.encode(), headers=DIRECT)
+    response = requests.post(
+        protocol_server.sparql, params={"default-graph-uri": G + "g2"}, data=ALL_SUBJECTS.encode(), headers=DIRECT
+    )
     assert subjects(response) == ["b"]
 
 
 # --- content types of each query form -----------------------------------------------------
 
-@pytest.mark.parametrize("accept,expected", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-])
+
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
 def test_query_content_type_select(protocol_server, accept, expected):
     response = requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["Content-Type"].startswith(expected)
 
 
-@pytest.mark.parametrize("accept,expected", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
 def test_query_content_type_ask(protocol_server, accept, expected):
     response = requests.get(protocol_server.sparql, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["Content-Type"].startswith(expected)
@@ -111,7 +126,17 @@ def test_query_content_type_ask(protocol_server, accept, expected):
 
 
 @pytest.mark.parametrize("form", [f"DESCRIBE <{G}a>", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"])
-@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/trig", "application/n-quads"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/turtle",
+        "application/n-triples",
+        "application/rdf+xml",
+        "application/ld+json",
+        "application/trig",
+        "application/n-quads",
+    ],
+)
 def test_query_content_type_describe_and_construct(protocol_server, form, accept):
     response = requests.get(protocol_server.sparql, params={"query": form}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
@@ -122,12 +147,19 @@ def test_query_content_type_describe_and_construct(protocol_server, form, accept
 def test_query_content_type_construct_with_relative_iris(protocol_server):
     """W3C query_content_type_construct: ``CONSTRUCT { <s> <p> 1 } WHERE {}`` answers, its
     relative IRIs resolved against the documented base IRI."""
-    response = requests.get(protocol_server.sparql, params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
-                            headers={"Accept": "application/n-triples"})
+    response = requests.get(
+        protocol_server.sparql,
+        params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/n-triples")
-    assert response.text.split() == ["<https://w3id.org/rograph/s>", "<https://w3id.org/rograph/p>",
-                                     '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', "."]
+    assert response.text.split() == [
+        "<https://w3id.org/rograph/s>",
+        "<https://w3id.org/rograph/p>",
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ".",
+    ]
 
 
 def test_relative_iris_name_the_published_entities_and_a_query_base_wins(live_server):
@@ -140,13 +172,33 @@ def test_relative_iris_name_the_published_entities_and_a_query_base_wins(live_se
 
 def test_accept_q_values_and_wildcards(protocol_server):
     ask = {"query": "ASK {}"}
-    assert requests.get(protocol_server.sparql, params=ask, headers={"Accept": "text/csv;q=0.2, application/sparql-results+xml;q=0.9"}).headers["Content-Type"].startswith("application/sparql-results+xml")
-    assert requests.get(protocol_server.sparql, params=ask, headers={"Accept": "*/*"}).headers["Content-Type"].startswith("application/sparql-results+json")
-    assert requests.get(protocol_server.sparql, params=ask, headers={"Accept": "text/*"}).headers["Content-Type"].startswith("text/csv")
+    assert (
+        requests.get(
+            protocol_server.sparql,
+            params=ask,
+            headers={"Accept": "text/csv;q=0.2, application/sparql-results+xml;q=0.9"},
+        )
+        .headers["Content-Type"]
+        .startswith("application/sparql-results+xml")
+    )
+    assert (
+        requests.get(protocol_server.sparql, params=ask, headers={"Accept": "*/*"})
+        .headers["Content-Type"]
+        .startswith("application/sparql-results+json")
+    )
+    assert (
+        requests.get(protocol_server.sparql, params=ask, headers={"Accept": "text/*"})
+        .headers["Content-Type"]
+        .startswith("text/csv")
+    )
 
 
 def test_format_parameter_overrides_accept(protocol_server):
-    response = requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS, "format": "csv"}, headers={"Accept": "application/sparql-results+json"})
+    response = requests.get(
+        protocol_server.sparql,
+        params={"query": ALL_SUBJECTS, "format": "csv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.headers["Content-Type"].startswith("text/csv")
 
 
@@ -157,6 +209,7 @@ def test_nothing_acceptable_is_406_with_the_list(protocol_server):
 
 
 # --- bad requests ----------------------------------------------------------------------------
+
 
 def test_bad_query_method(protocol_server):
     response = requests.put(protocol_server.sparql, params={"query": "ASK {}"})
@@ -184,10 +237,12 @@ def test_bad_query_missing_direct_type(protocol_server):
 
 
 def test_bad_query_non_utf8(protocol_server):
-    body = "ASK { ?s ?p \"Valgā\" }".encode("iso-8859-13")
+    body = 'ASK { ?s ?p "Valgā" }'.encode("iso-8859-13")
     response = requests.post(protocol_server.sparql, data=body, headers=DIRECT)
     assert response.status_code == 400 and "UTF-8" in response.text
-    response = requests.post(protocol_server.sparql, data=body, headers={"Content-Type": "application/sparql-query; charset=ISO-8859-13"})
+    response = requests.post(
+        protocol_server.sparql, data=body, headers={"Content-Type": "application/sparql-query; charset=ISO-8859-13"}
+    )
     assert response.status_code == 415
 
 
@@ -204,13 +259,21 @@ def test_missing_query_in_post(protocol_server):
     assert response.status_code == 400 and "no query" in response.text
 
 
-@pytest.mark.parametrize("send", [
-    lambda url: requests.get(url, params={"update": "CLEAR ALL"}),                                  # bad_update_get
-    lambda url: requests.post(url, data={"update": "CLEAR ALL"}),                                   # update_post_form
-    lambda url: requests.post(url, data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"}),  # update_post_direct
-    lambda url: requests.post(url, data=[("update", "CLEAR ALL"), ("update", "CLEAR ALL")]),      # bad_multiple_updates
-    lambda url: requests.post(url, data={"update": "CLEAR ALL", "using-graph-uri": G + "g1"}),    # bad_update_dataset_conflict
-], ids=["get", "form", "direct", "multiple", "dataset"])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: requests.get(url, params={"update": "CLEAR ALL"}),  # bad_update_get
+        lambda url: requests.post(url, data={"update": "CLEAR ALL"}),  # update_post_form
+        lambda url: requests.post(
+            url, data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"}
+        ),  # update_post_direct
+        lambda url: requests.post(url, data=[("update", "CLEAR ALL"), ("update", "CLEAR ALL")]),  # bad_multiple_updates
+        lambda url: requests.post(
+            url, data={"update": "CLEAR ALL", "using-graph-uri": G + "g1"}
+        ),  # bad_update_dataset_conflict
+    ],
+    ids=["get", "form", "direct", "multiple", "dataset"],
+)
 def test_updates_are_refused(protocol_server, send):
     response = send(protocol_server.sparql)
     assert response.status_code == 403 and "read-only" in response.text
@@ -227,24 +290,44 @@ def test_update_keywords_sent_as_a_query_are_a_syntax_error(protocol_server):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("update", ["DROP ALL", "  drop all", "CLEAR DEFAULT", "PREFIX : <http://example.org/> DROP GRAPH :g1",
-                                    "INSERT DATA { <http://example.org/x> <http://example.org/p> 'x' }",
-                                    "DELETE WHERE { ?s ?p ?o } ; SELECT * WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "DROP ALL",
+        "  drop all",
+        "CLEAR DEFAULT",
+        "PREFIX : <http://example.org/> DROP GRAPH :g1",
+        "INSERT DATA { <http://example.org/x> <http://example.org/p> 'x' }",
+        "DELETE WHERE { ?s ?p ?o } ; SELECT * WHERE { ?s ?p ?o }",
+    ],
+)
 def test_an_update_sent_as_a_query_never_reaches_the_store(protocol_server, update):
     """A store may run an update sent in ``query=`` (Virtuoso does, for a user allowed to
     update, as the one rograph publishes with); this endpoint is read-only whatever the store."""
-    for send in (lambda: requests.get(protocol_server.sparql, params={"query": update}),
-                 lambda: requests.post(protocol_server.sparql, data=update.encode(), headers=DIRECT)):
+    for send in (
+        lambda: requests.get(protocol_server.sparql, params={"query": update}),
+        lambda: requests.post(protocol_server.sparql, data=update.encode(), headers=DIRECT),
+    ):
         assert send().status_code == 400
     assert subjects(requests.get(protocol_server.sparql, params={"query": ALL_SUBJECTS})) == ["a", "b", "c"]
-    assert requests.get(protocol_server.sparql, params={"query": "ASK { <http://example.org/x> ?p ?o }"}).json()["boolean"] is False
+    assert (
+        requests.get(protocol_server.sparql, params={"query": "ASK { <http://example.org/x> ?p ?o }"}).json()["boolean"]
+        is False
+    )
 
 
 # --- CORS -------------------------------------------------------------------------------------
 
+
 def test_cors_preflight_and_headers(protocol_server):
-    preflight = requests.options(protocol_server.sparql, headers={
-        "Origin": "https://example.net", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "Content-Type"})
+    preflight = requests.options(
+        protocol_server.sparql,
+        headers={
+            "Origin": "https://example.net",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
@@ -256,6 +339,7 @@ def test_cors_preflight_and_headers(protocol_server):
 
 
 # --- real clients ---------------------------------------------------------------------------
+
 
 def test_sparqlwrapper_select_ask_construct(protocol_server):
     from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
@@ -302,6 +386,7 @@ def test_health_and_request_log(protocol_server):
     response = requests.get(protocol_server.sparql, params={"query": "ASK {}"})
     request_id = response.headers["X-Request-Id"]
     import time
+
     for _ in range(50):
         if f"id={request_id} method=GET path=/sparql status=200" in protocol_server.log_text():
             break

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import DATA_FILE, PROJECT_DIR, ProjectCopy, start_server
 from rograph import sources
 from rograph.store.build import BuildRefused, current_build, ensure_build
 from rograph.store.embedded import EmbeddedStore
-
-from conftest import DATA_FILE, PROJECT_DIR, ProjectCopy, start_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -84,7 +83,9 @@ def test_server_restarted_on_a_broken_change_serves_the_last_good_build(tmp_path
     project = ProjectCopy(tmp_path / "project")
     with start_server(tmp_path, project_dir=project.root) as server:
         before = requests.get(server.sparql, params={"query": COUNT}).json()
-    project.replace(DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;")
+    project.replace(
+        DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;"
+    )
     with start_server(tmp_path, project_dir=project.root) as server:
         assert requests.get(server.sparql, params={"query": COUNT}).json() == before
         assert "do not validate" in server.log_text() and "Meeting-organizer" in server.log_text()
@@ -92,9 +93,22 @@ def test_server_restarted_on_a_broken_change_serves_the_last_good_build(tmp_path
 
 def test_serve_refuses_invalid_sources_without_an_earlier_build(tmp_path):
     project = ProjectCopy(tmp_path / "project")
-    project.replace(DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;")
-    done = subprocess.run([str(__import__("conftest").ROGRAPH), "serve", "--project-dir", str(project.root), "--var-dir", str(tmp_path / "var")],
-                          capture_output=True, text=True, timeout=120)
+    project.replace(
+        DATA_FILE, "schema:organizer organisation:latvia-ministry-of-culture ;", "schema:organizer place:latvia ;"
+    )
+    done = subprocess.run(
+        [
+            str(__import__("conftest").ROGRAPH),
+            "serve",
+            "--project-dir",
+            str(project.root),
+            "--var-dir",
+            str(tmp_path / "var"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "Meeting-organizer" in done.stderr and "no earlier build" in done.stderr
 
@@ -102,8 +116,21 @@ def test_serve_refuses_invalid_sources_without_an_earlier_build(tmp_path):
 def test_serve_data_is_validated_unless_told_not_to(tmp_path):
     mine = tmp_path / "mine.ttl"
     mine.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "not under the base"@en .\n')
-    done = subprocess.run([str(__import__("conftest").ROGRAPH), "serve", "--data", str(mine), "--var-dir", str(tmp_path / "var"),
-                           "--project-dir", str(__import__("conftest").PROJECT_DIR)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(__import__("conftest").ROGRAPH),
+            "serve",
+            "--data",
+            str(mine),
+            "--var-dir",
+            str(tmp_path / "var"),
+            "--project-dir",
+            str(__import__("conftest").PROJECT_DIR),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "LabelledEntity" in done.stderr
     with start_server(tmp_path, data=[mine], args=("--no-validate",)) as server:
         response = requests.get(server.sparql, params={"query": "SELECT ?l WHERE { <http://example.org/a> ?p ?l }"})
@@ -130,10 +157,14 @@ def test_the_server_on_the_on_disk_store_answers_survives_a_timeout_and_shuts_do
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with start_server(tmp_path, env={"ROGRAPH_MEMORY_BUDGET": "1"}, args=("--query-timeout", "2")) as server:
-        answers = {requests.get(server.sparql, params={"query": count}, headers={"Accept": "text/csv"}, timeout=30).text
-                   for _ in range(8)}
+        answers = {
+            requests.get(server.sparql, params={"query": count}, headers={"Accept": "text/csv"}, timeout=30).text
+            for _ in range(8)
+        }
         assert requests.get(server.sparql, params={"query": slow}, timeout=30).status_code == 503
-        answers.add(requests.get(server.sparql, params={"query": count}, headers={"Accept": "text/csv"}, timeout=30).text)
+        answers.add(
+            requests.get(server.sparql, params={"query": count}, headers={"Accept": "text/csv"}, timeout=30).text
+        )
         assert len(answers) == 1 and int(answers.pop().split()[-1]) > 2000
         assert (tmp_path / "var" / "current" / "oxigraph").is_dir()
     log = server.log_text()

@@ -18,7 +18,9 @@ SIMPLE = "ASK { ?s a <https://w3id.org/rograph/ontology#ExpertMeeting> }"
 
 
 def http_worker_pids(server) -> set[int]:
-    return {pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")}
+    return {
+        pid for pid in descendants(server.process.pid) if process_name(pid) not in ("rograph-exec", "rograph-broker")
+    }
 
 
 def test_pathological_query_times_out_and_the_server_keeps_answering(tmp_path):

@@ -15,9 +15,8 @@ from xml.etree import ElementTree as ET
 
 from click.testing import CliRunner
 
-from rograph.cli import main
-
 from conftest import DATA_FILE, PROJECT_DIR, ProjectCopy, line_of
+from rograph.cli import main
 
 ROGRAPH = str(Path(sys.executable).parent / "rograph")
 MEETING = "https://w3id.org/rograph/meeting/valga-expert-meeting-2020-02-06"
@@ -30,7 +29,9 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def break_meeting_date(project: ProjectCopy) -> int:
     """A wrong datatype on the meeting's date; returns the line the meeting is described on."""
     project.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', 'schema:startDate "2020-02-06" ;')
-    return line_of(project.root / DATA_FILE, r"^\s*<https://w3id\.org/rograph/meeting/valga-expert-meeting-2020-02-06> a")
+    return line_of(
+        project.root / DATA_FILE, r"^\s*<https://w3id\.org/rograph/meeting/valga-expert-meeting-2020-02-06> a"
+    )
 
 
 def test_shipped_project_exits_0():
@@ -44,7 +45,7 @@ def test_violation_exits_1_and_names_file_line_shape_path_value(project_copy):
     done = run(cwd=project_copy.root)
     assert done.returncode == 1
     assert f"{DATA_FILE}:{line}: {MEETING}" in done.stdout
-    assert "Violation rgsh:Meeting-startDate (path schema:startDate, value \"2020-02-06\")" in done.stdout
+    assert 'Violation rgsh:Meeting-startDate (path schema:startDate, value "2020-02-06")' in done.stdout
     assert "A meeting has exactly one date" in done.stdout
     assert "1 violation, 0 warnings, 0 info in 1 focus node: FAILED" in done.stdout
 
@@ -58,7 +59,11 @@ def test_results_are_grouped_by_focus_node(project_copy):
 
 
 def test_fail_on_warning_versus_violation(project_copy):
-    project_copy.replace(DATA_FILE, "rg:participantCount figure:valga-expert-meeting-2020-02-06-participants ;", "rg:participantCount place:valga ;")
+    project_copy.replace(
+        DATA_FILE,
+        "rg:participantCount figure:valga-expert-meeting-2020-02-06-participants ;",
+        "rg:participantCount place:valga ;",
+    )
     assert run(cwd=project_copy.root).returncode == 0
     warned = run("--fail-on", "warning", cwd=project_copy.root)
     assert warned.returncode == 1
@@ -128,7 +133,10 @@ def test_junit_format_parses(project_copy, tmp_path):
     assert suite.get("failures") == "2" and suite.get("tests") == "2"
     failures = suite.findall("testcase/failure")
     assert len(failures) == 2
-    assert {case.get("name") for case in suite.findall("testcase")} == {MEETING, "https://w3id.org/rograph/place/latvia"}
+    assert {case.get("name") for case in suite.findall("testcase")} == {
+        MEETING,
+        "https://w3id.org/rograph/place/latvia",
+    }
 
 
 def test_junit_of_a_conforming_project_has_one_passing_case():

@@ -21,17 +21,54 @@ from rograph.validation.parsed import Parsed
 #: Edits of a generated report file (N-Quads, one statement per line), each breaking a
 #: different kind of constraint.
 FAULTS = [
-    ("a Latvian label removed", lambda t: _drop(t, "municipal-council> <http://www.w3.org/2000/01/rdf-schema#label>", '"@lv')),
+    (
+        "a Latvian label removed",
+        lambda t: _drop(t, "municipal-council> <http://www.w3.org/2000/01/rdf-schema#label>", '"@lv'),
+    ),
     ("an ill-formed date", lambda t: _edit(t, ("<https://schema.org/startDate>", "meeting/"), '"20', '"20X')),
-    ("a meeting outside its programme's period", lambda t: _edit(t, ("<https://schema.org/startDate>", "meeting/"), '"20', '"19')),
-    ("a unit of two councils", lambda t: _copy(t, ("<http://www.w3.org/ns/org#unitOf>",), "organisation/synth-", "organisation/synth-country-1-ministry-of-culture", keep_tail=True)),
-    ("a role given as text", lambda t: _edit(t, ("<http://www.w3.org/ns/org#role> <https://w3id.org/rograph/concept/representative>",),
-                                             "<https://w3id.org/rograph/concept/representative>", '"representative"')),
-    ("two English labels", lambda t: _copy(t, ("municipal-council> <http://www.w3.org/2000/01/rdf-schema#label>", '"@en'), "Municipal council", "Another council")),
+    (
+        "a meeting outside its programme's period",
+        lambda t: _edit(t, ("<https://schema.org/startDate>", "meeting/"), '"20', '"19'),
+    ),
+    (
+        "a unit of two councils",
+        lambda t: _copy(
+            t,
+            ("<http://www.w3.org/ns/org#unitOf>",),
+            "organisation/synth-",
+            "organisation/synth-country-1-ministry-of-culture",
+            keep_tail=True,
+        ),
+    ),
+    (
+        "a role given as text",
+        lambda t: _edit(
+            t,
+            ("<http://www.w3.org/ns/org#role> <https://w3id.org/rograph/concept/representative>",),
+            "<https://w3id.org/rograph/concept/representative>",
+            '"representative"',
+        ),
+    ),
+    (
+        "two English labels",
+        lambda t: _copy(
+            t,
+            ("municipal-council> <http://www.w3.org/2000/01/rdf-schema#label>", '"@en'),
+            "Municipal council",
+            "Another council",
+        ),
+    ),
     ("an agreement of no meeting", lambda t: _drop(t, "#outcomeOf>", "annual-meeting>")),
     ("a graph without its source", lambda t: _drop(t, "prov#wasDerivedFrom>")),
-    ("organiser also co-organiser", lambda t: _copy(t, ("<https://schema.org/organizer>",), "<https://schema.org/organizer>",
-                                                    "<https://w3id.org/rograph/ontology#coOrganizer>")),
+    (
+        "organiser also co-organiser",
+        lambda t: _copy(
+            t,
+            ("<https://schema.org/organizer>",),
+            "<https://schema.org/organizer>",
+            "<https://w3id.org/rograph/ontology#coOrganizer>",
+        ),
+    ),
 ]
 
 
@@ -42,7 +79,7 @@ def _line(text: str, needles: tuple[str, ...]) -> int | None:
 
 def _drop(text: str, *needles: str) -> str:
     lines, index = text.split("\n"), _line(text, needles)
-    return text if index is None else "\n".join(lines[:index] + lines[index + 1:])
+    return text if index is None else "\n".join(lines[:index] + lines[index + 1 :])
 
 
 def _edit(text: str, needles: tuple[str, ...], old: str, new: str) -> str:
@@ -65,19 +102,25 @@ def _copy(text: str, needles: tuple[str, ...], old: str, new: str, keep_tail: bo
         copy = f"{subject} {predicate} <https://w3id.org/rograph/{new}> {graph} ."
     else:
         copy = line.replace(old, new, 1)
-    return "\n".join(lines[:index + 1] + [copy] + lines[index + 1:])
+    return "\n".join(lines[: index + 1] + [copy] + lines[index + 1 :])
 
 
 def _files(folder: Path) -> ProjectFiles:
     project = sources.discover(PROJECT_DIR)
-    return ProjectFiles(ontology=project.ontology, shapes=project.shapes, data=external_files(sorted(folder.glob("*.nq"))))
+    return ProjectFiles(
+        ontology=project.ontology, shapes=project.shapes, data=external_files(sorted(folder.glob("*.nq")))
+    )
 
 
 def _generate(folder: Path, triples: int) -> None:
     """Generated reports, one N-Quads file per source (N-Quads so that the faults above can
     edit statements line by line)."""
-    done = subprocess.run([sys.executable, "-m", "rograph", "synth", "--triples", str(triples), "--out", str(folder / "all.nq")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "rograph", "synth", "--triples", str(triples), "--out", str(folder / "all.nq")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     by_graph: dict[str, list[str]] = {}
     for line in (folder / "all.nq").read_text(encoding="utf-8").splitlines():
@@ -167,7 +210,10 @@ def test_changed_rules_mean_a_full_run(world, tmp_path):
     assert account.startswith("0 of")
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(files.shapes[0].path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    edited = ProjectFiles(ontology=files.ontology, shapes=(sources.SourceFile(shapes, "shapes", files.shapes[0].graph),) + files.shapes[1:],
-                          data=files.data)
+    edited = ProjectFiles(
+        ontology=files.ontology,
+        shapes=(sources.SourceFile(shapes, "shapes", files.shapes[0].graph),) + files.shapes[1:],
+        data=files.data,
+    )
     _, account = validate_incremental(edited, tmp_path / "state")
     assert account.startswith("full run")

@@ -20,8 +20,9 @@ ENV_PREFIX = "ROGRAPH_"
 SERVERS = ("waitress", "gunicorn")
 
 
-def _setting(default: Any, doc: str, *, least: float | None = None, most: float | None = None,
-             choices: tuple[str, ...] = ()) -> Any:
+def _setting(
+    default: Any, doc: str, *, least: float | None = None, most: float | None = None, choices: tuple[str, ...] = ()
+) -> Any:
     """A field with its documentation and the values it accepts (a number's bounds, a word's choices)."""
     return field(default=default, metadata={"doc": doc, "least": least, "most": most, "choices": choices})
 
@@ -63,16 +64,11 @@ class Settings:
         "hold all of its threads while cheap requests queue behind them.",
         least=1,
     )
-    query_timeout: float = _setting(
-        30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503."
-    )
-    max_response_bytes: int = _setting(
-        256 * 1024 * 1024, "Largest response body the SPARQL endpoint sends, in bytes."
-    )
+    query_timeout: float = _setting(30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503.")
+    max_response_bytes: int = _setting(256 * 1024 * 1024, "Largest response body the SPARQL endpoint sends, in bytes.")
     service_allowlist: tuple[str, ...] = _setting(
         (),
-        "Space-separated endpoint IRIs a query may name in SERVICE; empty means federation "
-        "is off.",
+        "Space-separated endpoint IRIs a query may name in SERVICE; empty means federation is off.",
     )
     public_url: str = _setting(
         "",
@@ -89,22 +85,23 @@ class Settings:
         "Bytes the store may take in memory across the server's processes; a dataset too large "
         "for it is served from its on-disk copy instead (see docs/serving.md).",
     )
-    cache_bytes: int = _setting(
-        64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries."
-    )
+    cache_bytes: int = _setting(64 * 1024 * 1024, "Memory per worker for answers to repeated identical queries.")
     rate_limit: str = _setting(
         "120/minute;3000/hour",
         "Requests a client may make, e.g. 120/minute;3000/hour (answered with 429 and Retry-After "
         "beyond it); empty turns rate limiting off.",
     )
-    rate_limit_loopback: bool = _setting(False, "Apply the rate limit to loopback clients too (off: local use is never limited).")
+    rate_limit_loopback: bool = _setting(
+        False, "Apply the rate limit to loopback clients too (off: local use is never limited)."
+    )
     rate_limit_storage: str = _setting(
         "",
         "Where the rate-limit counters live, shared by all workers: empty for a SQLite file in the var "
         "folder (one machine), or a limits storage URL such as redis://host:6379 (several machines).",
     )
     client_queries: int = _setting(
-        2, "Queries one client may have running at once, over all workers; more are answered with 429.",
+        2,
+        "Queries one client may have running at once, over all workers; more are answered with 429.",
         least=1,
     )
     client_query_seconds: float = _setting(
@@ -121,7 +118,9 @@ class Settings:
         "", "Set by rograph serve for its HTTP workers: the unix socket of the query executor pool."
     )
     proxy_hops: int = _setting(0, "Reverse proxies in front whose X-Forwarded-For to trust for the client's address.")
-    max_request_bytes: int = _setting(1024 * 1024, "Largest request body accepted (a POSTed query), in bytes; larger is 413.")
+    max_request_bytes: int = _setting(
+        1024 * 1024, "Largest request body accepted (a POSTed query), in bytes; larger is 413."
+    )
     store: str = _setting(
         "",
         "The store to serve from: empty or oxigraph:PATH for the embedded pyoxigraph store (PATH "
@@ -135,11 +134,12 @@ class Settings:
     store_password: str = field(
         default="", repr=False, metadata={"doc": "Password for a remote store (never printed or logged)."}
     )
-    log_level: str = _setting("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).",
-                              choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    log_level: str = _setting(
+        "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``environ`` (default ``os.environ``) and explicit overrides.
 
         Overrides whose value is ``None`` are ignored, so CLI options that were not given
@@ -149,7 +149,7 @@ class Settings:
         return cls.in_effect(environ, **overrides)[0]
 
     @classmethod
-    def in_effect(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> tuple["Settings", dict[str, str]]:
+    def in_effect(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> tuple[Settings, dict[str, str]]:
         """The settings (as :meth:`from_env`) and where each value came from: ``default``,
         ``environment`` or ``flag --name``; what ``rograph settings`` shows."""
         environ = os.environ if environ is None else environ
@@ -171,10 +171,12 @@ class Settings:
                 origins[f.name] = "default"
         settings = cls(**values)
         if settings.store.startswith("oxigraph:"):
-            settings = dataclasses.replace(settings, var_dir=Path(settings.store[len("oxigraph:"):]))
+            settings = dataclasses.replace(settings, var_dir=Path(settings.store[len("oxigraph:") :]))
             origins["var_dir"] = origins["store"]
         elif settings.store and not settings.store.startswith(("http://", "https://")):
-            raise SettingError(f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL")
+            raise SettingError(
+                f"ROGRAPH_STORE / --store: {settings.store!r} is neither oxigraph:PATH nor an http(s) URL"
+            )
         # Absolute, so that nothing downstream resolves it against another folder (Flask resolves
         # relative paths against the package: every dump was a 500 with the defaults). The
         # project folder stays as given: reports name files relative to it.

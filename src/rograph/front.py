@@ -58,8 +58,9 @@ class _Channel(waitress.channel.HTTPChannel):
 
 def serve_waitress(settings: Settings, app) -> None:
     """Run ``app`` under waitress in ``settings.workers`` processes until SIGTERM or SIGINT."""
-    listener = socket.create_server((settings.host, settings.port), backlog=2048,
-                                    family=socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    listener = socket.create_server(
+        (settings.host, settings.port), backlog=2048, family=socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    )
     workers: dict[int, float] = {}
     stopping = False
 
@@ -74,8 +75,13 @@ def serve_waitress(settings: Settings, app) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("rograph serving on http://%s:%d/ with waitress: %d worker processes, %d threads each",
-             settings.host, settings.port, settings.workers, settings.threads)
+    log.info(
+        "rograph serving on http://%s:%d/ with waitress: %d worker processes, %d threads each",
+        settings.host,
+        settings.port,
+        settings.workers,
+        settings.threads,
+    )
     # Move every object the app built so far out of the collector's reach: a collection in a
     # worker would otherwise write to each inherited object's header and so copy every page
     # it shares with the parent (each worker grew ~10 MiB, the parent ~9, in tests/test_soak.py).
@@ -108,8 +114,13 @@ def _fork_worker(settings: Settings, app, listener: socket.socket) -> int:
     _limit_malloc_arenas()
     try:
         server = waitress.server.create_server(
-            app, sockets=[listener], threads=settings.threads, ident="rograph",
-            connection_limit=CONNECTIONS_PER_WORKER, asyncore_use_poll=True, channel_timeout=IDLE_SECONDS,
+            app,
+            sockets=[listener],
+            threads=settings.threads,
+            ident="rograph",
+            connection_limit=CONNECTIONS_PER_WORKER,
+            asyncore_use_poll=True,
+            channel_timeout=IDLE_SECONDS,
             # The app enforces the documented limits with its own messages (web/limits.py);
             # waitress's bounds sit just above them, so they only refuse what the app would.
             max_request_header_size=REQUEST_LINE_BYTES + HEADER_BYTES + 1024,
@@ -119,7 +130,8 @@ def _fork_worker(settings: Settings, app, listener: socket.socket) -> int:
             outbuf_high_watermark=settings.max_response_bytes + 1024 * 1024,
             # X-Forwarded-* are read only from trusted proxy hops (ROGRAPH_PROXY_HOPS, by the
             # app's ProxyFix); with none, waitress drops them before the app sees them.
-            trusted_proxy=None, clear_untrusted_proxy_headers=not settings.proxy_hops,
+            trusted_proxy=None,
+            clear_untrusted_proxy_headers=not settings.proxy_hops,
         )
         assert isinstance(server, waitress.server.BaseWSGIServer)  # one listening socket: one server
         server.channel_class = _Channel

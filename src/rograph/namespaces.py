@@ -82,7 +82,7 @@ def prefixed(iri: str, *, sparql: bool = False) -> str:
     an IRI that no prefix fits, or whose local part holds ``/`` or ``#``, is written ``<iri>``.
     """
     for prefix, namespace in _BY_LENGTH:
-        local = iri[len(namespace):]
+        local = iri[len(namespace) :]
         if iri.startswith(namespace) and local and not (sparql and ("/" in local or "#" in local)):
             return f"{prefix}:{local}"
     return f"<{iri}>" if sparql else iri
@@ -116,7 +116,7 @@ def prefixes_used(iris: Iterable[str]) -> dict[str, str]:
                 used[prefix] = namespace
                 break
         else:
-            kind, slash, rest = iri[len(BASE):].partition("/") if iri.startswith(BASE) else ("", "", "")
+            kind, slash, rest = iri[len(BASE) :].partition("/") if iri.startswith(BASE) else ("", "", "")
             if slash and rest and _SLUG.match(kind) and kind not in PREFIXES:
                 used[kind] = f"{BASE}{kind}/"
     return dict(sorted(used.items()))

@@ -109,8 +109,11 @@ def discover(project_dir: Path) -> ProjectFiles:
         raise SourceError(project_dir, "no such project folder (ROGRAPH_PROJECT_DIR / --project-dir)")
     missing = [d for d in ("ontology", "data", "shapes") if not (project_dir / d).is_dir()]
     if missing:
-        raise SourceError(project_dir.absolute(), f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder "
-                          "(give the project's folder with --project-dir or ROGRAPH_PROJECT_DIR)")
+        raise SourceError(
+            project_dir.absolute(),
+            f"not a rograph project: no {', '.join(d + '/' for d in missing)} folder "
+            "(give the project's folder with --project-dir or ROGRAPH_PROJECT_DIR)",
+        )
 
     def files(folder: str) -> list[Path]:
         return sorted(p for p in (project_dir / folder).iterdir() if p.suffix.lower() in RDF_SUFFIXES)

@@ -27,7 +27,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rograph.namespaces import DCAT, DCTERMS, FOAF, M8G, ONTOLOGY_VERSION_IRI, ORG, PROV, RDF, RDFS, RG, SCHEMA, XSD, entity_iri
+from rograph.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    M8G,
+    ONTOLOGY_VERSION_IRI,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    RG,
+    SCHEMA,
+    XSD,
+    entity_iri,
+)
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 ENGLISH = ox.NamedNode("http://publications.europa.eu/resource/authority/language/ENG")
@@ -68,7 +82,9 @@ class _Graph:
     name: ox.NamedNode
     quads: list[ox.Quad] = field(default_factory=list)
 
-    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, *objects: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+    def add(
+        self, subject: ox.NamedNode, predicate: ox.NamedNode, *objects: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         for value in objects:
             self.quads.append(ox.Quad(subject, predicate, value, self.name))
 
@@ -129,12 +145,32 @@ def _source(graph: _Graph, slug: str, title_en: str, publisher: ox.NamedNode, pu
     curation = _iri("curation", slug)
     graph.add(graph.name, _term(PROV, "wasDerivedFrom"), source)
     graph.add(graph.name, _term(PROV, "wasGeneratedBy"), curation)
-    graph.entity(curation, (_term(RG, "CurationActivity"),), _labels(f"Sintētiska kurēšana: {title_en}", f"Synthetic curation of {title_en}", f"Sünteetiline kureerimine: {title_en}"))
-    graph.add(curation, _term(DCTERMS, "date"), ox.Literal((published or date(2026, 1, 1)).isoformat(), datatype=_term(XSD, "date")))
+    graph.entity(
+        curation,
+        (_term(RG, "CurationActivity"),),
+        _labels(
+            f"Sintētiska kurēšana: {title_en}",
+            f"Synthetic curation of {title_en}",
+            f"Sünteetiline kureerimine: {title_en}",
+        ),
+    )
+    graph.add(
+        curation,
+        _term(DCTERMS, "date"),
+        ox.Literal((published or date(2026, 1, 1)).isoformat(), datatype=_term(XSD, "date")),
+    )
     graph.add(curation, _term(PROV, "wasAssociatedWith"), CURATORS)
     graph.add(curation, _term(PROV, "used"), source, ox.NamedNode(ONTOLOGY_VERSION_IRI))
-    graph.add(graph.name, _term(RDFS, "label"), *_labels(f"Fakti no: {title_en}", f"Facts from {title_en}", f"Faktid: {title_en}"))
-    graph.entity(source, (_term(RG, "SourceDocument"),), _labels(f"Sintētisks avots: {title_en}", title_en, f"Sünteetiline allikas: {title_en}"))
+    graph.add(
+        graph.name,
+        _term(RDFS, "label"),
+        *_labels(f"Fakti no: {title_en}", f"Facts from {title_en}", f"Faktid: {title_en}"),
+    )
+    graph.entity(
+        source,
+        (_term(RG, "SourceDocument"),),
+        _labels(f"Sintētisks avots: {title_en}", title_en, f"Sünteetiline allikas: {title_en}"),
+    )
     graph.add(source, _term(DCTERMS, "title"), ox.Literal(title_en, language="en"))
     graph.add(source, _term(DCTERMS, "publisher"), publisher)
     graph.add(source, _term(DCTERMS, "language"), ENGLISH)
@@ -147,11 +183,23 @@ def _reference_graph() -> tuple[_Graph, list[_Country]]:
     graph = _Graph(_iri("graph", "synth-reference"))
     countries = []
     union = _iri("organisation", "synth-union")
-    graph.entity(union, (_term(RG, "InternationalOrganisation"),), _labels("Sintētiskā savienība", "Synthetic union", "Sünteetiline liit"))
-    graph.entity(CURATORS, (_term(ORG, "Organization"),), _labels("Sintētiskie kuratori", "Synthetic curators", "Sünteetilised kuraatorid"))
+    graph.entity(
+        union,
+        (_term(RG, "InternationalOrganisation"),),
+        _labels("Sintētiskā savienība", "Synthetic union", "Sünteetiline liit"),
+    )
+    graph.entity(
+        CURATORS,
+        (_term(ORG, "Organization"),),
+        _labels("Sintētiskie kuratori", "Synthetic curators", "Sünteetilised kuraatorid"),
+    )
     for number in range(1, COUNTRY_COUNT + 1):
         place = _iri("place", f"synth-country-{number}")
-        graph.entity(place, (_term(SCHEMA, "Country"),), _labels(f"Sintētiskā valsts {number}", f"Synthetic country {number}", f"Sünteetiline riik {number}"))
+        graph.entity(
+            place,
+            (_term(SCHEMA, "Country"),),
+            _labels(f"Sintētiskā valsts {number}", f"Synthetic country {number}", f"Sünteetiline riik {number}"),
+        )
         ministries = []
         for slug, lv, en, et in (
             ("culture", "Kultūras ministrija", "Ministry of Culture", "Kultuuriministeerium"),
@@ -159,20 +207,38 @@ def _reference_graph() -> tuple[_Graph, list[_Country]]:
             ("education", "Izglītības ministrija", "Ministry of Education", "Haridusministeerium"),
         ):
             ministry = _iri("organisation", f"synth-country-{number}-ministry-of-{slug}")
-            graph.entity(ministry, (_term(RG, "Ministry"),), _labels(f"{lv} ({number})", f"{en} of synthetic country {number}", f"{et} ({number})"))
+            graph.entity(
+                ministry,
+                (_term(RG, "Ministry"),),
+                _labels(f"{lv} ({number})", f"{en} of synthetic country {number}", f"{et} ({number})"),
+            )
             graph.add(ministry, _term(DCTERMS, "spatial"), place)
             ministries.append(ministry)
         contact_point = _iri("organisation", f"synth-country-{number}-national-roma-contact-point")
-        graph.entity(contact_point, (_term(RG, "NationalRomaContactPoint"),), _labels(
-            f"Nacionālais romu kontaktpunkts ({number})", f"National Roma Contact Point of synthetic country {number}", f"Riiklik romade kontaktpunkt ({number})"))
+        graph.entity(
+            contact_point,
+            (_term(RG, "NationalRomaContactPoint"),),
+            _labels(
+                f"Nacionālais romu kontaktpunkts ({number})",
+                f"National Roma Contact Point of synthetic country {number}",
+                f"Riiklik romade kontaktpunkt ({number})",
+            ),
+        )
         graph.add(contact_point, _term(DCTERMS, "spatial"), place)
         graph.add(contact_point, _term(ORG, "subOrganizationOf"), ministries[0])
         programmes = []
         for index in range(PROGRAMMES_PER_COUNTRY):
             start = 2000 + 7 * index
             programme = _iri("programme", f"synth-country-{number}-programme-{start}-{start + 6}")
-            graph.entity(programme, (_term(RG, "FundingProgramme"),), _labels(
-                f"Programma {start}–{start + 6} ({number})", f"Programme {start}–{start + 6} of synthetic country {number}", f"Programm {start}–{start + 6} ({number})"))
+            graph.entity(
+                programme,
+                (_term(RG, "FundingProgramme"),),
+                _labels(
+                    f"Programma {start}–{start + 6} ({number})",
+                    f"Programme {start}–{start + 6} of synthetic country {number}",
+                    f"Programm {start}–{start + 6} ({number})",
+                ),
+            )
             graph.period(programme, "period", str(start), str(start + 6))
             graph.add(programme, _term(SCHEMA, "funder"), union if index % 2 else ministries[index % len(ministries)])
             programmes.append((programme, start))
@@ -190,32 +256,72 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
 
     city = _iri("place", f"{slug}-town")
     area = _iri("place", f"{slug}-municipality")
-    graph.entity(city, (_term(SCHEMA, "City"),), _labels(f"Pilsēta {number}", f"Town {number} (synthetic)", f"Linn {number}"))
+    graph.entity(
+        city, (_term(SCHEMA, "City"),), _labels(f"Pilsēta {number}", f"Town {number} (synthetic)", f"Linn {number}")
+    )
     graph.add(city, _term(SCHEMA, "containedInPlace"), area)
-    graph.entity(area, (_term(SCHEMA, "AdministrativeArea"),), _labels(f"Novads {number}", f"Municipality area {number} (synthetic)", f"Vald {number}"))
+    graph.entity(
+        area,
+        (_term(SCHEMA, "AdministrativeArea"),),
+        _labels(f"Novads {number}", f"Municipality area {number} (synthetic)", f"Vald {number}"),
+    )
     graph.add(area, _term(SCHEMA, "containedInPlace"), country.place)
 
     municipality = _iri("organisation", f"{slug}-municipal-council")
-    graph.entity(municipality, (_term(RG, "Municipality"),), _labels(f"Novada dome {number}", f"Municipal council {number} (synthetic)", f"Vallavolikogu {number}"))
+    graph.entity(
+        municipality,
+        (_term(RG, "Municipality"),),
+        _labels(f"Novada dome {number}", f"Municipal council {number} (synthetic)", f"Vallavolikogu {number}"),
+    )
     graph.add(municipality, _term(DCTERMS, "spatial"), area)
     department = _iri("organisation", f"{slug}-education-culture-sport-youth-department")
-    graph.entity(department, (_term(RG, "MunicipalDepartment"),), _labels(
-        f"Izglītības, kultūras, sporta un jaunatnes nodaļa {number}", f"Education, culture, sport and youth department {number} (synthetic)", f"Haridus-, kultuuri-, spordi- ja noorteosakond {number}"))
+    graph.entity(
+        department,
+        (_term(RG, "MunicipalDepartment"),),
+        _labels(
+            f"Izglītības, kultūras, sporta un jaunatnes nodaļa {number}",
+            f"Education, culture, sport and youth department {number} (synthetic)",
+            f"Haridus-, kultuuri-, spordi- ja noorteosakond {number}",
+        ),
+    )
     graph.add(department, _term(ORG, "unitOf"), municipality)
     social_service = _iri("organisation", f"{slug}-social-service")
-    graph.entity(social_service, (_term(RG, "SocialService"),), _labels(f"Sociālais dienests {number}", f"Social service {number} (synthetic)", f"Sotsiaalteenistus {number}"))
+    graph.entity(
+        social_service,
+        (_term(RG, "SocialService"),),
+        _labels(f"Sociālais dienests {number}", f"Social service {number} (synthetic)", f"Sotsiaalteenistus {number}"),
+    )
     graph.add(social_service, _term(ORG, "unitOf"), municipality)
     family_unit = _iri("organisation", f"{slug}-family-support-unit")
-    graph.entity(family_unit, (_term(RG, "SocialService"),), _labels(f"Ģimeņu atbalsta nodaļa {number}", f"Family support unit {number} (synthetic)", f"Perede toe üksus {number}"))
+    graph.entity(
+        family_unit,
+        (_term(RG, "SocialService"),),
+        _labels(
+            f"Ģimeņu atbalsta nodaļa {number}",
+            f"Family support unit {number} (synthetic)",
+            f"Perede toe üksus {number}",
+        ),
+    )
     graph.add(family_unit, _term(ORG, "unitOf"), social_service)
     society = _iri("organisation", f"{slug}-roma-association")
-    graph.entity(society, (_term(RG, "CivilSocietyOrganisation"),), _labels(f"Romu biedrība {number}", f"Roma association {number} (synthetic)", f"Romade ühing {number}"))
+    graph.entity(
+        society,
+        (_term(RG, "CivilSocietyOrganisation"),),
+        _labels(f"Romu biedrība {number}", f"Roma association {number} (synthetic)", f"Romade ühing {number}"),
+    )
     graph.add(society, _term(DCTERMS, "spatial"), area)
 
     for post_number in range(1, rng.randint(1, 3) + 1):
         post = _iri("post", f"{slug}-roma-mediator-{post_number}")
-        graph.entity(post, (_term(RG, "RomaMediatorPost"),), _labels(
-            f"Romu mediatora amata vieta {number} ({post_number})", f"Roma mediator post {number} ({post_number}) (synthetic)", f"Romade mediaatori ametikoht {number} ({post_number})"))
+        graph.entity(
+            post,
+            (_term(RG, "RomaMediatorPost"),),
+            _labels(
+                f"Romu mediatora amata vieta {number} ({post_number})",
+                f"Roma mediator post {number} ({post_number}) (synthetic)",
+                f"Romade mediaatori ametikoht {number} ({post_number})",
+            ),
+        )
         graph.add(post, _term(ORG, "role"), _concept("roma-mediator"))
         graph.add(post, _term(ORG, "postIn"), rng.choice((social_service, family_unit, municipality)))
         graph.add(post, _term(DCTERMS, "spatial"), city)
@@ -224,9 +330,17 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
 
     programme = next(iri for iri, start in country.programmes if start <= held.year <= start + 6)
     project = _iri("project", f"{slug}-roma-platform")
-    graph.entity(project, (_term(RG, "Project"),), _labels(f"Romu platforma {number}", f"Roma platform {number} (synthetic)", f"Romade platvorm {number}"))
+    graph.entity(
+        project,
+        (_term(RG, "Project"),),
+        _labels(f"Romu platforma {number}", f"Roma platform {number} (synthetic)", f"Romade platvorm {number}"),
+    )
     grant = _iri("grant", f"{slug}-roma-platform")
-    graph.entity(grant, (_term(SCHEMA, "MonetaryGrant"),), _labels(f"Līgums {number}", f"Grant agreement {number} (synthetic)", f"Toetusleping {number}"))
+    graph.entity(
+        grant,
+        (_term(SCHEMA, "MonetaryGrant"),),
+        _labels(f"Līgums {number}", f"Grant agreement {number} (synthetic)", f"Toetusleping {number}"),
+    )
     graph.add(grant, _term(SCHEMA, "identifier"), ox.Literal(f"{800000 + number}-SYN-{c:02d}"))
     graph.add(grant, _term(SCHEMA, "funder"), country.ministries[0])
     graph.add(grant, _term(SCHEMA, "fundedItem"), project)
@@ -235,8 +349,15 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.add(project, _term(RG, "coordinator"), country.ministries[0])
 
     meeting = _iri("meeting", f"{slug}-expert-meeting-{held.isoformat()}")
-    graph.entity(meeting, (_term(RG, "ExpertMeeting"),), _labels(
-        f"Ekspertu sanāksme {number}", f"Expert meeting {number} on Roma integration (synthetic)", f"Ekspertkohtumine {number}"))
+    graph.entity(
+        meeting,
+        (_term(RG, "ExpertMeeting"),),
+        _labels(
+            f"Ekspertu sanāksme {number}",
+            f"Expert meeting {number} on Roma integration (synthetic)",
+            f"Ekspertkohtumine {number}",
+        ),
+    )
     graph.add(meeting, _term(SCHEMA, "startDate"), ox.Literal(held.isoformat(), datatype=_term(XSD, "date")))
     graph.period(meeting, "day", held.isoformat(), held.isoformat())
     graph.add(meeting, _term(SCHEMA, "location"), city)
@@ -251,22 +372,43 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     participations = []
     for index, organisation in enumerate(participants):
         participation = _iri("participation", f"{slug}-{index}")
-        graph.entity(participation, (_term(RG, "Participation"),), _labels(
-            f"Pārstāvji ekspertu sanāksmē {number} ({index})", f"Representatives at expert meeting {number} ({index})", f"Esindajad ekspertkohtumisel {number} ({index})"))
+        graph.entity(
+            participation,
+            (_term(RG, "Participation"),),
+            _labels(
+                f"Pārstāvji ekspertu sanāksmē {number} ({index})",
+                f"Representatives at expert meeting {number} ({index})",
+                f"Esindajad ekspertkohtumisel {number} ({index})",
+            ),
+        )
         graph.add(participation, _term(M8G, "hasParticipant"), organisation)
         graph.add(participation, _term(M8G, "role"), _concept("representative"))
         participations.append(participation)
     experts = _iri("participation", f"{slug}-roma-experts")
-    graph.entity(experts, (_term(RG, "Participation"),), _labels(
-        f"Romu eksperti ekspertu sanāksmē {number}", f"Roma experts at expert meeting {number}", f"Romade eksperdid ekspertkohtumisel {number}"))
+    graph.entity(
+        experts,
+        (_term(RG, "Participation"),),
+        _labels(
+            f"Romu eksperti ekspertu sanāksmē {number}",
+            f"Roma experts at expert meeting {number}",
+            f"Romade eksperdid ekspertkohtumisel {number}",
+        ),
+    )
     graph.add(experts, _term(M8G, "role"), _concept("roma-expert"))
     graph.add(experts, _term(RG, "comesFrom"), city)
     participations.append(experts)
     graph.add(meeting, _term(M8G, "hasParticipation"), *participations)
 
     head_count = _iri("figure", f"{slug}-meeting-participants")
-    graph.entity(head_count, (_term(RG, "Figure"),), _labels(
-        f"Ekspertu sanāksmes {number} dalībnieki", f"Participants of expert meeting {number}", f"Ekspertkohtumise {number} osalejad"))
+    graph.entity(
+        head_count,
+        (_term(RG, "Figure"),),
+        _labels(
+            f"Ekspertu sanāksmes {number} dalībnieki",
+            f"Participants of expert meeting {number}",
+            f"Ekspertkohtumise {number} osalejad",
+        ),
+    )
     graph.add(head_count, _term(SCHEMA, "value"), ox.Literal(rng.randint(8, 60)))
     graph.add(head_count, _term(RG, "isApproximate"), ox.Literal(rng.random() < 0.6))
     graph.add(head_count, _term(RG, "measure"), _concept("meeting-participants"))
@@ -275,12 +417,22 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.add(meeting, _term(RG, "participantCount"), head_count)
 
     residents = _iri("group", f"{slug}-roma-residents")
-    graph.entity(residents, (_term(RG, "PopulationGroup"),), _labels(f"Romu iedzīvotāji {number}", f"Roma residents of town {number} (synthetic)", f"Roma elanikud {number}"))
+    graph.entity(
+        residents,
+        (_term(RG, "PopulationGroup"),),
+        _labels(
+            f"Romu iedzīvotāji {number}", f"Roma residents of town {number} (synthetic)", f"Roma elanikud {number}"
+        ),
+    )
     graph.add(residents, _term(DCTERMS, "spatial"), city)
     graph.add(residents, _term(RG, "facesChallenge"), *(_concept(x) for x in rng.sample(_CHALLENGES, 2)))
     graph.add(residents, _term(RG, "contributingFactor"), *(_concept(x) for x in rng.sample(_FACTORS, 2)))
     population = _iri("figure", f"{slug}-roma-residents")
-    graph.entity(population, (_term(RG, "Figure"),), _labels(f"Romu skaits pilsētā {number}", f"Roma living in town {number}", f"Romasid linnas {number}"))
+    graph.entity(
+        population,
+        (_term(RG, "Figure"),),
+        _labels(f"Romu skaits pilsētā {number}", f"Roma living in town {number}", f"Romasid linnas {number}"),
+    )
     graph.add(population, _term(SCHEMA, "value"), ox.Literal(rng.randrange(20, 2000, 10)))
     graph.add(population, _term(RG, "isApproximate"), ox.Literal(True))
     graph.add(population, _term(RG, "measure"), _concept("roma-residents"))
@@ -289,20 +441,54 @@ def _report(number: int, country: _Country, rng: random.Random) -> _Graph:
     graph.period(population, "month", held.strftime("%Y-%m"), held.strftime("%Y-%m"))
 
     conclusions = _iri("document", f"{slug}-conclusions")
-    graph.entity(conclusions, (_term(FOAF, "Document"),), _labels(
-        f"Secinājumu kopsavilkums {number}", f"Summary of conclusions of expert meeting {number}", f"Järelduste kokkuvõte {number}"))
+    graph.entity(
+        conclusions,
+        (_term(FOAF, "Document"),),
+        _labels(
+            f"Secinājumu kopsavilkums {number}",
+            f"Summary of conclusions of expert meeting {number}",
+            f"Järelduste kokkuvõte {number}",
+        ),
+    )
     graph.add(conclusions, _term(DCTERMS, "title"), ox.Literal(f"Secinājumu kopsavilkums {number}", language="lv"))
     graph.add(meeting, _term(RG, "conclusions"), conclusions)
 
     outcomes = (
-        ("agreement", "Agreement", "annual-meeting", "Vienošanās tikties vismaz reizi gadā", "Agreement to meet at least once a year"),
-        ("finding", "Finding", "mediation-helps", "Atziņa par romu mediācijas nozīmi", "Finding on what Roma mediation achieves"),
-        ("plan", "Plan", "mediation-cooperation", "Plāns sadarboties romu mediācijā", "Plan to cooperate in Roma mediation"),
+        (
+            "agreement",
+            "Agreement",
+            "annual-meeting",
+            "Vienošanās tikties vismaz reizi gadā",
+            "Agreement to meet at least once a year",
+        ),
+        (
+            "finding",
+            "Finding",
+            "mediation-helps",
+            "Atziņa par romu mediācijas nozīmi",
+            "Finding on what Roma mediation achieves",
+        ),
+        (
+            "plan",
+            "Plan",
+            "mediation-cooperation",
+            "Plāns sadarboties romu mediācijā",
+            "Plan to cooperate in Roma mediation",
+        ),
     )
     for kind, class_name, outcome_slug, lv, en in outcomes:
         outcome = _iri(kind, f"{slug}-{outcome_slug}")
-        graph.entity(outcome, (_term(RG, class_name),), _labels(f"{lv} ({number})", f"{en} ({number}, synthetic)", f"{en} ({number})"))
-        graph.add(outcome, _term(DCTERMS, "description"), ox.Literal(f"{lv}.", language="lv"), ox.Literal(f"{en}.", language="en"))
+        graph.entity(
+            outcome,
+            (_term(RG, class_name),),
+            _labels(f"{lv} ({number})", f"{en} ({number}, synthetic)", f"{en} ({number})"),
+        )
+        graph.add(
+            outcome,
+            _term(DCTERMS, "description"),
+            ox.Literal(f"{lv}.", language="lv"),
+            ox.Literal(f"{en}.", language="en"),
+        )
         graph.add(outcome, _term(RG, "outcomeOf"), meeting)
         graph.add(outcome, _term(RG, "fieldOfActivity"), _concept(rng.choice(_FIELDS)))
         if class_name != "Plan":

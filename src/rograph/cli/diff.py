@@ -17,8 +17,14 @@ from rograph.curation import diff as semantic_diff
 @click.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--format", "format_", type=click.Choice(sorted(semantic_diff.FORMATS)), default="text", show_default=True,
-              help="github: workflow commands (annotations), and the Markdown to $GITHUB_STEP_SUMMARY when set.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(sorted(semantic_diff.FORMATS)),
+    default="text",
+    show_default=True,
+    help="github: workflow commands (annotations), and the Markdown to $GITHUB_STEP_SUMMARY when set.",
+)
 @click.option("--lang", default="en", show_default=True, help="Language of the labels shown.")
 @click.option("--exit-code", is_flag=True, help="Exit with 1 when the two sides differ (as git diff --exit-code).")
 @project_dir_option

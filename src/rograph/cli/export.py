@@ -13,8 +13,14 @@ from rograph.store.dumps import DUMP_FORMATS, dump_format
 
 
 @click.command("export")
-@click.option("--format", "format_name", type=click.Choice([f.extension for f in DUMP_FORMATS]), default="nq", show_default=True,
-              help="nq and trig keep the named graphs; ttl and jsonld are the union of all graphs.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([f.extension for f in DUMP_FORMATS]),
+    default="nq",
+    show_default=True,
+    help="nq and trig keep the named graphs; ttl and jsonld are the union of all graphs.",
+)
 @click.option("--gzip", "compressed", is_flag=True, help="Write the gzipped dump.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @project_dir_option
@@ -31,5 +37,7 @@ def export_command(format_name, compressed, out, project_dir, var_dir):
         shutil.copyfile(file, out)
     except OSError as error:
         write_failed("export", out, error)
-    click.echo(f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "
-               f"{dump.byte_size} bytes, sha256 {dump.sha256}")
+    click.echo(
+        f"{out}: {dump.triples} {'quads' if dump_format(format_name).keeps_graphs else 'triples'}, "
+        f"{dump.byte_size} bytes, sha256 {dump.sha256}"
+    )

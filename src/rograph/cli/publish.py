@@ -17,8 +17,13 @@ from rograph.cli.shared import build_or_exit, configured, project_dir_option, se
 @setting_option("store", "--to", help="The store's SPARQL query endpoint.")
 @setting_option("store_update", "--update", help="Its SPARQL Update endpoint.")
 @setting_option("store_gsp", "--gsp", help="Its Graph Store Protocol endpoint.")
-@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Publish these RDF files instead of the project's data (repeatable).")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Publish these RDF files instead of the project's data (repeatable).",
+)
 @click.option("--no-validate", is_flag=True, help="With --data: publish without validating.")
 @project_dir_option
 @var_dir_option
@@ -33,11 +38,18 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
     from rograph.store import StoreUnavailable
     from rograph.store.publish import PublishError, publish
 
-    settings = configured(store=store, store_update=store_update, store_gsp=store_gsp, project_dir=project_dir, var_dir=var_dir)
+    settings = configured(
+        store=store, store_update=store_update, store_gsp=store_gsp, project_dir=project_dir, var_dir=var_dir
+    )
     if not settings.store.startswith(("http://", "https://")):
         raise click.UsageError("publish needs a remote store: --to URL or ROGRAPH_STORE")
-    build = build_or_exit(settings, "publish", data=data, validate=not (data and no_validate),
-                           refused=(EXIT_REFUSED, "the data does not validate; nothing was sent"))
+    build = build_or_exit(
+        settings,
+        "publish",
+        data=data,
+        validate=not (data and no_validate),
+        refused=(EXIT_REFUSED, "the data does not validate; nothing was sent"),
+    )
     try:
         report = publish(build, settings, Progress("graphs published"))
     except (StoreUnavailable, PublishError) as error:
@@ -48,6 +60,8 @@ def publish_command(store, store_update, store_gsp, data, no_validate, project_d
         click.echo(f"NOT replaced {graph}: {reason}", err=True)
     for graph, (held, expected) in report.mismatched.items():
         click.echo(f"MISMATCH {graph}: the store has {held} triples, the build {expected}", err=True)
-    click.echo(f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
-               + ("; verified" if report.complete else "; run rograph publish again to complete"))
+    click.echo(
+        f"{len(report.replaced)} of {len(build.graph_counts)} graphs replaced in {settings.store}"
+        + ("; verified" if report.complete else "; run rograph publish again to complete")
+    )
     sys.exit(EXIT_DONE if report.complete else EXIT_INCOMPLETE)

@@ -59,8 +59,12 @@ def _local(query: str, fmt: str) -> str:
     except PoolFailed as error:
         fail("query", str(error))
     try:
-        store = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
-                          query_timeout=settings.query_timeout)
+        store = PoolStore(
+            build,
+            pool.socket_path,
+            max_response_bytes=settings.max_response_bytes,
+            query_timeout=settings.query_timeout,
+        )
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
             return ("true" if bool(results) else "false") + "\n"
@@ -85,9 +89,10 @@ def _local(query: str, fmt: str) -> str:
 
 
 def _remote(query: str, endpoint: str, fmt: str, timeout: float) -> str:
+    from urllib.error import URLError
+
     from SPARQLWrapper import SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-    from urllib.error import URLError
 
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
@@ -113,9 +118,17 @@ class _QueryFailed(Exception):
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a file.")
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a file.",
+)
 @click.option("--endpoint", "-e", help="A SPARQL endpoint URL; default: the local built store.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "turtle"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "turtle"]), default="table", show_default=True
+)
 @click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for a remote endpoint.")
 def query_command(query, file, endpoint, fmt, timeout):
     """Run QUERY (or --file) on the local store or on any SPARQL endpoint.

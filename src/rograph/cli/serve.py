@@ -26,26 +26,60 @@ from rograph.config import SERVERS, Settings
 @setting_option("store", help="oxigraph:PATH or the URL of a remote SPARQL endpoint.")
 @project_dir_option
 @var_dir_option
-@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Serve these RDF files instead of the project's data (repeatable).")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve these RDF files instead of the project's data (repeatable).",
+)
 @click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
 @click.option("--debug", is_flag=True, help="Flask's development server (one process) in front of the query executors.")
-def serve_command(host, port, workers, server, threads, query_timeout, max_response_bytes, public_url, store, project_dir, var_dir, data, no_validate, debug):
+def serve_command(
+    host,
+    port,
+    workers,
+    server,
+    threads,
+    query_timeout,
+    max_response_bytes,
+    public_url,
+    store,
+    project_dir,
+    var_dir,
+    data,
+    no_validate,
+    debug,
+):
     """Serve SPARQL and the linked-data pages, on the embedded store or a remote one.
 
     Builds the store first if the sources changed (validating them); if they do not validate,
     the last good build is served and the report is logged.
     """
     settings = configured(
-        host=host, port=port, workers=workers, server=server, threads=threads, query_timeout=query_timeout, max_response_bytes=max_response_bytes,
-        public_url=public_url, store=store, project_dir=project_dir, var_dir=var_dir,
+        host=host,
+        port=port,
+        workers=workers,
+        server=server,
+        threads=threads,
+        query_timeout=query_timeout,
+        max_response_bytes=max_response_bytes,
+        public_url=public_url,
+        store=store,
+        project_dir=project_dir,
+        var_dir=var_dir,
     )
     from rograph.executor import PoolFailed, PoolStore, start_pool
     from rograph.web import create_app
 
     _check_address_free(settings)
-    build = build_or_exit(settings, "serve", data=data, validate=not (data and no_validate),
-                           refused=(EXIT_BAD_INPUT, "the sources do not validate and there is no earlier build to serve"))
+    build = build_or_exit(
+        settings,
+        "serve",
+        data=data,
+        validate=not (data and no_validate),
+        refused=(EXIT_BAD_INPUT, "the sources do not validate and there is no earlier build to serve"),
+    )
     try:
         pool = start_pool(settings, build)
     except PoolFailed as error:
@@ -55,8 +89,12 @@ def serve_command(host, port, workers, server, threads, query_timeout, max_respo
             logging.getLogger("rograph.store").warning("%s", problem)
         # For a front that starts fresh interpreters rather than forking this one.
         os.environ["ROGRAPH_EXECUTOR_SOCKET"] = pool.socket_path
-        served = PoolStore(build, pool.socket_path, max_response_bytes=settings.max_response_bytes,
-                           query_timeout=settings.query_timeout)
+        served = PoolStore(
+            build,
+            pool.socket_path,
+            max_response_bytes=settings.max_response_bytes,
+            query_timeout=settings.query_timeout,
+        )
         app = create_app(settings, served)
         if debug:
             app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
@@ -75,5 +113,8 @@ def _check_address_free(settings: Settings) -> None:
         with socket.create_server((settings.host, settings.port)):
             pass
     except OSError as error:
-        fail("serve", f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error} "
-                      "(another server there? choose another with --port or ROGRAPH_PORT)")
+        fail(
+            "serve",
+            f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error} "
+            "(another server there? choose another with --port or ROGRAPH_PORT)",
+        )

@@ -39,8 +39,14 @@ def configured(**overrides) -> Settings:
     return settings
 
 
-def build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] = (), validate: bool = True,
-                  refused: tuple[int, str] = (EXIT_REFUSED, "the sources do not validate")) -> Build:
+def build_or_exit(
+    settings: Settings,
+    command: str,
+    *,
+    data: tuple[Path, ...] = (),
+    validate: bool = True,
+    refused: tuple[int, str] = (EXIT_REFUSED, "the sources do not validate"),
+) -> Build:
     """The build of the project (with ``data`` in place of its data), made first if the
     sources changed; exits with the validator's report (``refused``: exit code and what it
     means), or one line (bad input) on a syntax error with nothing good to use or a build folder
@@ -53,5 +59,9 @@ def build_or_exit(settings: Settings, command: str, *, data: tuple[Path, ...] = 
     except SourceError as error:
         fail(command, str(error), EXIT_BAD_INPUT)
     except OSError as error:
-        fail(command, f"cannot write the build into {settings.var_dir} (ROGRAPH_VAR_DIR / --var-dir): "
-                      f"{error.filename or ''}: {error.strerror or error}", EXIT_BAD_INPUT)
+        fail(
+            command,
+            f"cannot write the build into {settings.var_dir} (ROGRAPH_VAR_DIR / --var-dir): "
+            f"{error.filename or ''}: {error.strerror or error}",
+            EXIT_BAD_INPUT,
+        )

@@ -34,11 +34,20 @@ def _label_option(values: tuple[str, ...]) -> dict[str, str]:
 @source_command.command("add")
 @click.argument("target", metavar="ADDRESS|FILE")
 @click.option("--publisher", required=True, help="The organisation that published it: organisation:SLUG or its IRI.")
-@click.option("--language", required=True, help="ISO 639-1 code of the source's language (lv, en, et…); written as the EU language authority's IRI.")
+@click.option(
+    "--language",
+    required=True,
+    help="ISO 639-1 code of the source's language (lv, en, et…); written as the EU language authority's IRI.",
+)
 @click.option("--kind", required=True, help="news-item, press-release, project-page, web-page (ontology/concepts.ttl).")
 @click.option("--title", required=True, help="The source's title, in its own language.")
-@click.option("--label", "labels", multiple=True, metavar="LANG:TEXT",
-              help="The title in another language (repeatable); Latvian and English are required.")
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="LANG:TEXT",
+    help="The title in another language (repeatable); Latvian and English are required.",
+)
 @click.option("--slug", help="Slug of the source's and graph's IRIs and the file name [from the address or file name].")
 @project_dir_option
 def add_command(target, publisher, language, kind, title, labels, slug, project_dir):
@@ -47,8 +56,17 @@ def add_command(target, publisher, language, kind, title, labels, slug, project_
     project = Settings.from_env(project_dir=project_dir).project_dir
     try:
         store = registry.load_project(project)
-        new = registry.check_new_source(store, project, target, publisher=publisher, language=language, kind=kind,
-                                        title=title, labels=_label_option(labels), slug=slug)
+        new = registry.check_new_source(
+            store,
+            project,
+            target,
+            publisher=publisher,
+            language=language,
+            kind=kind,
+            title=title,
+            labels=_label_option(labels),
+            slug=slug,
+        )
         path = registry.register(project, new, store)
     except (registry.RegistrationError, SourceError) as error:
         fail("source add", str(error))
@@ -80,9 +98,13 @@ def list_command(format_, lang, project_dir):
     for s in listed:
         checks = s.checks
         state = "ok" if not checks["violations"] and not checks["file"] else "FAILS"
-        click.echo(f"{s.label}\n  source      {s.source}\n  identified  {s.address or s.read_from or '(neither address nor file)'}")
+        click.echo(
+            f"{s.label}\n  source      {s.source}\n  identified  {s.address or s.read_from or '(neither address nor file)'}"
+        )
         click.echo(f"  graph       {', '.join(s.graphs) or '(none derived from it)'}\n  file        {s.file or '-'}")
         click.echo(f"  counts      {s.statements} statements, {s.entities} subjects")
-        click.echo(f"  checks      {state}: {checks['violations']} violations, {checks['warnings']} warnings, {checks['infos']} infos"
-                   + (f"; file {checks['file']}" if checks["file"] else ""))
+        click.echo(
+            f"  checks      {state}: {checks['violations']} violations, {checks['warnings']} warnings, {checks['infos']} infos"
+            + (f"; file {checks['file']}" if checks["file"] else "")
+        )
     click.echo(f"{len(listed)} sources")

@@ -11,12 +11,13 @@ import click
 from rograph.cli.errors import EXIT_BAD_INPUT, EXIT_DONE, EXIT_INTERNAL, EXIT_REFUSED, check_target, fail, write_failed
 from rograph.cli.progress import Progress
 from rograph.cli.shared import project_dir_option
-from rograph.config import Settings, SettingError
+from rograph.config import SettingError, Settings
 from rograph.sources import RDF_SUFFIXES, ProjectFiles, SourceError, SourceFile, discover
+from rograph.validation.incremental import validate_incremental
 from rograph.validation.model import Severity
 from rograph.validation.render import FORMATS, render, render_source_error
-from rograph.validation.incremental import validate_incremental
 from rograph.validation.run import ENGINES, validate
+
 
 def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
     """The files to validate.
@@ -57,19 +58,42 @@ def select_files(paths: tuple[Path, ...], project_dir: Path) -> ProjectFiles:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "format_", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
-              help="text for people; json, junit (JUnit XML) or github (workflow annotations) for CI.")
-@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
-              help="Lowest severity that makes the run fail (exit 1).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people; json, junit (JUnit XML) or github (workflow annotations) for CI.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="violation",
+    show_default=True,
+    help="Lowest severity that makes the run fail (exit 1).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
 @project_dir_option
-@click.option("--engine", type=click.Choice(ENGINES), default="compiled", show_default=True,
-              help="compiled: the shapes as SPARQL on pyoxigraph (pyshacl for what does not compile); "
-                   "pyshacl: the reference engine for everything.")
-@click.option("--incremental", is_flag=True,
-              help="Re-check only what changed since the last run (state in ROGRAPH_VAR_DIR/validation; "
-                   "the first run is a full one).")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="compiled",
+    show_default=True,
+    help="compiled: the shapes as SPARQL on pyoxigraph (pyshacl for what does not compile); "
+    "pyshacl: the reference engine for everything.",
+)
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Re-check only what changed since the last run (state in ROGRAPH_VAR_DIR/validation; "
+    "the first run is a full one).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def validate_command(paths, format_, fail_on, output, project_dir, engine, incremental, debug):
     """Check RDF files against the project's SHACL shapes and ontology.
@@ -94,7 +118,9 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
         if incremental:
             if engine != "compiled":
                 raise click.UsageError("--incremental works with --engine compiled")
-            report, account = validate_incremental(files, settings.var_dir / "validation", Progress("constraints checked"))
+            report, account = validate_incremental(
+                files, settings.var_dir / "validation", Progress("constraints checked")
+            )
             click.echo(f"rograph validate: {account}", err=True)
         else:
             report = validate(files, engine=engine, progress=Progress("constraints checked"))
@@ -104,11 +130,18 @@ def validate_command(paths, format_, fail_on, output, project_dir, engine, incre
     except (click.UsageError, SettingError):
         raise
     except OSError as error:  # the incremental state under ROGRAPH_VAR_DIR cannot be written
-        fail("validate", f"cannot write {error.filename or 'the validation state'}: {error.strerror or error}", EXIT_BAD_INPUT)
+        fail(
+            "validate",
+            f"cannot write {error.filename or 'the validation state'}: {error.strerror or error}",
+            EXIT_BAD_INPUT,
+        )
     except Exception as error:  # the top of the command: anything here is our bug, said briefly
         if debug:
             traceback.print_exc()
-        click.echo(f"rograph validate: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", err=True)
+        click.echo(
+            f"rograph validate: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
     _emit(render(report, format_, threshold), output, err=False)
     sys.exit(EXIT_REFUSED if report.at_or_above(threshold) else EXIT_DONE)

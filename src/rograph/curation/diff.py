@@ -67,7 +67,9 @@ def read_side(spec: str | None, project_dir: Path) -> Side:
 
 def _parse(path: Path) -> list[ox.Quad]:
     try:
-        return list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG))
+        return list(
+            ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG)
+        )
     except (SyntaxError, OSError) as error:
         raise DiffError(f"{path}: {error}") from None
 
@@ -92,12 +94,16 @@ def _from_revision(revision: str, project_dir: Path) -> Side:
             raise DiffError("git is not installed; compare two builds instead") from None
         except subprocess.CalledProcessError as error:
             message = error.stderr.decode(errors="replace").strip().splitlines()
-            raise DiffError(f"{revision!r} is neither a git revision of {project_dir} nor a build folder or dump"
-                            + (f" (git: {message[-1]})" if message else "")) from None
+            raise DiffError(
+                f"{revision!r} is neither a git revision of {project_dir} nor a build folder or dump"
+                + (f" (git: {message[-1]})" if message else "")
+            ) from None
 
     commit = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     prefix = git("rev-parse", "--show-prefix").decode().strip()
-    archive = git("archive", "--format=tar", commit, "--", *(prefix + folder for folder in ("ontology", "shapes", "data")))
+    archive = git(
+        "archive", "--format=tar", commit, "--", *(prefix + folder for folder in ("ontology", "shapes", "data"))
+    )
     with tempfile.TemporaryDirectory(prefix="rograph-diff-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(scratch, filter="data")
@@ -127,8 +133,10 @@ def _named_blank_nodes(quads: list[ox.Quad]) -> set[Statement]:
             return names[node.value]
         if node.value in visiting:
             return "cycle"
-        parts = sorted(f"{q.predicate} {name(q.object, visiting | {node.value}) if isinstance(q.object, ox.BlankNode) else q.object}"
-                       for q in about.get(node.value, ()))
+        parts = sorted(
+            f"{q.predicate} {name(q.object, visiting | {node.value}) if isinstance(q.object, ox.BlankNode) else q.object}"
+            for q in about.get(node.value, ())
+        )
         names[node.value] = "b" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
         return names[node.value]
 
@@ -143,6 +151,7 @@ def _named_blank_nodes(quads: list[ox.Quad]) -> set[Statement]:
 # --------------------------------------------------------------------------------------------
 # Comparing
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -173,8 +182,13 @@ class Diff:
 
     def counts(self) -> dict[str, int]:
         changes = [c.change for g in self.graphs for e in g.entities for c in e.changes]
-        return {"added": changes.count("added"), "removed": changes.count("removed"), "changed": changes.count("changed"),
-                "graphs": len(self.graphs), "entities": len({e.entity for g in self.graphs for e in g.entities})}
+        return {
+            "added": changes.count("added"),
+            "removed": changes.count("removed"),
+            "changed": changes.count("changed"),
+            "graphs": len(self.graphs),
+            "entities": len({e.entity for g in self.graphs for e in g.entities}),
+        }
 
 
 def compare(old: Side, new: Side) -> Diff:
@@ -209,13 +223,18 @@ def _entity_changes(removed: set[Statement], added: set[Statement]) -> list[Enti
         by_entity[subject] += [Change("removed", predicate.value, old=v) for v in sorted(gone, key=str)]
         by_entity[subject] += [Change("added", predicate.value, new=v) for v in sorted(came, key=str)]
     order = {"removed": 0, "changed": 1, "added": 2}
-    return [EntityChanges(entity, sorted(changes, key=lambda c: (c.property, order[c.change], str(c.old or c.new))))
-            for entity, changes in sorted(by_entity.items(), key=lambda item: (isinstance(item[0], ox.BlankNode), str(item[0])))]
+    return [
+        EntityChanges(entity, sorted(changes, key=lambda c: (c.property, order[c.change], str(c.old or c.new))))
+        for entity, changes in sorted(
+            by_entity.items(), key=lambda item: (isinstance(item[0], ox.BlankNode), str(item[0]))
+        )
+    ]
 
 
 # --------------------------------------------------------------------------------------------
 # Showing
 # --------------------------------------------------------------------------------------------
+
 
 class Labels:
     """Labels from both sides (the new side first), in one language, else English, else any."""
@@ -225,7 +244,11 @@ class Labels:
         for side in (diff.old, diff.new):  # the new side overwrites
             for statements in side.graphs.values():
                 for subject, predicate, value in statements:
-                    if predicate.value in (RDFS_LABEL, SKOS_PREF) and isinstance(value, ox.Literal) and isinstance(subject, ox.NamedNode):
+                    if (
+                        predicate.value in (RDFS_LABEL, SKOS_PREF)
+                        and isinstance(value, ox.Literal)
+                        and isinstance(subject, ox.NamedNode)
+                    ):
                         found[subject.value][value.language or ""] = value.value
         self.found, self.lang = found, lang
 
@@ -253,22 +276,38 @@ def term_value(term: Term | None) -> str | None:
 def as_json(diff: Diff, labels: Labels) -> dict:
     sources = _sources(diff)
     return {
-        "old": diff.old.name, "new": diff.new.name, "summary": diff.counts(),
-        "graphs": [{
-            "graph": g.graph, "label": labels.of(g.graph), "source": sources.get(g.graph), "status": g.status,
-            "entities": [{
-                "entity": term_value(e.entity), "label": labels.of(e.entity.value) if isinstance(e.entity, ox.NamedNode) else None,
-                "changes": [_change_json(c, labels) for c in e.changes],
-            } for e in g.entities],
-        } for g in diff.graphs],
+        "old": diff.old.name,
+        "new": diff.new.name,
+        "summary": diff.counts(),
+        "graphs": [
+            {
+                "graph": g.graph,
+                "label": labels.of(g.graph),
+                "source": sources.get(g.graph),
+                "status": g.status,
+                "entities": [
+                    {
+                        "entity": term_value(e.entity),
+                        "label": labels.of(e.entity.value) if isinstance(e.entity, ox.NamedNode) else None,
+                        "changes": [_change_json(c, labels) for c in e.changes],
+                    }
+                    for e in g.entities
+                ],
+            }
+            for g in diff.graphs
+        ],
     }
 
 
 def _change_json(change: Change, labels: Labels) -> dict:
     shown = {"change": change.change, "property": change.property, "property_label": labels.of(change.property)}
     if change.change == "changed":
-        shown |= {"old": term_value(change.old), "new": term_value(change.new),
-                  "old_text": term_text(change.old, labels), "new_text": term_text(change.new, labels)}
+        shown |= {
+            "old": term_value(change.old),
+            "new": term_value(change.new),
+            "old_text": term_text(change.old, labels),
+            "new_text": term_text(change.new, labels),
+        }
     else:
         value = change.new if change.change == "added" else change.old
         shown |= {"value": term_value(value), "value_text": term_text(value, labels)}
@@ -298,8 +337,10 @@ def _entity_text(entity: Term, labels: Labels) -> str:
 
 def _summary_line(diff: Diff) -> str:
     c = diff.counts()
-    return (f"{c['added']} added, {c['removed']} removed, {c['changed']} changed in {c['graphs']} named graph"
-            f"{'s' if c['graphs'] != 1 else ''} ({c['entities']} entit{'ies' if c['entities'] != 1 else 'y'})")
+    return (
+        f"{c['added']} added, {c['removed']} removed, {c['changed']} changed in {c['graphs']} named graph"
+        f"{'s' if c['graphs'] != 1 else ''} ({c['entities']} entit{'ies' if c['entities'] != 1 else 'y'})"
+    )
 
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -311,14 +352,20 @@ def as_text(diff: Diff, labels: Labels) -> str:
     for g in diff.graphs:
         lines.append("")
         source = f"; source <{sources[g.graph]}>" if g.graph in sources else ""
-        lines.append(f"graph {_entity_text(ox.NamedNode(g.graph), labels) if g.graph else '(default graph)'} [{g.status}{source}]")
+        lines.append(
+            f"graph {_entity_text(ox.NamedNode(g.graph), labels) if g.graph else '(default graph)'} [{g.status}{source}]"
+        )
         for e in g.entities:
             lines.append(f"  {_entity_text(e.entity, labels)}")
             for c in e.changes:
                 if c.change == "changed":
-                    lines.append(f"    ~ {_property_text(c.property, labels)}: {term_text(c.old, labels)} → {term_text(c.new, labels)}")
+                    lines.append(
+                        f"    ~ {_property_text(c.property, labels)}: {term_text(c.old, labels)} → {term_text(c.new, labels)}"
+                    )
                 else:
-                    lines.append(f"    {_MARK[c.change]} {_property_text(c.property, labels)}: {term_text(c.new or c.old, labels)}")
+                    lines.append(
+                        f"    {_MARK[c.change]} {_property_text(c.property, labels)}: {term_text(c.new or c.old, labels)}"
+                    )
     return "\n".join(lines) + "\n"
 
 
@@ -333,13 +380,24 @@ def as_markdown(diff: Diff, labels: Labels) -> str:
         lines += ["", "No statement differs."]
     for g in diff.graphs:
         title = labels.of(g.graph) or g.graph or "default graph"
-        lines += ["", f"### {_cell(title)} ({g.status})", "", f"Graph `{g.graph}`" + (f", source `{sources[g.graph]}`" if g.graph in sources else "")]
+        lines += [
+            "",
+            f"### {_cell(title)} ({g.status})",
+            "",
+            f"Graph `{g.graph}`" + (f", source `{sources[g.graph]}`" if g.graph in sources else ""),
+        ]
         for e in g.entities:
             label = labels.of(e.entity.value) if isinstance(e.entity, ox.NamedNode) else None
-            heading = f"[{_cell(label)}]({e.entity.value})" if label and isinstance(e.entity, ox.NamedNode) else f"`{_cell(term_text(e.entity, labels))}`"
+            heading = (
+                f"[{_cell(label)}]({e.entity.value})"
+                if label and isinstance(e.entity, ox.NamedNode)
+                else f"`{_cell(term_text(e.entity, labels))}`"
+            )
             lines += ["", f"#### {heading}", "", "| | property | old | new |", "|---|---|---|---|"]
             for c in e.changes:
-                lines.append(f"| {_MARK[c.change]} | {_cell(_property_text(c.property, labels))} | {_cell(term_text(c.old, labels))} | {_cell(term_text(c.new, labels))} |")
+                lines.append(
+                    f"| {_MARK[c.change]} | {_cell(_property_text(c.property, labels))} | {_cell(term_text(c.old, labels))} | {_cell(term_text(c.new, labels))} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -354,8 +412,13 @@ def as_github(diff: Diff, labels: Labels) -> str:
             where = f"file={diff.new.shown_file.get(file, file)},line={line}," if file and line else ""
             lines = [_entity_text(e.entity, labels)] + [
                 f"{_MARK[c.change]} {_property_text(c.property, labels)}: "
-                + (f"{term_text(c.old, labels)} → {term_text(c.new, labels)}" if c.change == "changed" else term_text(c.new or c.old, labels))
-                for c in e.changes]
+                + (
+                    f"{term_text(c.old, labels)} → {term_text(c.new, labels)}"
+                    if c.change == "changed"
+                    else term_text(c.new or c.old, labels)
+                )
+                for c in e.changes
+            ]
             title = _escape_property(f"{labels.of(g.graph) or g.graph}: {len(e.changes)} change(s)")
             out.append(f"::notice {where}title={title}::" + "%0A".join(_escape_data(line) for line in lines))
     out.append(f"::notice title=rograph diff::{_escape_data(_summary_line(diff))}")
@@ -370,5 +433,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-FORMATS = {"text": as_text, "markdown": as_markdown, "json": lambda diff, labels: json.dumps(as_json(diff, labels), ensure_ascii=False, indent=2) + "\n",
-           "github": as_github}
+FORMATS = {
+    "text": as_text,
+    "markdown": as_markdown,
+    "json": lambda diff, labels: json.dumps(as_json(diff, labels), ensure_ascii=False, indent=2) + "\n",
+    "github": as_github,
+}

@@ -16,14 +16,29 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from rograph import sources
-from rograph.namespaces import BASE, DCAT, DCTERMS, ORG, OWL, PREFIXES, PROV, RDFS, RG, SCHEMA, SKOS, SPDX, XSD, entity_iri
+from rograph.namespaces import (
+    BASE,
+    DCAT,
+    DCTERMS,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDFS,
+    RG,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    XSD,
+    entity_iri,
+)
 from rograph.store.base import solutions
 
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
@@ -31,10 +46,35 @@ SOURCE_KINDS = BASE + "concept/source-kinds"
 #: The EU Publications Office's language authority table (the model's dcterms:language values).
 LANGUAGE_IRI = "http://publications.europa.eu/resource/authority/language/{}"
 #: ISO 639-1 codes a curator types, and the authority table's codes for them.
-LANGUAGES = {"bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA", "et": "EST",
-             "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA", "lt": "LIT", "lv": "LAV",
-             "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON", "ru": "RUS", "sk": "SLK", "sl": "SLV",
-             "sv": "SWE", "uk": "UKR", "rom": "ROM"}
+LANGUAGES = {
+    "bg": "BUL",
+    "cs": "CES",
+    "da": "DAN",
+    "de": "DEU",
+    "el": "ELL",
+    "en": "ENG",
+    "es": "SPA",
+    "et": "EST",
+    "fi": "FIN",
+    "fr": "FRA",
+    "ga": "GLE",
+    "hr": "HRV",
+    "hu": "HUN",
+    "it": "ITA",
+    "lt": "LIT",
+    "lv": "LAV",
+    "mt": "MLT",
+    "nl": "NLD",
+    "pl": "POL",
+    "pt": "POR",
+    "ro": "RON",
+    "ru": "RUS",
+    "sk": "SLK",
+    "sl": "SLV",
+    "sv": "SWE",
+    "uk": "UKR",
+    "rom": "ROM",
+}
 #: The team every curation activity is associated with (never a person).
 CURATORS = BASE + "organisation/rograph-curators"
 #: Languages a label must exist in (the shapes' LabelledEntityShape).
@@ -112,8 +152,18 @@ def source_kinds(store: ox.Store) -> dict[str, str]:
     return {row["kind"].value.rsplit("/", 1)[-1]: row["kind"].value for row in rows}
 
 
-def check_new_source(store: ox.Store, project_dir: Path, target: str, *, publisher: str, language: str, kind: str,
-                     title: str, labels: dict[str, str], slug: str | None) -> NewSource:
+def check_new_source(
+    store: ox.Store,
+    project_dir: Path,
+    target: str,
+    *,
+    publisher: str,
+    language: str,
+    kind: str,
+    title: str,
+    labels: dict[str, str],
+    slug: str | None,
+) -> NewSource:
     """Check everything ``source add`` was given against the project before anything is written."""
     address, file = None, None
     if target.startswith(("http://", "https://")):
@@ -130,16 +180,22 @@ def check_new_source(store: ox.Store, project_dir: Path, target: str, *, publish
         file = absolute.resolve()
         folder = (Path(project_dir) / "sources").resolve()
         if not file.is_relative_to(folder):
-            raise RegistrationError(f"FILE: {target} is not in the project's sources/ folder ({folder}); copy it there "
-                                    "first: a source's text is kept with the project, byte for byte")
+            raise RegistrationError(
+                f"FILE: {target} is not in the project's sources/ folder ({folder}); copy it there "
+                "first: a source's text is kept with the project, byte for byte"
+            )
 
     kinds = source_kinds(store)
     if kind not in kinds:
-        raise RegistrationError(f"--kind: {kind!r} is not a source kind; use one of {', '.join(kinds)} "
-                                f"(the concepts of <{SOURCE_KINDS}> in ontology/concepts.ttl)")
+        raise RegistrationError(
+            f"--kind: {kind!r} is not a source kind; use one of {', '.join(kinds)} "
+            f"(the concepts of <{SOURCE_KINDS}> in ontology/concepts.ttl)"
+        )
     if language not in LANGUAGES:
-        raise RegistrationError(f"--language: {language!r} is not an ISO 639-1 code such as lv, en or et "
-                                f"(one of {', '.join(sorted(LANGUAGES))})")
+        raise RegistrationError(
+            f"--language: {language!r} is not an ISO 639-1 code such as lv, en or et "
+            f"(one of {', '.join(sorted(LANGUAGES))})"
+        )
     try:
         publisher_iri = resolve_entity(publisher, "organisation")
     except ValueError as error:
@@ -151,17 +207,26 @@ def check_new_source(store: ox.Store, project_dir: Path, target: str, *, publish
         raise RegistrationError(f"--slug: {slug!r} is not lower-case ASCII words joined by hyphens") from None
     if not _is_organisation(store, publisher_iri):
         known = _organisations(store)
-        raise RegistrationError(f"--publisher: {publisher_iri} is not an organisation in the graph; use one of "
-                                + ", ".join(known) + " (or describe the publisher in a data file first)")
+        raise RegistrationError(
+            f"--publisher: {publisher_iri} is not an organisation in the graph; use one of "
+            + ", ".join(known)
+            + " (or describe the publisher in a data file first)"
+        )
 
     if not _one(store, f"SELECT ?t WHERE {{ <{CURATORS}> a ?t }}"):
-        raise RegistrationError(f"the project does not describe <{CURATORS}>, the team every curation activity is "
-                                "associated with; describe it in a data file first")
+        raise RegistrationError(
+            f"the project does not describe <{CURATORS}>, the team every curation activity is "
+            "associated with; describe it in a data file first"
+        )
     all_labels = {language: title, **labels}
     missing = [lang for lang in REQUIRED_LABELS if lang not in all_labels]
     if missing:
-        raise RegistrationError("--label: the source needs a label in " + " and ".join(missing) + " besides its title: give "
-                                + " ".join(f"--label {lang}:TEXT" for lang in missing))
+        raise RegistrationError(
+            "--label: the source needs a label in "
+            + " and ".join(missing)
+            + " besides its title: give "
+            + " ".join(f"--label {lang}:TEXT" for lang in missing)
+        )
 
     new = NewSource(slug, address, file, publisher_iri, language, kinds[kind], title, all_labels)
     _check_unused(store, project_dir, new)
@@ -181,25 +246,35 @@ def _check_unused(store: ox.Store, project_dir: Path, new: NewSource) -> None:
             raise RegistrationError(f"ADDRESS: {new.address} is already registered as {row['s'].value}")
     if new.file:
         digest = sources.sha256_of(new.file)
-        for row in _one(store, f"""SELECT ?s WHERE {{ ?s <{DCAT}distribution>/<{SPDX}checksum>/<{SPDX}checksumValue> ?d
-                FILTER(STR(?d) = "{digest}") }}"""):
+        for row in _one(
+            store,
+            f"""SELECT ?s WHERE {{ ?s <{DCAT}distribution>/<{SPDX}checksum>/<{SPDX}checksumValue> ?d
+                FILTER(STR(?d) = "{digest}") }}""",
+        ):
             raise RegistrationError(f"FILE: {new.file} (SHA-256 {digest}) is already registered as {row['s'].value}")
 
 
 def _is_organisation(store: ox.Store, iri: str) -> bool:
-    return bool(store.query(f"ASK {{ {ox.NamedNode(iri)} a/<{RDFS}subClassOf>* <{ORG}Organization> }}",
-                            use_default_graph_as_union=True))
+    return bool(
+        store.query(
+            f"ASK {{ {ox.NamedNode(iri)} a/<{RDFS}subClassOf>* <{ORG}Organization> }}", use_default_graph_as_union=True
+        )
+    )
 
 
 def _organisations(store: ox.Store) -> list[str]:
-    rows = solutions(store.query(f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
-                       use_default_graph_as_union=True))
+    rows = solutions(
+        store.query(
+            f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
+            use_default_graph_as_union=True,
+        )
+    )
     return [prefixed_entity(row["o"].value) for row in rows]
 
 
 def prefixed_entity(iri: str) -> str:
     """``https://w3id.org/rograph/organisation/x`` as ``organisation:x`` (what --publisher takes)."""
-    return iri[len(BASE):].replace("/", ":", 1) if iri.startswith(BASE) else iri
+    return iri[len(BASE) :].replace("/", ":", 1) if iri.startswith(BASE) else iri
 
 
 def relative_path(path: Path, project_dir: Path) -> str:
@@ -207,9 +282,11 @@ def relative_path(path: Path, project_dir: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(project_dir).resolve())).as_posix()
 
 
-def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | None, now: datetime | None = None) -> str:
+def graph_file_text(
+    new: NewSource, project_dir: Path, ontology_version: str | None, now: datetime | None = None
+) -> str:
     """The TriG of the new source's graph: its provenance, ready for the facts."""
-    now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
 
     def lit(text: str, lang: str | None = None, datatype: str | None = None) -> str:
         return str(ox.Literal(text, language=lang, datatype=ox.NamedNode(datatype) if datatype else None))
@@ -245,7 +322,7 @@ def graph_file_text(new: NewSource, project_dir: Path, ontology_version: str | N
 
 @prefix rg: <{RG}> .
 @prefix rdfs: <{RDFS}> .
-@prefix xsd: <{PREFIXES['xsd']}> .
+@prefix xsd: <{PREFIXES["xsd"]}> .
 @prefix skos: <{SKOS}> .
 @prefix dcterms: <{DCTERMS}> .
 @prefix dcat: <{DCAT}> .
@@ -309,6 +386,7 @@ def register(project_dir: Path, new: NewSource, store: ox.Store) -> Path:
 # source list
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ListedSource:
     source: str
@@ -342,20 +420,31 @@ def list_sources(project_dir: Path, lang: str = "en") -> list[ListedSource]:
             results_by_file.setdefault(relative_path(result.file, project_dir), []).append(result)
 
     listed = []
-    rows = _one(store, f"""SELECT ?s ?url ?path ?digest WHERE {{ ?s a <{RG}SourceDocument>
+    rows = _one(
+        store,
+        f"""SELECT ?s ?url ?path ?digest WHERE {{ ?s a <{RG}SourceDocument>
         OPTIONAL {{ ?s <{SCHEMA}url> ?url }}
         OPTIONAL {{ ?s <{DCAT}distribution> ?text . ?text <{RG}projectPath> ?path
-                    OPTIONAL {{ ?text <{SPDX}checksum>/<{SPDX}checksumValue> ?digest }} }} }} ORDER BY ?s""")
+                    OPTIONAL {{ ?text <{SPDX}checksum>/<{SPDX}checksumValue> ?digest }} }} }} ORDER BY ?s""",
+    )
     seen = set()
     for row in rows:
         iri = row["s"].value
         if iri in seen:
             continue
         seen.add(iri)
-        graphs = [r["g"].value for r in _one(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> {row['s']} }} }} ORDER BY ?g")]
+        graphs = [
+            r["g"].value
+            for r in _one(
+                store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> {row['s']} }} }} ORDER BY ?g"
+            )
+        ]
         statements = entities = 0
         for graph in graphs:
-            counted = _one(store, f"""SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?e) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}""")[0]
+            counted = _one(
+                store,
+                f"""SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?e) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}""",
+            )[0]
             statements += int(counted["n"].value)
             entities += int(counted["e"].value)
         file = next((file_of_graph[g] for g in graphs if g in file_of_graph), None)
@@ -367,8 +456,19 @@ def list_sources(project_dir: Path, lang: str = "en") -> list[ListedSource]:
             "file": _file_check(project_dir, row["path"], row["digest"]),
         }
         label = _label(store, iri, lang)
-        listed.append(ListedSource(iri, label, row["url"].value if row["url"] else None,
-                                   row["path"].value if row["path"] else None, graphs, file, statements, entities, checks))
+        listed.append(
+            ListedSource(
+                iri,
+                label,
+                row["url"].value if row["url"] else None,
+                row["path"].value if row["path"] else None,
+                graphs,
+                file,
+                statements,
+                entities,
+                checks,
+            )
+        )
     return listed
 
 
@@ -385,6 +485,10 @@ def _file_check(project_dir: Path, path: ox.Literal | None, digest: ox.Literal |
 
 
 def _label(store: ox.Store, iri: str, lang: str) -> str:
-    labels = {row["l"].language: row["l"].value for row in solutions(store.query(
-        f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}", use_default_graph_as_union=True))}
+    labels = {
+        row["l"].language: row["l"].value
+        for row in solutions(
+            store.query(f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}", use_default_graph_as_union=True)
+        )
+    }
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()), iri)

@@ -72,9 +72,19 @@ class _Executor:
 
 
 class Broker:
-    def __init__(self, listener: socket.socket, open_store: Callable[[], Store], config: BrokerConfig,
-                 executor_config: executor.ExecutorConfig):
-        self.listener, self.open_store, self.config, self.executor_config = listener, open_store, config, executor_config
+    def __init__(
+        self,
+        listener: socket.socket,
+        open_store: Callable[[], Store],
+        config: BrokerConfig,
+        executor_config: executor.ExecutorConfig,
+    ):
+        self.listener, self.open_store, self.config, self.executor_config = (
+            listener,
+            open_store,
+            config,
+            executor_config,
+        )
         self.selector = selectors.DefaultSelector()
         self.share = FairShare(config.client_queries, config.client_query_seconds)
         self.executors: dict[socket.socket, _Executor] = {}
@@ -148,15 +158,30 @@ class Broker:
             if worker.stopping == "abandoned":
                 report = {"error": "gone", "message": "the HTTP worker went away"}
             elif worker.stopping == "timeout":
-                report = {"error": "timeout", "message": f"the query ran longer than this endpoint's limit of "
-                                                         f"{self.config.query_timeout:g} seconds and was stopped"}
-            elif os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:  # how Rust ends on a failed allocation
+                report = {
+                    "error": "timeout",
+                    "message": f"the query ran longer than this endpoint's limit of "
+                    f"{self.config.query_timeout:g} seconds and was stopped",
+                }
+            elif (
+                os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT
+            ):  # how Rust ends on a failed allocation
                 report = {"error": "memory", "message": executor.memory_message(self.config.query_memory)}
-                log.warning("executor %d: a query passed the memory ceiling and was stopped (signal %d); replacing it",
-                            worker.pid, os.WTERMSIG(status))
+                log.warning(
+                    "executor %d: a query passed the memory ceiling and was stopped (signal %d); replacing it",
+                    worker.pid,
+                    os.WTERMSIG(status),
+                )
             else:
-                how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
-                report = {"error": "crashed", "message": f"the query stopped the process running it ({how}); it was replaced"}
+                how = (
+                    f"signal {os.WTERMSIG(status)}"
+                    if os.WIFSIGNALED(status)
+                    else f"exit status {os.WEXITSTATUS(status)}"
+                )
+                report = {
+                    "error": "crashed",
+                    "message": f"the query stopped the process running it ({how}); it was replaced",
+                }
                 log.warning("executor %d ended by %s while running a query; replacing it", worker.pid, how)
             self._finish(job, report)
         self.start_executor()
@@ -198,7 +223,9 @@ class Broker:
         refusal = None if job.exempt else self.share.refusal(client, job.queued)
         if refusal is not None:
             os.close(fd)
-            self._reply(job, {"error": "refused", "status": 429, "message": refusal.message, "retry_after": refusal.retry_after})
+            self._reply(
+                job, {"error": "refused", "status": 429, "message": refusal.message, "retry_after": refusal.retry_after}
+            )
             return
         self.waiting.append(job)
 
@@ -263,14 +290,24 @@ class Broker:
         for worker in list(self.executors.values()):
             if worker.job is not None and worker.stopping is None and now >= worker.deadline:
                 worker.stopping = "timeout"
-                log.warning("executor %d: query passed the %g s deadline; ending the executor to free the CPU",
-                            worker.pid, self.config.query_timeout)
+                log.warning(
+                    "executor %d: query passed the %g s deadline; ending the executor to free the CPU",
+                    worker.pid,
+                    self.config.query_timeout,
+                )
                 os.kill(worker.pid, signal.SIGKILL)
         while self.waiting and now - self.waiting[0].queued >= self.max_wait:
             job = self.waiting.popleft()
             os.close(job.data_fd)
-            self._reply(job, {"error": "refused", "status": 503, "retry_after": 5,
-                              "message": f"every query executor stayed busy for {self.max_wait:g} s; try again shortly"})
+            self._reply(
+                job,
+                {
+                    "error": "refused",
+                    "status": 503,
+                    "retry_after": 5,
+                    "message": f"every query executor stayed busy for {self.max_wait:g} s; try again shortly",
+                },
+            )
 
     # ----------------------------------------------------------------- loop
 

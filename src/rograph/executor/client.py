@@ -22,7 +22,16 @@ import pyoxigraph as ox
 
 from rograph.executor import protocol
 from rograph.executor.executor import INTERNAL_TRIPLES
-from rograph.store.base import QueryRefused, QueryResults, QueryStopped, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable, as_query_triples
+from rograph.store.base import (
+    QueryRefused,
+    QueryResults,
+    QueryStopped,
+    QuerySyntaxError,
+    Store,
+    StoreTimeout,
+    StoreUnavailable,
+    as_query_triples,
+)
 from rograph.store.build import Build
 
 #: Who the current query is for: (the client's address, whether it is exempt from the fair-share
@@ -56,7 +65,9 @@ class Answer:
             protocol.send(self.control, message, fd=theirs.fileno())
         except OSError as error:
             self.close()
-            raise StoreUnavailable(f"the query executors cannot be reached ({error}); is rograph serve running?") from None
+            raise StoreUnavailable(
+                f"the query executors cannot be reached ({error}); is rograph serve running?"
+            ) from None
         finally:
             theirs.close()
         self.timeout = timeout
@@ -87,7 +98,7 @@ class Answer:
             return None
         try:
             record = self.data.recv(protocol.RECORD)
-        except socket.timeout:
+        except TimeoutError:
             self.close()
             raise QueryStopped("the query executor stopped sending its answer", 500) from None
         if record[:1] == protocol.DATA:
@@ -173,7 +184,9 @@ class PoolStore(Store):
                 control.connect(self.socket_path)
             except OSError as error:
                 control.close()
-                raise StoreUnavailable(f"the query executors cannot be reached ({error}); is rograph serve running?") from None
+                raise StoreUnavailable(
+                    f"the query executors cannot be reached ({error}); is rograph serve running?"
+                ) from None
         return control
 
     def _release(self, control: socket.socket) -> None:
@@ -183,17 +196,35 @@ class PoolStore(Store):
         else:
             control.close()
 
-    def answer(self, sparql: str, media_type: str | None, *, default_graph_uris: Sequence[str] = (),
-               named_graph_uris: Sequence[str] = (), cap: int | None = None) -> Answer:
+    def answer(
+        self,
+        sparql: str,
+        media_type: str | None,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        cap: int | None = None,
+    ) -> Answer:
         """Run ``sparql`` and stream its answer serialised as ``media_type`` (by pyoxigraph, in the executor)."""
         client, exempt = client_id.get()
-        message = {"query": sparql, "default": list(default_graph_uris), "named": list(named_graph_uris),
-                   "format": media_type, "cap": self.max_response_bytes if cap is None else cap,
-                   "client": client, "exempt": exempt, "id": next(self._ids)}
+        message = {
+            "query": sparql,
+            "default": list(default_graph_uris),
+            "named": list(named_graph_uris),
+            "format": media_type,
+            "cap": self.max_response_bytes if cap is None else cap,
+            "client": client,
+            "exempt": exempt,
+            "id": next(self._ids),
+        }
         return Answer(self._connection(), message, timeout=self.wait, release=self._release)
 
-    def query(self, sparql: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()) -> QueryResults:
-        body = self.answer(sparql, None, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris).read()
+    def query(
+        self, sparql: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
+    ) -> QueryResults:
+        body = self.answer(
+            sparql, None, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+        ).read()
         if body[:1] == INTERNAL_TRIPLES:
             return as_query_triples(ox.parse(body[1:], format=ox.RdfFormat.N_TRIPLES))
         return ox.parse_query_results(body[1:], format=ox.QueryResultsFormat.JSON)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,13 +50,17 @@ class ExecutorConfig:
 class ResultTooLarge(Exception):
     def __init__(self, cap: int):
         self.cap = cap
-        super().__init__(f"the result is larger than the {cap:,} bytes this endpoint sends; narrow the query or add LIMIT")
+        super().__init__(
+            f"the result is larger than the {cap:,} bytes this endpoint sends; narrow the query or add LIMIT"
+        )
 
 
 def memory_message(query_memory: int) -> str:
-    return (f"the query needed more memory than the {query_memory // (1024 * 1024):,} MiB a query may use "
-            "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped; narrow it (more specific patterns, LIMIT) or "
-            "run it on a copy of the data (see /dumps/)")
+    return (
+        f"the query needed more memory than the {query_memory // (1024 * 1024):,} MiB a query may use "
+        "on this endpoint (ROGRAPH_QUERY_MEMORY) and was stopped; narrow it (more specific patterns, LIMIT) or "
+        "run it on a copy of the data (see /dumps/)"
+    )
 
 
 class _CappedWriter:
@@ -81,7 +84,7 @@ class _CappedWriter:
         view = memoryview(self.buffer)
         start = 1
         while len(self.buffer) - start >= CHUNK:
-            self.out.sendall(protocol.DATA + view[start:start + CHUNK])
+            self.out.sendall(protocol.DATA + view[start : start + CHUNK])
             start += CHUNK
         view.release()
         del self.buffer[1:start]
@@ -157,13 +160,17 @@ def _execute(store: Store, request: dict, out: socket.socket, federation: Federa
     query = request["query"]
     try:
         if exceeds_nesting_limit(query):
-            raise QuerySyntaxError(f"the query nests groups, OPTIONALs or brackets deeper than this endpoint's "
-                                   f"limit of {NESTING_LIMIT} levels")
+            raise QuerySyntaxError(
+                f"the query nests groups, OPTIONALs or brackets deeper than this endpoint's "
+                f"limit of {NESTING_LIMIT} levels"
+            )
         if federation is not None:
             federation.check(query)
         elif "SERVICE" in query.upper():  # isolated: only to word the refusal (the namespace is the defence)
             _COURTESY.check(query)
-        results = store.query(query, default_graph_uris=request.get("default", ()), named_graph_uris=request.get("named", ()))
+        results = store.query(
+            query, default_graph_uris=request.get("default", ()), named_graph_uris=request.get("named", ())
+        )
         writer = _CappedWriter(out, request["cap"])
         _write(results, request.get("format"), writer)
         writer.flush()
@@ -181,8 +188,12 @@ def _execute(store: Store, request: dict, out: socket.socket, federation: Federa
         return {"error": "gone", "message": "the reader went away"}
     except OSError as error:
         if federation is None and "os error 101" in str(error):  # an isolated executor tried the network
-            return {"error": "refused", "status": 400, "message": "SERVICE cannot reach anything from this endpoint: "
-                    "queries run without network access (federation is off); no outbound request was made"}
+            return {
+                "error": "refused",
+                "status": 400,
+                "message": "SERVICE cannot reach anything from this endpoint: "
+                "queries run without network access (federation is off); no outbound request was made",
+            }
         return {"error": "failed", "message": str(error)}
     except (RuntimeError, ValueError) as error:
         return {"error": "failed", "message": str(error)}
@@ -192,7 +203,7 @@ def _execute(store: Store, request: dict, out: socket.socket, federation: Federa
 def _end_record(report: dict) -> bytes:
     record = protocol.end_record(report)
     if len(record) > protocol.RECORD:  # only an error message could be this long
-        report = dict(report, message=report.get("message", "")[:CHUNK // 8] + " …")
+        report = dict(report, message=report.get("message", "")[: CHUNK // 8] + " …")
         record = protocol.end_record(report)
     return record
 

@@ -38,13 +38,19 @@ class FairShare:
     def refusal(self, client: str, now: float) -> Refusal | None:
         """Why ``client`` may not start another query at ``now``; None if it may."""
         if self.max_in_flight and len(self.running.get(client, ())) >= self.max_in_flight:
-            return Refusal(f"you already have {self.max_in_flight} queries running on this endpoint, its limit per client; "
-                           "wait for one to finish", 1)
+            return Refusal(
+                f"you already have {self.max_in_flight} queries running on this endpoint, its limit per client; "
+                "wait for one to finish",
+                1,
+            )
         if self.seconds_per_minute:
             used = self.used(client, now)
             if used >= self.seconds_per_minute:
-                return Refusal(f"your queries used {used:.0f} s of execution in the last minute, this endpoint's budget "
-                               f"of {self.seconds_per_minute:g} s per client per minute", self._wait(client, now, used))
+                return Refusal(
+                    f"your queries used {used:.0f} s of execution in the last minute, this endpoint's budget "
+                    f"of {self.seconds_per_minute:g} s per client per minute",
+                    self._wait(client, now, used),
+                )
         return None
 
     def used(self, client: str, now: float) -> float:

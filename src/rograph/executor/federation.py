@@ -38,19 +38,27 @@ class FederationRule:
         """Raise :class:`QueryRefused` (400) unless every SERVICE of ``query`` is allowed."""
         if self.refuse_any:
             if may_name_a_service(query):
-                raise QueryRefused("SERVICE is not allowed on this endpoint (federation is off, and this host cannot cut "
-                                   "the query executors off the network, so any query containing the word is refused); "
-                                   "no outbound request was made")
+                raise QueryRefused(
+                    "SERVICE is not allowed on this endpoint (federation is off, and this host cannot cut "
+                    "the query executors off the network, so any query containing the word is refused); "
+                    "no outbound request was made"
+                )
             return
         named = set() if self.lexical_only else set(self._parsed_endpoints(query))
         for endpoint in service_endpoints(query):
             named.add(_LOCAL_ESCAPE.sub(r"\1", endpoint) if endpoint is not None else None)
         for endpoint in sorted(named, key=str):
             if endpoint is None:
-                raise QueryRefused("SERVICE with a variable endpoint is not allowed: the endpoint must be a fixed IRI; "
-                                   "no outbound request was made")
+                raise QueryRefused(
+                    "SERVICE with a variable endpoint is not allowed: the endpoint must be a fixed IRI; "
+                    "no outbound request was made"
+                )
             if endpoint not in self.allowlist:
-                why = "federation is off on this endpoint" if not self.allowlist else f"allowed endpoints: {' '.join(sorted(self.allowlist))}"
+                why = (
+                    "federation is off on this endpoint"
+                    if not self.allowlist
+                    else f"allowed endpoints: {' '.join(sorted(self.allowlist))}"
+                )
                 raise QueryRefused(f"SERVICE <{endpoint}> is not allowed ({why}); no outbound request was made")
 
     def warm_up(self) -> None:
@@ -73,8 +81,10 @@ class FederationRule:
         except Exception as error:  # rdflib raises many kinds; all mean "not understood"
             if not may_name_a_service(query):
                 return []  # nothing federated in it whatever a parser makes of it: the store reports the error
-            raise QueryRefused(f"this endpoint checks federated queries with a SPARQL parser before running them, and it "
-                               f"cannot read this one ({type(error).__name__}); no outbound request was made") from None
+            raise QueryRefused(
+                f"this endpoint checks federated queries with a SPARQL parser before running them, and it "
+                f"cannot read this one ({type(error).__name__}); no outbound request was made"
+            ) from None
         found: list[str | None] = []
         stack = [algebra]
         while stack:

@@ -16,7 +16,6 @@ import select
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -110,8 +109,9 @@ def _broker_main(listener: socket.socket, settings: Settings, build: Build, coun
     )
     if not executor_config.isolate:
         executor_config.federation.warm_up()
-    config = broker.BrokerConfig(count, settings.query_timeout, settings.query_memory, settings.client_queries,
-                                 settings.client_query_seconds)
+    config = broker.BrokerConfig(
+        count, settings.query_timeout, settings.query_memory, settings.client_queries, settings.client_query_seconds
+    )
     the_broker = broker.Broker(listener, lambda: store, config, executor_config)
 
     def stop(signum, frame):
@@ -130,14 +130,24 @@ def _broker_main(listener: socket.socket, settings: Settings, build: Build, coun
     probe.close()
     isolated = all(r["isolated"] for r in reports)
     if executor_config.isolate and isolated:
-        log.info("%d query executors started without network (own network namespace): no query can open a "
-                 "connection; memory ceiling %d MiB per query", count, settings.query_memory // (1024 * 1024))
+        log.info(
+            "%d query executors started without network (own network namespace): no query can open a "
+            "connection; memory ceiling %d MiB per query",
+            count,
+            settings.query_memory // (1024 * 1024),
+        )
     elif executor_config.isolate:
-        log.warning("cannot cut the query executors off the network (%s): every query containing the word SERVICE "
-                    "is refused instead", reports[0]["why"])
+        log.warning(
+            "cannot cut the query executors off the network (%s): every query containing the word SERVICE "
+            "is refused instead",
+            reports[0]["why"],
+        )
     else:
-        log.info("%d query executors started with network (%s): SERVICE is decided on the parsed query", count,
-                 "remote store" if remote else "ROGRAPH_SERVICE_ALLOWLIST is set")
+        log.info(
+            "%d query executors started with network (%s): SERVICE is decided on the parsed query",
+            count,
+            "remote store" if remote else "ROGRAPH_SERVICE_ALLOWLIST is set",
+        )
     _tell(tell, {"isolated": isolated, "problems": problems})
     os.close(tell)
     the_broker.serve_forever()

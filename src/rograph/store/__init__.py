@@ -20,8 +20,16 @@ from rograph.store.base import (
 )
 from rograph.store.build import Build
 
-__all__ = ["QueryResults", "QuerySyntaxError", "Store", "StoreMisconfigured", "StoreTimeout", "StoreUnavailable", "open_store",
-           "solutions"]
+__all__ = [
+    "QueryResults",
+    "QuerySyntaxError",
+    "Store",
+    "StoreMisconfigured",
+    "StoreTimeout",
+    "StoreUnavailable",
+    "open_store",
+    "solutions",
+]
 
 
 def open_store(settings: Settings, build: Build) -> Store:

@@ -43,20 +43,20 @@ class QuerySyntaxError(ValueError):
         super().__init__(f"{message}{where}")
 
     @classmethod
-    def from_parser(cls, text: str) -> "QuerySyntaxError":
+    def from_parser(cls, text: str) -> QuerySyntaxError:
         """From a parser's message, with the position taken out of it where it has one in a
         known form: Oxigraph's ``error at 1:25: …``, Jena's ``… at line 1, column 25``,
         Virtuoso's ``… SPARQL compiler, line 1: …`` (a line, no column; the query it echoes
         after the message is dropped)."""
         match = _OXIGRAPH_POSITION.match(text)
         if match:
-            return cls(text[match.end():], int(match[1]), int(match[2]))
+            return cls(text[match.end() :], int(match[1]), int(match[2]))
         match = _VIRTUOSO_POSITION.search(text)
         if match:
             return cls(match[2].strip(), int(match[1]))
         match = _JENA_POSITION.search(text)
         if match:
-            return cls((text[:match.start()] + text[match.end():]).strip(" .:"), int(match[1]), int(match[2]))
+            return cls((text[: match.start()] + text[match.end() :]).strip(" .:"), int(match[1]), int(match[2]))
         return cls(text)
 
 

@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,13 +98,15 @@ class Build:
             writer.start()
             writer.join()
             if writer.exitcode != 0:
-                raise RuntimeError(f"writing the on-disk database of build {self.version[:12]} failed (exit {writer.exitcode})")
+                raise RuntimeError(
+                    f"writing the on-disk database of build {self.version[:12]} failed (exit {writer.exitcode})"
+                )
             os.rename(staging, final)
             log.info("wrote the on-disk database of build %s", self.version[:12])
         return final
 
     @classmethod
-    def read(cls, path: Path) -> "Build":
+    def read(cls, path: Path) -> Build:
         """The build in ``path``, once every file in it matches the SHA-256 its manifest holds.
 
         Raises :class:`BuildDamaged` (one line naming the file) for a manifest that cannot be
@@ -121,10 +123,16 @@ class Build:
             except OSError:
                 raise BuildDamaged(f"build {path.name[:12]} is damaged: {name} is missing") from None
             if actual != expected:
-                raise BuildDamaged(f"build {path.name[:12]} is damaged: {name} does not match the SHA-256 in its manifest")
+                raise BuildDamaged(
+                    f"build {path.name[:12]} is damaged: {name} does not match the SHA-256 in its manifest"
+                )
         return cls(
-            path, manifest["version"], datetime.fromisoformat(manifest["built"]), manifest["quad_count"],
-            manifest["graph_counts"], tuple(Dump.from_dict(d) for d in manifest["dumps"]),
+            path,
+            manifest["version"],
+            datetime.fromisoformat(manifest["built"]),
+            manifest["quad_count"],
+            manifest["graph_counts"],
+            tuple(Dump.from_dict(d) for d in manifest["dumps"]),
         )
 
 
@@ -139,8 +147,11 @@ def current_build(var_dir: Path) -> Build | None:
     link = var_dir / "current"
     candidates = [link.resolve()] if link.is_symlink() and link.resolve().is_dir() else []
     if (var_dir / "builds").is_dir():
-        candidates += sorted((p for p in (var_dir / "builds").iterdir() if p.is_dir() and ".tmp-" not in p.name),
-                             key=lambda p: p.stat().st_mtime, reverse=True)
+        candidates += sorted(
+            (p for p in (var_dir / "builds").iterdir() if p.is_dir() and ".tmp-" not in p.name),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
     for path in dict.fromkeys(candidates):
         try:
             return Build.read(path)
@@ -175,7 +186,8 @@ def ensure_build(files: ProjectFiles, var_dir: Path, *, validate: bool = True) -
     fallback = current_build(var_dir)
     try:
         if validate:
-            from rograph.validation import Severity, render, validate as run_validation
+            from rograph.validation import Severity, render
+            from rograph.validation import validate as run_validation
 
             report = run_validation(files)
             if report.at_or_above(Severity.VIOLATION):
@@ -204,7 +216,7 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     staging.mkdir()
     store = sources.load(files)
     store.extend(list(entailment.consequences(store)))
-    built = datetime.now(timezone.utc).replace(microsecond=0)
+    built = datetime.now(UTC).replace(microsecond=0)
     dumps = write_dumps(store, staging / "dumps")
     graph_counts = triples_per_graph(store.query)
     with (staging / "void.ttl").open("wb") as out:
@@ -217,7 +229,11 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
         "dumps": [dump.to_dict() for dump in dumps],
         "files": [str(source.path) for source in files.all],
         # Every file of the build, checked before it is served (Build.read).
-        "checksums": {str(path.relative_to(staging)): sources.sha256_of(path) for path in sorted(staging.rglob("*")) if path.is_file()},
+        "checksums": {
+            str(path.relative_to(staging)): sources.sha256_of(path)
+            for path in sorted(staging.rglob("*"))
+            if path.is_file()
+        },
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _fsync_tree(staging)

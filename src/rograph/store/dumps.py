@@ -52,7 +52,7 @@ class Dump:
     triples: int
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Dump":
+    def from_dict(cls, data: dict) -> Dump:
         return cls(**data)
 
     def to_dict(self) -> dict:

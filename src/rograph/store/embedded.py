@@ -20,8 +20,9 @@ one is served from disk.
 from __future__ import annotations
 
 import os
-from typing import Any
 from collections.abc import Callable, Sequence
+from typing import Any
+
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, PREFIXES
@@ -32,7 +33,6 @@ from rograph.store.build import Build
 #: Resident bytes per quad of pyoxigraph's in-memory store, measured on generated data
 #: (460 MiB for 1M quads, ``benchmarks/service.py``).
 BYTES_PER_QUAD = 480
-
 
 
 class EmbeddedStore(Store):
@@ -59,7 +59,7 @@ class EmbeddedStore(Store):
         return self._handle
 
     @classmethod
-    def from_build(cls, build: Build, *, memory_budget: int, processes: int) -> "EmbeddedStore":
+    def from_build(cls, build: Build, *, memory_budget: int, processes: int) -> EmbeddedStore:
         """Serve ``build`` from memory if ``processes`` copies of it fit ``memory_budget``,
         else from its on-disk database."""
         if build.quad_count * BYTES_PER_QUAD * processes <= memory_budget:

@@ -85,7 +85,11 @@ class StoreWriter:
             self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def _gsp(self, method: str, graph: str, body: bytes | None) -> None:
-        url = self.settings.store_gsp + ("&" if "?" in self.settings.store_gsp else "?") + urllib.parse.urlencode({"graph": graph})
+        url = (
+            self.settings.store_gsp
+            + ("&" if "?" in self.settings.store_gsp else "?")
+            + urllib.parse.urlencode({"graph": graph})
+        )
         headers = dict(self._headers)
         if body is not None:
             headers["Content-Type"] = "application/n-triples"
@@ -96,7 +100,9 @@ class StoreWriter:
         except urllib.error.HTTPError as error:
             if method == "DELETE" and error.code == 404:
                 return
-            raise PublishError(f"{method} {graph}: the store answered {error.code} {error.read()[:500].decode(errors='replace')}") from None
+            raise PublishError(
+                f"{method} {graph}: the store answered {error.code} {error.read()[:500].decode(errors='replace')}"
+            ) from None
         except (urllib.error.URLError, OSError) as error:
             raise PublishError(f"{method} {graph}: {getattr(error, 'reason', error)}") from None
 
@@ -174,7 +180,10 @@ def publish(build: Build, settings: Settings, progress: Callable[[int, int, str]
     graphs = sorted(build.graph_counts)
     report = PublishReport()
     for index, graph in enumerate(graphs, start=1):
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        )
         try:
             writer.replace(graph, _ntriples(triples))
             report.replaced.append(graph)

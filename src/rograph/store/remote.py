@@ -30,7 +30,16 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import dataset_clauses, query_form
-from rograph.store.base import QueryResults, QuerySyntaxError, Store, StoreMisconfigured, StoreTimeout, StoreUnavailable, as_query_triples, solutions
+from rograph.store.base import (
+    QueryResults,
+    QuerySyntaxError,
+    Store,
+    StoreMisconfigured,
+    StoreTimeout,
+    StoreUnavailable,
+    as_query_triples,
+    solutions,
+)
 from rograph.store.build import Build
 from rograph.store.counts import triples_per_graph
 
@@ -72,7 +81,7 @@ class SparqlClient:
         self.authorization = basic_authorization(user, password)
 
     @classmethod
-    def for_settings(cls, settings: Settings, *, timeout: float) -> "SparqlClient":
+    def for_settings(cls, settings: Settings, *, timeout: float) -> SparqlClient:
         return cls(settings.store, timeout=timeout, user=settings.store_user, password=settings.store_password)
 
     def query(
@@ -86,8 +95,10 @@ class SparqlClient:
         if form is None:
             # Never forwarded: a store may run an update sent as a query (Virtuoso does, for a
             # user allowed to update), and this endpoint is read-only whatever the store allows.
-            raise QuerySyntaxError("not a query: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
-                                   "(after any PREFIX and BASE); updates are not accepted here")
+            raise QuerySyntaxError(
+                "not a query: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
+                "(after any PREFIX and BASE); updates are not accepted here"
+            )
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
@@ -103,7 +114,9 @@ class SparqlClient:
         for uri in named_graph_uris:
             client.addNamedGraph(uri)
         graph_result = form in ("CONSTRUCT", "DESCRIBE")
-        client.addCustomHttpHeader("Accept", "application/n-triples" if graph_result else "application/sparql-results+json")
+        client.addCustomHttpHeader(
+            "Accept", "application/n-triples" if graph_result else "application/sparql-results+json"
+        )
         if self.authorization:
             client.addCustomHttpHeader("Authorization", self.authorization)
         try:
@@ -118,20 +131,26 @@ class SparqlClient:
                 # The prologue went in front of the first line: give the column as typed.
                 problem = QuerySyntaxError(problem.message, 1, max(1, problem.column - (len(sent) - len(sparql))))
             raise problem from None
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
         except urllib.error.URLError as error:
             if isinstance(error.reason, (TimeoutError, socket.timeout)):
                 raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
             raise StoreUnavailable(f"the store at {self.endpoint} cannot be reached: {error.reason}") from error
         except (EndPointInternalError, EndPointNotFound, Unauthorized) as error:
-            raise StoreUnavailable(f"the store at {self.endpoint} refused the query: {_store_message(error)}") from error
+            raise StoreUnavailable(
+                f"the store at {self.endpoint} refused the query: {_store_message(error)}"
+            ) from error
         except http.client.HTTPException as error:
             # Not an OSError: e.g. more than the 100 headers Python's HTTP client reads, which
             # Virtuoso sends when it echoes a large dataset (one header per default-graph-uri).
-            raise StoreUnavailable(f"the store at {self.endpoint} answered with an HTTP response Python cannot read: {error}") from error
+            raise StoreUnavailable(
+                f"the store at {self.endpoint} answered with an HTTP response Python cannot read: {error}"
+            ) from error
         except (SyntaxError, ValueError, OSError) as error:
-            raise StoreUnavailable(f"the store at {self.endpoint} answered with something that is not SPARQL results: {error}") from error
+            raise StoreUnavailable(
+                f"the store at {self.endpoint} answered with something that is not SPARQL results: {error}"
+            ) from error
 
 
 class RemoteStore(Store):
@@ -175,18 +194,30 @@ class RemoteStore(Store):
         missing = [g for g in graphs if g not in held]
         differing = [g for g in graphs if g in held and held[g] != self.build.graph_counts[g]]
         if missing:
-            problems.append(f"{len(missing)} of the build's {len(graphs)} graphs are not in the store (e.g. {missing[0]}): run rograph publish")
+            problems.append(
+                f"{len(missing)} of the build's {len(graphs)} graphs are not in the store (e.g. {missing[0]}): run rograph publish"
+            )
         if differing:
-            problems.append(f"{len(differing)} graphs differ from the build (e.g. {differing[0]}: {held[differing[0]]} triples, "
-                            f"the build has {self.build.graph_counts[differing[0]]}): run rograph publish")
+            problems.append(
+                f"{len(differing)} graphs differ from the build (e.g. {differing[0]}: {held[differing[0]]} triples, "
+                f"the build has {self.build.graph_counts[differing[0]]}): run rograph publish"
+            )
         if held:
-            sample = next(iter(solutions(self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
-                FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1"""))), None)
+            sample = next(
+                iter(
+                    solutions(
+                        self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
+                FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1""")
+                    )
+                ),
+                None,
+            )
             if sample is not None and not bool(self.query(f"ASK {{ {sample['s']} {sample['p']} {sample['o']} }}")):
                 raise StoreMisconfigured(
                     f"the default graph of {self.endpoint} is not the union of its named graphs, so queries without "
                     "GRAPH would see nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "
-                    "true in Fuseki (Virtuoso, GraphDB and QLever do this by default)")
+                    "true in Fuseki (Virtuoso, GraphDB and QLever do this by default)"
+                )
         return problems
 
 

@@ -13,7 +13,25 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RG, SCHEMA, SD, SHAPES_IRI, SPDX, VOID, XSD
+from rograph.namespaces import (
+    BASE,
+    DATASET_IRI,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    INFERRED_GRAPH,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    PROV,
+    RDF,
+    RG,
+    SCHEMA,
+    SD,
+    SHAPES_IRI,
+    SPDX,
+    VOID,
+    XSD,
+)
 from rograph.store.base import solutions
 from rograph.store.counts import TRIPLES_PER_GRAPH
 from rograph.store.dumps import Dump
@@ -44,13 +62,17 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(solutions(store.query(query))))["n"].value)
 
 
-def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_counts: dict[str, int]) -> list[ox.Triple]:
+def describe_dataset(
+    store: ox.Store, dumps: list[Dump], built: datetime, graph_counts: dict[str, int]
+) -> list[ox.Triple]:
     """The VoID/DCAT description of the dataset in ``store``, whose named graphs hold
     ``graph_counts`` triples each."""
     dataset = _n(DATASET_IRI)
     triples: list[ox.Triple] = []
 
-    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+    def add(
+        subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         triples.append(ox.Triple(subject, _n(predicate), value))
 
     add(dataset, RDF + "type", _n(VOID + "Dataset"))
@@ -58,21 +80,36 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
     add(dataset, DCTERMS + "title", ox.Literal("rograph: actors in Roma integration", language="en"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romu integrācijas dalībnieki", language="lv"))
     add(dataset, DCTERMS + "title", ox.Literal("rograph: romade lõimumise osalised", language="et"))
-    add(dataset, DCTERMS + "description", ox.Literal(
-        "Ministries, municipalities and their departments, social services, Roma mediator posts, experts, "
-        "civil-society groups, national Roma contact points, projects, funding programmes, meetings and what "
-        "they agreed, as stated by public sources; each source's facts are in a named graph of their own.",
-        language="en"))
-    add(dataset, DCTERMS + "description", ox.Literal(
-        "Ministrijas, pašvaldības un to nodaļas, sociālie dienesti, romu mediatoru amata vietas, eksperti, "
-        "pilsoniskās sabiedrības grupas, nacionālie romu kontaktpunkti, projekti, finansējuma programmas, sanāksmes "
-        "un tajās panāktās vienošanās, kā tos norāda publiski avoti; katra avota fakti ir atsevišķā nosauktā grafā.",
-        language="lv"))
-    add(dataset, DCTERMS + "description", ox.Literal(
-        "Ministeeriumid, omavalitsused ja nende osakonnad, sotsiaalteenistused, roma mediaatorite ametikohad, eksperdid, "
-        "kodanikuühiskonna rühmad, riiklikud romade kontaktpunktid, projektid, rahastamisprogrammid, kohtumised ja "
-        "neil sõlmitud kokkulepped nii, nagu avalikud allikad neid esitavad; iga allika faktid on eraldi nimega graafis.",
-        language="et"))
+    add(
+        dataset,
+        DCTERMS + "description",
+        ox.Literal(
+            "Ministries, municipalities and their departments, social services, Roma mediator posts, experts, "
+            "civil-society groups, national Roma contact points, projects, funding programmes, meetings and what "
+            "they agreed, as stated by public sources; each source's facts are in a named graph of their own.",
+            language="en",
+        ),
+    )
+    add(
+        dataset,
+        DCTERMS + "description",
+        ox.Literal(
+            "Ministrijas, pašvaldības un to nodaļas, sociālie dienesti, romu mediatoru amata vietas, eksperti, "
+            "pilsoniskās sabiedrības grupas, nacionālie romu kontaktpunkti, projekti, finansējuma programmas, sanāksmes "
+            "un tajās panāktās vienošanās, kā tos norāda publiski avoti; katra avota fakti ir atsevišķā nosauktā grafā.",
+            language="lv",
+        ),
+    )
+    add(
+        dataset,
+        DCTERMS + "description",
+        ox.Literal(
+            "Ministeeriumid, omavalitsused ja nende osakonnad, sotsiaalteenistused, roma mediaatorite ametikohad, eksperdid, "
+            "kodanikuühiskonna rühmad, riiklikud romade kontaktpunktid, projektid, rahastamisprogrammid, kohtumised ja "
+            "neil sõlmitud kokkulepped nii, nagu avalikud allikad neid esitavad; iga allika faktid on eraldi nimega graafis.",
+            language="et",
+        ),
+    )
     add(dataset, DCTERMS + "license", _n(LICENCE))
     publisher = ox.BlankNode("publisher")
     add(dataset, DCTERMS + "publisher", publisher)
@@ -88,19 +125,52 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
 
     union = next(d.triples for d in dumps if d.name == "dataset.ttl")
     add(dataset, VOID + "triples", ox.Literal(union))
-    add(dataset, VOID + "entities", ox.Literal(_count(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}""")))
-    add(dataset, VOID + "distinctSubjects", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
-    add(dataset, VOID + "distinctObjects", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
-    add(dataset, VOID + "properties", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
-    add(dataset, VOID + "classes", ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")))
+    add(
+        dataset,
+        VOID + "entities",
+        ox.Literal(
+            _count(
+                store,
+                f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}""",
+            )
+        ),
+    )
+    add(
+        dataset,
+        VOID + "distinctSubjects",
+        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+    )
+    add(
+        dataset,
+        VOID + "distinctObjects",
+        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+    )
+    add(
+        dataset,
+        VOID + "properties",
+        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+    )
+    add(
+        dataset,
+        VOID + "classes",
+        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")),
+    )
 
     # One partition per class (its entities) and per property (its distinct triples); the query
     # binds ?key (the class or property) and ?n.
     partitions = (
-        ("class", "entities", "SELECT (?c AS ?key) (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"),
-        ("property", "triples", "SELECT (?p AS ?key) (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } "
-                                "GROUP BY ?p ORDER BY ?p"),
+        (
+            "class",
+            "entities",
+            "SELECT (?c AS ?key) (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c",
+        ),
+        (
+            "property",
+            "triples",
+            "SELECT (?p AS ?key) (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } } "
+            "GROUP BY ?p ORDER BY ?p",
+        ),
     )
     for kind, counted, query in partitions:
         for index, row in enumerate(solutions(store.query(query))):
@@ -117,7 +187,11 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
     # Counted apart from the sources: a graph derived from several sources must not count its
     # triples once per source.
     sources_of: dict[str, list[ox.NamedNode]] = {}
-    for row in solutions(store.query(f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source""")):
+    for row in solutions(
+        store.query(
+            f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source"""
+        )
+    ):
         sources_of.setdefault(row["g"].value, []).append(row["source"])
     for index, (graph, triples_in_graph) in enumerate(graph_counts.items()):
         subset = ox.BlankNode(f"graph{index}")
@@ -128,16 +202,26 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
         for source in sources_of.get(graph, []):
             add(subset, DCTERMS + "source", source)
         if graph == INFERRED_GRAPH:
-            add(subset, DCTERMS + "description", ox.Literal(
-                "What RDFS entails from the ontology's subclass and subproperty hierarchy and no source states: "
-                "the rdf:type of every superclass of a stated class, and each statement again with every "
-                "super-property of its property. Derived from the ontology, not from a source.", language="en"))
+            add(
+                subset,
+                DCTERMS + "description",
+                ox.Literal(
+                    "What RDFS entails from the ontology's subclass and subproperty hierarchy and no source states: "
+                    "the rdf:type of every superclass of a stated class, and each statement again with every "
+                    "super-property of its property. Derived from the ontology, not from a source.",
+                    language="en",
+                ),
+            )
             add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in solutions(store.query(f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
+    for row in solutions(
+        store.query(
+            f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
             VALUES ?meeting {{ <{RG}Meeting> <{RG}ExpertMeeting> }} }} ORDER BY ?x LIMIT 2 }}
             UNION {{ SELECT ?x WHERE {{ ?x a <{RG}Municipality> }} ORDER BY ?x LIMIT 1 }} }}""",
-                           use_default_graph_as_union=True)):
+            use_default_graph_as_union=True,
+        )
+    ):
         add(dataset, VOID + "exampleResource", row["x"])
 
     for index, dump in enumerate(dumps):
@@ -150,7 +234,11 @@ def describe_dataset(store: ox.Store, dumps: list[Dump], built: datetime, graph_
         add(distribution, DCAT + "downloadURL", download)
         add(distribution, DCAT + "mediaType", _n("https://www.iana.org/assignments/media-types/" + dump.media_type))
         if dump.compressed:
-            add(distribution, DCAT + "compressFormat", _n("https://www.iana.org/assignments/media-types/application/gzip"))
+            add(
+                distribution,
+                DCAT + "compressFormat",
+                _n("https://www.iana.org/assignments/media-types/application/gzip"),
+            )
         add(distribution, DCAT + "byteSize", ox.Literal(str(dump.byte_size), datatype=_n(XSD + "nonNegativeInteger")))
         add(distribution, DCTERMS + "license", _n(LICENCE))
         checksum = ox.BlankNode(f"checksum{index}")

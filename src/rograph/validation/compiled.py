@@ -22,7 +22,13 @@ import pyoxigraph as ox
 
 from rograph.namespaces import OWL, RDF, RDFS, SH
 from rograph.sparql_text import where_group
-from rograph.validation.components import COMPILED_COMPONENTS, VALUE_SET_CHECKS, Constraint, component_iri, value_test_of
+from rograph.validation.components import (
+    COMPILED_COMPONENTS,
+    VALUE_SET_CHECKS,
+    Constraint,
+    component_iri,
+    value_test_of,
+)
 from rograph.validation.shapes import NotCompilable, ShapesGraph, path_sparql, shown_path
 
 SPARQL_COMPONENT = component_iri("sparql")
@@ -51,9 +57,14 @@ class Check:
 def compile_shapes(quads: Iterable[ox.Quad]) -> tuple[list[Check], list[ox.NamedNode | ox.BlankNode | ox.Triple]]:
     """The checks for every node shape that compiles, and the node shapes that do not."""
     shapes = ShapesGraph(quads)
-    node_shapes = [s for s, props in shapes.props.items()
-                   if any(t.value == SH + "NodeShape" for t in props.get(RDF + "type", []))
-                   or any(k in props for k in (SH + "targetClass", SH + "targetSubjectsOf", SH + "targetNode", SH + "targetObjectsOf"))]
+    node_shapes = [
+        s
+        for s, props in shapes.props.items()
+        if any(t.value == SH + "NodeShape" for t in props.get(RDF + "type", []))
+        or any(
+            k in props for k in (SH + "targetClass", SH + "targetSubjectsOf", SH + "targetNode", SH + "targetObjectsOf")
+        )
+    ]
     checks, left = [], []
     for shape in sorted(node_shapes, key=str):
         if shapes.deactivated(shape) or not _has_targets(shapes, shape):
@@ -91,7 +102,8 @@ def _implicit_class(shapes: ShapesGraph, shape) -> list:
 
 def _has_targets(shapes: ShapesGraph, shape) -> bool:
     return bool(_implicit_class(shapes, shape)) or any(
-        shapes.values(shape, SH + key) for key in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode"))
+        shapes.values(shape, SH + key) for key in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+    )
 
 
 def _targets(shapes: ShapesGraph, shape) -> str:
@@ -125,9 +137,16 @@ def _compile_node_shape(shapes: ShapesGraph, shape) -> list[Check]:
             raise NotCompilable(name)
         # The focus node is the value node; SHACL reports it as sh:value, except for hasValue.
         value = "" if name == "hasValue" else "BIND(?this AS ?value)"
-        checks.append(Check(
-            f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {value} FILTER(!COALESCE({test}, false)) }}",
-            str(shape.value if isinstance(shape, ox.NamedNode) else shape), component_iri(name), severity, message, None))
+        checks.append(
+            Check(
+                f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {value} FILTER(!COALESCE({test}, false)) }}",
+                str(shape.value if isinstance(shape, ox.NamedNode) else shape),
+                component_iri(name),
+                severity,
+                message,
+                None,
+            )
+        )
     for constraint in shapes.values(shape, SH + "sparql"):
         checks.append(_sparql_check(shapes, shape, constraint, targets, severity))
     for property_shape in shapes.values(shape, SH + "property"):
@@ -158,8 +177,13 @@ def _compile_property_shape(shapes: ShapesGraph, shape, targets: str) -> list[Ch
         test = value_test_of(shapes, shape, name, "?value")
         if test is None:
             raise NotCompilable(name)
-        checks.append(check(f"""SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {path} ?value
-            FILTER(!COALESCE({test}, false)) }}""", name))
+        checks.append(
+            check(
+                f"""SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {path} ?value
+            FILTER(!COALESCE({test}, false)) }}""",
+                name,
+            )
+        )
     return checks
 
 
@@ -176,10 +200,25 @@ def _sparql_check(shapes: ShapesGraph, shape, constraint, targets: str, severity
         opening, closing = where_group(select)
     except ValueError as error:
         raise NotCompilable(str(error)) from None
-    query = (prefixes + select[:opening] + "{ " + targets + " LATERAL { " + select[opening + 1:closing]
-             + " } }" + select[closing + 1:])
+    query = (
+        prefixes
+        + select[:opening]
+        + "{ "
+        + targets
+        + " LATERAL { "
+        + select[opening + 1 : closing]
+        + " } }"
+        + select[closing + 1 :]
+    )
     message = _message(shapes, constraint) or _message(shapes, shape)
     identifier = constraint.value if isinstance(constraint, ox.NamedNode) else str(shape.value)
     constraint_severity = shapes.one(constraint, SH + "severity")
-    return Check(query, identifier, SPARQL_COMPONENT, constraint_severity.value if constraint_severity else severity,
-                 message, None, global_scope=True)
+    return Check(
+        query,
+        identifier,
+        SPARQL_COMPONENT,
+        constraint_severity.value if constraint_severity else severity,
+        message,
+        None,
+        global_scope=True,
+    )

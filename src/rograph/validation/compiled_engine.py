@@ -29,8 +29,12 @@ def find(parsed: Parsed, store: ox.Store, progress: Callable[[int, int, str], No
     return found
 
 
-def run_checks(store: ox.Store, checks: list[Check], focus: set[str] | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> list[Found]:
+def run_checks(
+    store: ox.Store,
+    checks: list[Check],
+    focus: set[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Found]:
     """Run ``checks`` on ``store``. ``focus``: only these focus nodes, except for checks of
     global scope, which always run whole. ``progress(done, total, shape)`` is told after each
     check."""
@@ -72,7 +76,12 @@ def _found(check: Check, row: dict) -> Found:
         value = this  # SHACL: a SPARQL constraint's result without ?value has the focus node as value
     shown_path = check.path if check.path is not None else (path.value if isinstance(path, ox.NamedNode) else None)
     return Found(
-        severity=Severity.parse(check.severity), focus_node=pyshacl_engine.show_term(this), shape=check.shape,
-        constraint=check.component, message=check.message or "(no message)", path=shown_path,
-        value=pyshacl_engine.show_term(value) if value is not None else None, focus_iri=isinstance(this, ox.NamedNode),
+        severity=Severity.parse(check.severity),
+        focus_node=pyshacl_engine.show_term(this),
+        shape=check.shape,
+        constraint=check.component,
+        message=check.message or "(no message)",
+        path=shown_path,
+        value=pyshacl_engine.show_term(value) if value is not None else None,
+        focus_iri=isinstance(this, ox.NamedNode),
     )

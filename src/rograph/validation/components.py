@@ -22,8 +22,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from rograph.namespaces import RDF, RDFS, SH, XSD
 from rograph.validation.shapes import NotCompilable, ShapesGraph, Term, path_sparql
 
@@ -69,11 +67,16 @@ VALUE_SET_CHECKS: dict[str, ValueSetCheck] = {}
 
 #: Datatypes whose lexical form SPARQL can check by casting (an ill-formed literal fails sh:datatype).
 _CASTABLE = {XSD + name for name in ("date", "dateTime", "integer", "decimal", "boolean", "double", "float")}
-_LEXICAL = {XSD + "gYear": r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-            XSD + "gYearMonth": r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$"}
+_LEXICAL = {
+    XSD + "gYear": r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD + "gYearMonth": r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$",
+}
 _NODE_KINDS = {
-    "IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
-    "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))", "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
+    "IRI": "isIRI({v})",
+    "BlankNode": "isBlank({v})",
+    "Literal": "isLiteral({v})",
+    "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))",
+    "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
 _COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
@@ -81,17 +84,21 @@ _COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">",
 
 def value_test(*names: str) -> Callable[[ValueTest], ValueTest]:
     """Register the decorated function as the value test of the components ``names``."""
+
     def register(function: ValueTest) -> ValueTest:
         VALUE_TESTS.update(dict.fromkeys(names, function))
         return function
+
     return register
 
 
 def value_set_check(name: str) -> Callable[[ValueSetCheck], ValueSetCheck]:
     """Register the decorated function as the value-set check of the component ``name``."""
+
     def register(function: ValueSetCheck) -> ValueSetCheck:
         VALUE_SET_CHECKS[name] = function
         return function
+
     return register
 
 
@@ -135,6 +142,7 @@ def _literal(text: str) -> str:
 
 
 # Value tests: one value at a time.
+
 
 @value_test("minLength", "maxLength")
 def _length(c: Constraint, v: str, depth: int) -> str:
@@ -198,13 +206,15 @@ def _datatype(c: Constraint, v: str, depth: int) -> str:
 
 @value_test("nodeKind")
 def _node_kind(c: Constraint, v: str, depth: int) -> str:
-    return _NODE_KINDS[c.value.value[len(SH):]].format(v=v)
+    return _NODE_KINDS[c.value.value[len(SH) :]].format(v=v)
 
 
 @value_test("pattern")
 def _pattern(c: Constraint, v: str, depth: int) -> str:
     flags = c.parameter("flags")
-    return f"(!isBlank({v}) && REGEX(STR({v}), {_literal(c.value.value)}{', ' + _literal(flags.value) if flags else ''}))"
+    return (
+        f"(!isBlank({v}) && REGEX(STR({v}), {_literal(c.value.value)}{', ' + _literal(flags.value) if flags else ''}))"
+    )
 
 
 @value_test("languageIn")
@@ -229,6 +239,7 @@ def _has_value(c: Constraint, v: str, depth: int) -> str:
 
 
 # Value-set checks: all of a focus node's values on the path together.
+
 
 @value_set_check("minCount")
 def _min_count(c: Constraint, targets: str, path: str) -> str:

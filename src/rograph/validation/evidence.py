@@ -36,12 +36,23 @@ def check_texts(store: ox.Store, root: Path | None) -> list[Found]:
     of the data graphs), with texts read from ``root``/sources/."""
 
     def found(focus: str, shape: str, message: str, path: str, value: str) -> Found:
-        return Found(severity=Severity.VIOLATION, focus_node=focus, shape=shape, constraint=TEXT_CHECK,
-                     message=message, path=path, value=value, focus_iri=True)
+        return Found(
+            severity=Severity.VIOLATION,
+            focus_node=focus,
+            shape=shape,
+            constraint=TEXT_CHECK,
+            message=message,
+            path=path,
+            value=value,
+            focus_iri=True,
+        )
 
     results, texts = [], {}
-    for row in _query(store, """SELECT ?text ?path ?sum WHERE { ?text a rg:SourceText ; rg:projectPath ?path .
-            OPTIONAL { ?text spdx:checksum ?c . ?c spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?sum } }"""):
+    for row in _query(
+        store,
+        """SELECT ?text ?path ?sum WHERE { ?text a rg:SourceText ; rg:projectPath ?path .
+            OPTIONAL { ?text spdx:checksum ?c . ?c spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?sum } }""",
+    ):
         iri, relative = row["text"].value, row["path"].value
         recorded = row["sum"].value.lower() if row["sum"] is not None else None
         file, problem = _locate(root, relative)
@@ -55,12 +66,22 @@ def check_texts(store: ox.Store, root: Path | None) -> list[Found]:
             except UnicodeDecodeError as error:
                 problem = f"{file} is not UTF-8 text ({error.reason} at byte {error.start})"
         if problem is not None:
-            results.append(found(iri, CHECKSUM_MATCHES, f"The source text's SHA-256 differs from the one recorded, or the file cannot be read: {problem}.",
-                                 "rg:projectPath", f'"{relative}"'))
+            results.append(
+                found(
+                    iri,
+                    CHECKSUM_MATCHES,
+                    f"The source text's SHA-256 differs from the one recorded, or the file cannot be read: {problem}.",
+                    "rg:projectPath",
+                    f'"{relative}"',
+                )
+            )
 
-    for row in _query(store, """SELECT ?annotation ?text ?exact ?start ?end WHERE {
+    for row in _query(
+        store,
+        """SELECT ?annotation ?text ?exact ?start ?end WHERE {
             ?annotation a oa:Annotation ; oa:hasTarget ?target . ?target oa:hasSource ?text ; oa:hasSelector ?quote , ?position .
-            ?quote a oa:TextQuoteSelector ; oa:exact ?exact . ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""):
+            ?quote a oa:TextQuoteSelector ; oa:exact ?exact . ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }""",
+    ):
         if row["text"].value not in texts or not isinstance(row["annotation"], ox.NamedNode):
             continue  # no text to check against: reported above (or the annotation is not ours to locate)
         relative, text = texts[row["text"].value]
@@ -73,12 +94,21 @@ def check_texts(store: ox.Store, root: Path | None) -> list[Found]:
         if at == exact:
             continue
         where = text.find(exact)
-        hint = (f"The quote is at {where}–{where + len(exact)}: move the offsets there." if where >= 0
-                else "The quote is nowhere in the text: correct it to the text's exact words.")
+        hint = (
+            f"The quote is at {where}–{where + len(exact)}: move the offsets there."
+            if where >= 0
+            else "The quote is nowhere in the text: correct it to the text's exact words."
+        )
         shown = "beyond the end of the text" if at is None else f"«{_short(at)}»"
-        results.append(found(row["annotation"].value, QUOTE_AT_OFFSETS,
-                             f"The quote «{_short(exact)}» is not at {start}–{end} of {relative}, which holds {shown}. {hint}",
-                             "oa:hasTarget/oa:hasSelector", f"{start}–{end}"))
+        results.append(
+            found(
+                row["annotation"].value,
+                QUOTE_AT_OFFSETS,
+                f"The quote «{_short(exact)}» is not at {start}–{end} of {relative}, which holds {shown}. {hint}",
+                "oa:hasTarget/oa:hasSelector",
+                f"{start}–{end}",
+            )
+        )
     return results
 
 
@@ -100,4 +130,4 @@ def _query(store: ox.Store, query: str):
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"

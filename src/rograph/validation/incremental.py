@@ -46,8 +46,9 @@ from rograph.validation.parsed import Parsed, named_graph_statements
 STATE_VERSION = 3
 
 
-def validate_incremental(files: ProjectFiles, state_dir: Path,
-                         progress: Callable[[int, int, str], None] | None = None) -> tuple[Report, str]:
+def validate_incremental(
+    files: ProjectFiles, state_dir: Path, progress: Callable[[int, int, str], None] | None = None
+) -> tuple[Report, str]:
     """Validate ``files`` using and updating the state in ``state_dir``; returns the report and
     a one-line account of what was re-checked."""
     state = _load(state_dir / "state.json")
@@ -68,19 +69,33 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
     new_quads = {str(s.path): list(read_quads(s)) for s in reread}
     if not changed and not removed:
         _save(state_dir / "state.json", rules, signatures, [_found(r) for r in state["results"]])
-        return _report(files, [_found(r) for r in state["results"]], ox.Store(str(state_dir / "store"))), \
-            f"0 of {len(signatures)} data files changed"
+        return _report(
+            files, [_found(r) for r in state["results"]], ox.Store(str(state_dir / "store"))
+        ), f"0 of {len(signatures)} data files changed"
     for path, quads in new_quads.items():
         signatures[path]["graphs"] = sorted(_graph_names(quads))
         graphs |= set(signatures[path]["graphs"])
-    if "" in graphs or any(isinstance(t, ox.BlankNode) for quads in new_quads.values() for q in quads for t in (q.subject, q.object)):
-        return _full(files, state_dir, rules, signatures, "full run (a changed file has blank nodes or default-graph statements)", progress)
+    if "" in graphs or any(
+        isinstance(t, ox.BlankNode) for quads in new_quads.values() for q in quads for t in (q.subject, q.object)
+    ):
+        return _full(
+            files,
+            state_dir,
+            rules,
+            signatures,
+            "full run (a changed file has blank nodes or default-graph statements)",
+            progress,
+        )
 
     # From here the store no longer matches the state: without a state, a run cut short here
     # is followed by a full one.
     (state_dir / "state.json").unlink()
     store = ox.Store(str(state_dir / "store"))
-    old = {ox.Triple(q.subject, q.predicate, q.object) for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+    old = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for g in graphs
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    }
     added = [q for quads in new_quads.values() for q in quads]
     new = {ox.Triple(q.subject, q.predicate, q.object) for q in added}
     for graph in graphs:
@@ -90,17 +105,27 @@ def validate_incremental(files: ProjectFiles, state_dir: Path,
     store.extend(named_graph_statements(_graph_names(added)))
     affected = {g for g in graphs if g} | _affected_by(store, old ^ new, _inverse_predicates(shapes_quads))
 
-    kept = [_found(r) for r in state["results"] if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT]
+    kept = [
+        _found(r) for r in state["results"] if r["focus_node"] not in affected and r["constraint"] != SPARQL_COMPONENT
+    ]
     found = kept + compiled_engine.run_checks(store, checks, focus=affected, progress=progress)
     store.flush()
     _save(state_dir / "state.json", rules, signatures, found)
-    account = (f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
-               f"re-checked {len(affected)} focus nodes")
+    account = (
+        f"{len(changed | removed)} of {len(signatures)} data files changed ({len(graphs)} graphs): "
+        f"re-checked {len(affected)} focus nodes"
+    )
     return _report(files, found, store), account
 
 
-def _full(files: ProjectFiles, state_dir: Path, rules: str, signatures: dict, account: str,
-          progress: Callable[[int, int, str], None] | None) -> tuple[Report, str]:
+def _full(
+    files: ProjectFiles,
+    state_dir: Path,
+    rules: str,
+    signatures: dict,
+    account: str,
+    progress: Callable[[int, int, str], None] | None,
+) -> tuple[Report, str]:
     """Validate everything, and write the state (store included) for the next run."""
     parsed = Parsed.read(files)
     # Validated in memory (faster to query); that copy is gone when the disk one is written.
@@ -131,8 +156,11 @@ def _graph_names(quads) -> set[str]:
 
 def _inverse_predicates(shapes_quads: list[ox.Quad]) -> set[str]:
     """Predicates whose objects a shape reads: in inverse paths and sh:targetObjectsOf."""
-    return {q.object.value for q in shapes_quads
-            if q.predicate.value in (SH + "inversePath", SH + "targetObjectsOf") and isinstance(q.object, ox.NamedNode)}
+    return {
+        q.object.value
+        for q in shapes_quads
+        if q.predicate.value in (SH + "inversePath", SH + "targetObjectsOf") and isinstance(q.object, ox.NamedNode)
+    }
 
 
 def _affected_by(store: ox.Store, changed: set[ox.Triple], inverse: set[str]) -> set[str]:
@@ -160,7 +188,12 @@ def _signature(path: Path, before: dict | None) -> dict:
     if before and before.get("size") == status.st_size and before.get("mtime") == status.st_mtime_ns:
         return dict(before)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"size": status.st_size, "mtime": status.st_mtime_ns, "hash": digest, "graphs": (before or {}).get("graphs", [])}
+    return {
+        "size": status.st_size,
+        "mtime": status.st_mtime_ns,
+        "hash": digest,
+        "graphs": (before or {}).get("graphs", []),
+    }
 
 
 def _rules_hash(files: ProjectFiles) -> str:
@@ -176,9 +209,11 @@ def _pointing_at(store: ox.Store, nodes: set[str]) -> set[str]:
     pointing: set[str] = set()
     ordered = sorted(nodes)
     for start in range(0, len(ordered), 5000):
-        values = " ".join(f"<{n}>" for n in ordered[start:start + 5000])
-        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
-                           use_default_graph_as_union=True)
+        values = " ".join(f"<{n}>" for n in ordered[start : start + 5000])
+        rows = store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
+            use_default_graph_as_union=True,
+        )
         assert isinstance(rows, ox.QuerySolutions)
         pointing.update(row["s"].value for row in rows)
     return pointing
@@ -203,4 +238,3 @@ def _save(path: Path, rules: str, files: dict, found: list[Found]) -> None:
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
     temporary.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary, path)
-

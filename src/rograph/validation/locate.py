@@ -40,8 +40,8 @@ class SourceText:
         """The ways this file can write ``iri``: ``<iri>`` and every prefixed name that fits."""
         forms = [f"<{iri}>"]
         for prefix, namespace in self.prefixes.items():
-            if namespace and iri.startswith(namespace) and _LOCAL_CHARS.match(iri[len(namespace):]):
-                forms.append(f"{prefix}:{iri[len(namespace):]}")
+            if namespace and iri.startswith(namespace) and _LOCAL_CHARS.match(iri[len(namespace) :]):
+                forms.append(f"{prefix}:{iri[len(namespace) :]}")
         return forms
 
     def line_of(self, iri: str) -> int | None:
@@ -82,6 +82,17 @@ def locate_results(found: list[Found], files: ProjectFiles) -> Report:
     results = []
     for item in found:
         file, line = locator.locate(item.focus_node) if item.focus_iri else (None, None)
-        results.append(Result(severity=item.severity, focus_node=item.focus_node, shape=item.shape, constraint=item.constraint,
-                              message=item.message, path=item.path, value=item.value, file=file, line=line))
+        results.append(
+            Result(
+                severity=item.severity,
+                focus_node=item.focus_node,
+                shape=item.shape,
+                constraint=item.constraint,
+                message=item.message,
+                path=item.path,
+                value=item.value,
+                file=file,
+                line=line,
+            )
+        )
     return Report(results=tuple(results), files=tuple(source.path for source in files.all))

@@ -16,7 +16,7 @@ class Severity(enum.IntEnum):
     VIOLATION = 3
 
     @classmethod
-    def parse(cls, name: str) -> "Severity":
+    def parse(cls, name: str) -> Severity:
         """``"violation"``, ``"Warning"`` or a SHACL IRI such as ``sh:Info``."""
         return cls[name.rsplit("#", 1)[-1].rsplit(":", 1)[-1].upper()]
 

@@ -24,8 +24,13 @@ ADDED_GRAPH = ox.NamedNode("urn:rograph:validation:named-graphs")
 class Parsed:
     """The ontology, data (by file) and shapes of ``files``, each parsed once."""
 
-    def __init__(self, files: ProjectFiles, ontology: list[ox.Quad], data_by_file: dict[Path, list[ox.Quad]],
-                 shapes: list[ox.Quad]):
+    def __init__(
+        self,
+        files: ProjectFiles,
+        ontology: list[ox.Quad],
+        data_by_file: dict[Path, list[ox.Quad]],
+        shapes: list[ox.Quad],
+    ):
         self.files, self.ontology_quads, self.shapes_quads = files, ontology, shapes
         self.data_by_file = data_by_file
         self.data_quads = [quad for quads in data_by_file.values() for quad in quads]
@@ -64,5 +69,7 @@ class Parsed:
 
 def named_graph_statements(graph_names: Iterable[str]) -> list[ox.Quad]:
     """``<graph> a sd:NamedGraph`` for each name, in a graph of their own."""
-    return [ox.Quad(ox.NamedNode(g), ox.NamedNode(RDF + "type"), ox.NamedNode(SD + "NamedGraph"), ADDED_GRAPH)
-            for g in graph_names]
+    return [
+        ox.Quad(ox.NamedNode(g), ox.NamedNode(RDF + "type"), ox.NamedNode(SD + "NamedGraph"), ADDED_GRAPH)
+        for g in graph_names
+    ]

@@ -91,7 +91,9 @@ def _results(results_graph: rdflib.Graph) -> Iterator[Found]:
         path = results_graph.value(node, SH.resultPath)
         value = results_graph.value(node, SH.value)
         messages = [str(m) for m in results_graph.objects(node, SH.resultMessage)]
-        english = [str(m) for m in results_graph.objects(node, SH.resultMessage) if getattr(m, "language", None) == "en"]
+        english = [
+            str(m) for m in results_graph.objects(node, SH.resultMessage) if getattr(m, "language", None) == "en"
+        ]
         yield Found(
             severity=Severity.parse(str(results_graph.value(node, SH.resultSeverity))),
             focus_node=_show(focus, results_graph),
@@ -123,7 +125,9 @@ def _show_path(path, graph: rdflib.Graph) -> str:
             continue
         seen.add(node)
         for predicate, value in graph.predicate_objects(node):
-            quads.append(ox.Quad(ox.BlankNode(str(node)), ox.NamedNode(str(predicate)), _ox_term(value)))  # only blank nodes are followed
+            quads.append(
+                ox.Quad(ox.BlankNode(str(node)), ox.NamedNode(str(predicate)), _ox_term(value))
+            )  # only blank nodes are followed
             if isinstance(value, rdflib.BNode):
                 todo.append(value)
     try:
@@ -138,7 +142,9 @@ def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
     datatype = term.datatype.value if term.datatype and not term.language else None
-    return rdflib.Literal(term.value, lang=term.language or None, datatype=None if datatype == XSD + "string" else datatype)
+    return rdflib.Literal(
+        term.value, lang=term.language or None, datatype=None if datatype == XSD + "string" else datatype
+    )
 
 
 def _ox_term(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -142,7 +142,9 @@ def render_github(report: Report, fail_on: Severity) -> str:
     for node, results in report.by_focus_node():
         for r in results:
             where = f"{short(node)}" + (f" {short(r.path)}" if r.path else "") + (f" = {r.value}" if r.value else "")
-            lines.append(_annotation(_GITHUB_LEVEL[r.severity], f"{r.message} ({where})", short(r.shape), r.file, r.line))
+            lines.append(
+                _annotation(_GITHUB_LEVEL[r.severity], f"{r.message} ({where})", short(r.shape), r.file, r.line)
+            )
     lines.append(_summary(report, fail_on))
     return "\n".join(lines) + "\n"
 
@@ -165,11 +167,23 @@ def render_source_error(error: SourceError, format: str = "text") -> str:
     if format == "github":
         return _annotation("error", error.message, "syntax error", error.path, error.line, error.column) + "\n"
     if format == "json":
-        return json.dumps(
-            {"conforms": False, "failed": True, "error": {"file": str(error.path), "line": error.line, "column": error.column, "message": error.message}},
-            indent=2,
-            ensure_ascii=False,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "conforms": False,
+                    "failed": True,
+                    "error": {
+                        "file": str(error.path),
+                        "line": error.line,
+                        "column": error.column,
+                        "message": error.message,
+                    },
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if format == "junit":
         suite = ET.Element("testsuite", name="rograph validate", tests="1", failures="0", errors="1")
         case = ET.SubElement(suite, "testcase", classname=str(error.path), name="parse")

@@ -25,7 +25,9 @@ from rograph.validation.parsed import Parsed
 ENGINES = ("compiled", "pyshacl")
 
 
-def validate(files: ProjectFiles, *, engine: str = "compiled", progress: Callable[[int, int, str], None] | None = None) -> Report:
+def validate(
+    files: ProjectFiles, *, engine: str = "compiled", progress: Callable[[int, int, str], None] | None = None
+) -> Report:
     """Validate the data and ontology in ``files`` against its shapes.
 
     Raises :class:`rograph.sources.SourceError` if any file cannot be read or parsed; in that

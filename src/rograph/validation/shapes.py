@@ -19,9 +19,24 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: Shape properties that are not constraints (naming, targets, structure).
 _NOT_CONSTRAINTS = {
-    "name", "description", "message", "severity", "deactivated", "targetClass", "targetNode",
-    "targetSubjectsOf", "targetObjectsOf", "property", "path", "order", "group", "flags",
-    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "defaultValue",
+    "name",
+    "description",
+    "message",
+    "severity",
+    "deactivated",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "property",
+    "path",
+    "order",
+    "group",
+    "flags",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+    "defaultValue",
 }
 
 
@@ -53,7 +68,7 @@ class ShapesGraph:
         return members
 
     def constraint_names(self, node) -> set[str]:
-        return {key[len(SH):] for key in self.props.get(node, {}) if key.startswith(SH)} - _NOT_CONSTRAINTS
+        return {key[len(SH) :] for key in self.props.get(node, {}) if key.startswith(SH)} - _NOT_CONSTRAINTS
 
     def deactivated(self, node) -> bool:
         flag = self.one(node, SH + "deactivated")
@@ -72,7 +87,7 @@ def path_sparql(shapes: ShapesGraph, path, depth: int = 0, *, name: Callable[[st
     props = shapes.props.get(path, {})
     if len(props) != 1:
         raise NotCompilable("path node with more than one path property")
-    (key, (inner,)), = ((k, v) for k, v in props.items())
+    ((key, (inner,)),) = ((k, v) for k, v in props.items())
     if key == SH + "inversePath":
         return "^" + path_sparql(shapes, inner, depth + 1, name=name)
     if key == SH + "alternativePath":

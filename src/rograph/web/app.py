@@ -57,12 +57,20 @@ def _pool_store(settings: Settings) -> Store:
     from rograph.store.build import current_build
 
     if not settings.executor_socket:
-        raise RuntimeError("no query executor pool: start the service with rograph serve (ROGRAPH_EXECUTOR_SOCKET is unset)")
+        raise RuntimeError(
+            "no query executor pool: start the service with rograph serve (ROGRAPH_EXECUTOR_SOCKET is unset)"
+        )
     build = current_build(settings.var_dir)
     if build is None:
-        raise RuntimeError(f"no build in {settings.var_dir} (ROGRAPH_VAR_DIR): start the service with rograph serve, which builds first")
-    return PoolStore(build, settings.executor_socket, max_response_bytes=settings.max_response_bytes,
-                     query_timeout=settings.query_timeout)
+        raise RuntimeError(
+            f"no build in {settings.var_dir} (ROGRAPH_VAR_DIR): start the service with rograph serve, which builds first"
+        )
+    return PoolStore(
+        build,
+        settings.executor_socket,
+        max_response_bytes=settings.max_response_bytes,
+        query_timeout=settings.query_timeout,
+    )
 
 
 #: A request id a client (or a proxy in front) may set: short, and safe to log and echo.
@@ -116,7 +124,12 @@ def _finish_request(response: Response) -> Response:
     def log_line() -> None:
         log.info(
             "id=%s method=%s path=%s status=%d duration_ms=%.1f bytes=%d",
-            request_id, method, path, status, (time.perf_counter() - started) * 1000, sent["bytes"],
+            request_id,
+            method,
+            path,
+            status,
+            (time.perf_counter() - started) * 1000,
+            sent["bytes"],
         )
 
     response.call_on_close(log_line)
@@ -134,4 +147,6 @@ def _unexpected_error(error: Exception) -> Response | HTTPException:
         # answer: the answer /sparql gives.
         return query_error(error)
     log.exception("unexpected error in request %s", g.get("request_id", "-"))
-    return plain_text_error(500, f"internal error (request id {g.get('request_id', '-')}); the server log has the details")
+    return plain_text_error(
+        500, f"internal error (request id {g.get('request_id', '-')}); the server log has the details"
+    )

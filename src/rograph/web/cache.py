@@ -40,4 +40,3 @@ class AnswerCache:
             while self.size > self.budget:
                 _, (old, _) = self.entries.popitem(last=False)
                 self.size -= len(old)
-

@@ -36,15 +36,15 @@ LONGEST_SEARCH = 100
 _P = {name: f"<{namespace}" for name, namespace in PREFIXES.items()}
 
 _CLASSES = f"""SELECT DISTINCT ?term WHERE {{
-  {{ ?term a {_P['owl']}Class> }} UNION {{ ?term a {_P['rdfs']}Class> }} UNION {{ ?thing a ?term }}
-  UNION {{ ?term {_P['rdfs']}subClassOf> ?other }} UNION {{ ?other {_P['rdfs']}subClassOf> ?term }}
-  UNION {{ ?shape {_P['sh']}targetClass> ?term }} UNION {{ ?shape {_P['sh']}class> ?term }}
+  {{ ?term a {_P["owl"]}Class> }} UNION {{ ?term a {_P["rdfs"]}Class> }} UNION {{ ?thing a ?term }}
+  UNION {{ ?term {_P["rdfs"]}subClassOf> ?other }} UNION {{ ?other {_P["rdfs"]}subClassOf> ?term }}
+  UNION {{ ?shape {_P["sh"]}targetClass> ?term }} UNION {{ ?shape {_P["sh"]}class> ?term }}
   FILTER(isIRI(?term))
 }}"""
 
 _PROPERTIES = f"""SELECT DISTINCT ?term WHERE {{
-  {{ ?term a {_P['owl']}ObjectProperty> }} UNION {{ ?term a {_P['owl']}DatatypeProperty> }}
-  UNION {{ ?term a {_P['rdf']}Property> }} UNION {{ ?thing ?term ?value }} UNION {{ ?shape {_P['sh']}path> ?term }}
+  {{ ?term a {_P["owl"]}ObjectProperty> }} UNION {{ ?term a {_P["owl"]}DatatypeProperty> }}
+  UNION {{ ?term a {_P["rdf"]}Property> }} UNION {{ ?thing ?term ?value }} UNION {{ ?shape {_P["sh"]}path> ?term }}
   FILTER(isIRI(?term))
 }}"""
 
@@ -58,8 +58,11 @@ def name_in_query(iri: str) -> str:
 
 
 def _json(body: dict) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), content_type="application/json",
-                    headers={"Cache-Control": "public, max-age=300"})
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 @bp.get("/query/terms")
@@ -70,8 +73,10 @@ def terms() -> Response:
     if cached is not None:
         return Response(cached[0], content_type=cached[1], headers={"Cache-Control": "public, max-age=300"})
     labeller = Labeller(ctx.store, lang, root_url())
-    found = {kind: sorted({row["term"].value for row in solutions(ctx.store.query(query))})
-             for kind, query in (("classes", _CLASSES), ("properties", _PROPERTIES))}
+    found = {
+        kind: sorted({row["term"].value for row in solutions(ctx.store.query(query))})
+        for kind, query in (("classes", _CLASSES), ("properties", _PROPERTIES))
+    }
     labeller.fetch(iri for iris in found.values() for iri in iris)
     body: dict[str, Any] = {"prefixes": PREFIXES}
     for kind, iris in found.items():
@@ -97,5 +102,7 @@ def entities() -> Response:
     for entry in index.suggest(pool, search, inside_words=True, lang=lang)[:MOST_ENTITIES]:
         cls = index.main_type(entry)
         type_label = (index.classes[cls].label(lang) if cls in index.classes else prefixed(cls)) if cls else ""
-        found.append({"iri": entry.iri, "name": name_in_query(entry.iri), "label": entry.label(lang), "type": type_label})
+        found.append(
+            {"iri": entry.iri, "name": name_in_query(entry.iri), "label": entry.label(lang), "type": type_label}
+        )
     return _json({"entities": found})

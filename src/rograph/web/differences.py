@@ -33,8 +33,12 @@ class Difference:
 
 def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView:
     """``view`` with its differing values marked and the notes that explain them."""
-    rows = list(solutions(store.query(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
-        OPTIONAL {{ ?claim <{DESCRIPTION}> ?text FILTER(LANG(?text) = "{lang}") }} }} }} ORDER BY ?claim ?thing""")))
+    rows = list(
+        solutions(
+            store.query(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
+        OPTIONAL {{ ?claim <{DESCRIPTION}> ?text FILTER(LANG(?text) = "{lang}") }} }} }} ORDER BY ?claim ?thing""")
+        )
+    )
     if not rows:
         return view
     things: dict[str, list[str]] = {}
@@ -66,9 +70,15 @@ def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView
             numbers.add(footnotes[source])
         return tuple(sorted(numbers))
 
-    differences = [Difference(index, labeller.show(ox.NamedNode(claim)), texts.get(claim),
-                              tuple(dataclasses.replace(labeller.show(ox.NamedNode(t)), sources=notes(t)) for t in things[claim]))
-                   for index, claim in enumerate(claims, start=1)]
+    differences = [
+        Difference(
+            index,
+            labeller.show(ox.NamedNode(claim)),
+            texts.get(claim),
+            tuple(dataclasses.replace(labeller.show(ox.NamedNode(t)), sources=notes(t)) for t in things[claim]),
+        )
+        for index, claim in enumerate(claims, start=1)
+    ]
     marks: dict[str, tuple[int, ...]] = {}
     for difference in differences:
         for shown in difference.descriptions:
@@ -88,6 +98,8 @@ def _graphs_describing(store: Store, iris: list[str]) -> dict[str, set[str]]:
     graph is no source: it would be a footnote linking to a graph with no page)."""
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     found: dict[str, set[str]] = {}
-    for row in solutions(store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}")):
+    for row in solutions(
+        store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}")
+    ):
         found.setdefault(row["s"].value, set()).add(row["g"].value)
     return found

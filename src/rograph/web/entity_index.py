@@ -14,17 +14,29 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
-from rograph.namespaces import BASE, DCTERMS, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, PROV, RDFS, SCHEMA, SHAPES_GRAPH, SKOS
+from rograph.namespaces import (
+    BASE,
+    DCTERMS,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PROV,
+    RDFS,
+    SCHEMA,
+    SHAPES_GRAPH,
+    SKOS,
+)
 from rograph.store import Store, solutions
 from rograph.web.matching import Name, Weights, fold, prefix_match, score, stems
 from rograph.web.sansio.linked_data import LANGUAGES
 
 #: Which properties give which kind of name.
 NAME_PROPERTIES = {
-    RDFS + "label": "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "alternative label",
-    SCHEMA + "alternateName": "alternative label", DCTERMS + "description": "description",
+    RDFS + "label": "label",
+    SKOS + "prefLabel": "label",
+    SKOS + "altLabel": "alternative label",
+    SCHEMA + "alternateName": "alternative label",
+    DCTERMS + "description": "description",
 }
 # What the sources state: not the ontology or shapes, nor the hierarchy's consequences (the index
 # follows subclasses itself, and a candidate shows the types its sources give it).
@@ -76,8 +88,14 @@ class Hit:
 class EntityIndex:
     """Names of the entities, classes and properties of one build, ready for matching."""
 
-    def __init__(self, entities: dict[str, Entry], classes: dict[str, Entry], properties: dict[str, Entry],
-                 superclasses: dict[str, set[str]], concepts: dict[str, Entry] | None = None):
+    def __init__(
+        self,
+        entities: dict[str, Entry],
+        classes: dict[str, Entry],
+        properties: dict[str, Entry],
+        superclasses: dict[str, set[str]],
+        concepts: dict[str, Entry] | None = None,
+    ):
         self.entities, self.classes, self.properties = entities, classes, properties
         #: The ontology's SKOS concepts and concept schemes (kinds of participant, of funding…):
         #: the query editor completes them beside the entities; search and reconciliation do not.
@@ -86,35 +104,57 @@ class EntityIndex:
         self.weights = Weights(n for e in entities.values() for n in e.names)
 
     @classmethod
-    def from_store(cls, store: Store) -> "EntityIndex":
+    def from_store(cls, store: Store) -> EntityIndex:
         entities: dict[str, Entry] = {}
         values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-        for row in solutions(store.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
-                FILTER(isIRI(?s) && isLiteral(?o)) {_OWN_GRAPHS} }}""")):
+        for row in solutions(
+            store.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
+                FILTER(isIRI(?s) && isLiteral(?o)) {_OWN_GRAPHS} }}""")
+        ):
             entry = entities.setdefault(row["s"].value, Entry(row["s"].value))
             entry.names.append(Name.of(row["o"].value, row["o"].language or "", NAME_PROPERTIES[row["p"].value]))
-        for row in solutions(store.query(f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && isIRI(?t)) {_OWN_GRAPHS} }}")):
+        for row in solutions(
+            store.query(
+                f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && isIRI(?t)) {_OWN_GRAPHS} }}"
+            )
+        ):
             if row["s"].value in entities:
                 entities[row["s"].value].types.append(row["t"].value)
-        for row in solutions(store.query(f"""SELECT ?s (COUNT(DISTINCT ?source) AS ?n) WHERE {{
-                GRAPH ?g {{ ?s ?p ?o }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} FILTER(isIRI(?s)) }} GROUP BY ?s""")):
+        for row in solutions(
+            store.query(f"""SELECT ?s (COUNT(DISTINCT ?source) AS ?n) WHERE {{
+                GRAPH ?g {{ ?s ?p ?o }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} FILTER(isIRI(?s)) }} GROUP BY ?s""")
+        ):
             if row["s"].value in entities:
                 entities[row["s"].value].sources = int(row["n"].value)
 
-        links = {row["o"].value: int(row["n"].value) for row in solutions(store.query(
-            f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o)) {_OWN_GRAPHS} }} GROUP BY ?o"))}
+        links = {
+            row["o"].value: int(row["n"].value)
+            for row in solutions(
+                store.query(
+                    f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o)) {_OWN_GRAPHS} }} GROUP BY ?o"
+                )
+            )
+        }
         most = max((links.get(iri, 0) for iri in entities), default=0)
         for iri, entry in entities.items():
             entry.popularity = math.log1p(links.get(iri, 0)) / math.log1p(most) if most else 0.0
 
         classes: dict[str, Entry] = {}
         superclasses: dict[str, set[str]] = defaultdict(set)
-        for row in solutions(store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super }} FILTER(isIRI(?super)) }}")):
+        for row in solutions(
+            store.query(
+                f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super }} FILTER(isIRI(?super)) }}"
+            )
+        ):
             superclasses[row["c"].value].add(row["super"].value)
         used_types = {t for e in entities.values() for t in e.types}
-        classes.update(_labelled_terms(store, "class", used_types | {s for ss in superclasses.values() for s in ss}, all_own=True))
-        used_properties = {row["p"].value for row in solutions(store.query(
-            f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}"))}
+        classes.update(
+            _labelled_terms(store, "class", used_types | {s for ss in superclasses.values() for s in ss}, all_own=True)
+        )
+        used_properties = {
+            row["p"].value
+            for row in solutions(store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}"))
+        }
         properties = _labelled_terms(store, "property", used_properties, all_own=False)
         return cls(entities, classes, properties, dict(superclasses), _concepts(store))
 
@@ -143,8 +183,15 @@ class EntityIndex:
                     todo.append(parent)
         return found
 
-    def match(self, query: str, *, types: set[str] | None = None, minimum: float = 0.0, containment: bool = False,
-              lang: str = "en") -> list[Hit]:
+    def match(
+        self,
+        query: str,
+        *,
+        types: set[str] | None = None,
+        minimum: float = 0.0,
+        containment: bool = False,
+        lang: str = "en",
+    ) -> list[Hit]:
         """Entities whose names match ``query``, best first (one hit per entity, its best name).
 
         Between names that match about as well, the entity more statements point to comes
@@ -156,7 +203,9 @@ class EntityIndex:
         for entry in self.entities.values():
             if allowed is not None and not allowed.intersection(entry.types):
                 continue
-            scored = [(score(folded, query_stems, name, self.weights, containment=containment), name) for name in entry.names]
+            scored = [
+                (score(folded, query_stems, name, self.weights, containment=containment), name) for name in entry.names
+            ]
             best = max((item[0] for item in scored), default=0.0)
             if best > minimum:
                 # The entity ranks by its best name; the name it shows as the match is the
@@ -164,10 +213,13 @@ class EntityIndex:
                 # is not shown an English name when an Estonian one matched as well).
                 own = [item for item in scored if item[1].lang == lang and item[0] > minimum]
                 hits.append(Hit(entry, best, max(own or scored, key=lambda item: (item[0], item[1].lang == lang))[1]))
-        return sorted(hits, key=lambda h: (-h.score * (0.9 + 0.1 * h.entry.popularity), h.entry.label("en").lower(), h.entry.iri))
+        return sorted(
+            hits, key=lambda h: (-h.score * (0.9 + 0.1 * h.entry.popularity), h.entry.label("en").lower(), h.entry.iri)
+        )
 
-    def suggest(self, pool: dict[str, Entry], prefix: str, *, inside_words: bool = False,
-                lang: str | None = None) -> list[Entry]:
+    def suggest(
+        self, pool: dict[str, Entry], prefix: str, *, inside_words: bool = False, lang: str | None = None
+    ) -> list[Entry]:
         """Entries of ``pool`` whose names (or identifiers) start with ``prefix``, the ones
         whose whole name starts with it first.
 
@@ -186,9 +238,16 @@ class EntityIndex:
             if starting:
                 starts.append((_closest(starting, lang) if lang else min(len(n.folded) for n in starting), entry))
             elif any(prefix_match(folded, n) for n in names):
-                words.append((_closest([n for n in names if prefix_match(folded, n)], lang) if lang else -entry.popularity, entry))
+                words.append(
+                    (
+                        _closest([n for n in names if prefix_match(folded, n)], lang) if lang else -entry.popularity,
+                        entry,
+                    )
+                )
             elif inside_words and any(folded in n.folded for n in names):
-                inside.append((_closest([n for n in names if folded in n.folded], lang) if lang else -entry.popularity, entry))
+                inside.append(
+                    (_closest([n for n in names if folded in n.folded], lang) if lang else -entry.popularity, entry)
+                )
         # Whole names: shorter first (the town before the town's council); words of names: the
         # entity more statements point to first (the ministry before its representatives).
         ranked = [sorted(found, key=lambda item: (item[0], item[1].iri)) for found in (starts, words, inside)]
@@ -207,12 +266,16 @@ def _concepts(store: Store) -> dict[str, Entry]:
     """The ontology's SKOS concepts and concept schemes with their names and types."""
     concepts: dict[str, Entry] = {}
     values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    for row in solutions(store.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+    for row in solutions(
+        store.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
             VALUES ?kind {{ <{SKOS}Concept> <{SKOS}ConceptScheme> }} VALUES ?p {{ {values} }} ?s a ?kind ; ?p ?o }}
-            FILTER(isIRI(?s) && isLiteral(?o)) }}""")):
+            FILTER(isIRI(?s) && isLiteral(?o)) }}""")
+    ):
         entry = concepts.setdefault(row["s"].value, Entry(row["s"].value))
         entry.names.append(Name.of(row["o"].value, row["o"].language or "", NAME_PROPERTIES[row["p"].value]))
-    for row in solutions(store.query(f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}")):
+    for row in solutions(
+        store.query(f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}")
+    ):
         if row["s"].value in concepts:
             concepts[row["s"].value].types.append(row["t"].value)
     return concepts
@@ -229,12 +292,19 @@ def _labelled_terms(store: Store, kind: str, used: set[str], *, all_own: bool) -
 
     kinds = " ".join(f"<{k}>" for k in _TERM_KINDS[kind])
     terms: dict[str, Entry] = {}
-    for row in solutions(store.query(f"""SELECT ?t ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?kind ; ?p ?o }}
-            VALUES ?kind {{ {kinds} }} VALUES ?p {{ <{RDFS}label> <{SKOS}definition> }} }}""")):
+    for row in solutions(
+        store.query(f"""SELECT ?t ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?kind ; ?p ?o }}
+            VALUES ?kind {{ {kinds} }} VALUES ?p {{ <{RDFS}label> <{SKOS}definition> }} }}""")
+    ):
         iri = row["t"].value
         if all_own or iri in used:
-            terms.setdefault(iri, Entry(iri, types=[kind])).names.append(Name.of(
-                row["o"].value, row["o"].language or "", "label" if row["p"].value == RDFS + "label" else "description"))
+            terms.setdefault(iri, Entry(iri, types=[kind])).names.append(
+                Name.of(
+                    row["o"].value,
+                    row["o"].language or "",
+                    "label" if row["p"].value == RDFS + "label" else "description",
+                )
+            )
     for iri in used - set(terms):
         labels = vocabulary_labels().get(iri)
         if labels:

@@ -9,14 +9,50 @@ from datetime import date
 from rograph.namespaces import XSD
 
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
     # Latvian dates use the genitive after a day ("6. februārī" in running text); pages show
     # the nominative form used in tables and headings: "2020. gada 6. februāris".
-    "lv": ("janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs", "jūlijs", "augusts", "septembris",
-           "oktobris", "novembris", "decembris"),
-    "et": ("jaanuar", "veebruar", "märts", "aprill", "mai", "juuni", "juuli", "august", "september",
-           "oktoober", "november", "detsember"),
+    "lv": (
+        "janvāris",
+        "februāris",
+        "marts",
+        "aprīlis",
+        "maijs",
+        "jūnijs",
+        "jūlijs",
+        "augusts",
+        "septembris",
+        "oktobris",
+        "novembris",
+        "decembris",
+    ),
+    "et": (
+        "jaanuar",
+        "veebruar",
+        "märts",
+        "aprill",
+        "mai",
+        "juuni",
+        "juuli",
+        "august",
+        "september",
+        "oktoober",
+        "november",
+        "detsember",
+    ),
 }
 _ABOUT = {"en": "about {}", "lv": "ap {}", "et": "umbes {}"}
 _BOOLEANS = {"en": ("no", "yes"), "lv": ("nē", "jā"), "et": ("ei", "jah")}

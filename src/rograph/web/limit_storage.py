@@ -31,7 +31,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
     STORAGE_SCHEME = [SCHEME]
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
-        self.path = uri[len(SCHEME) + 3:]
+        self.path = uri[len(SCHEME) + 3 :]
         self._local = threading.local()
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         with self._transaction() as db:
@@ -64,7 +64,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         def __exit__(self, kind, value, traceback) -> None:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "_Transaction":
+    def _transaction(self) -> _Transaction:
         return self._Transaction(self._connection())
 
     # ------------------------------------------------------------ fixed windows
@@ -73,12 +73,18 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         now = time.time()
         with self._transaction() as db:
             db.execute("DELETE FROM counters WHERE key = ? AND expires <= ?", (key, now))
-            db.execute("INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
-                       (key, amount, now + expiry))
+            db.execute(
+                "INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
+                (key, amount, now + expiry),
+            )
             return db.execute("SELECT value FROM counters WHERE key = ?", (key,)).fetchone()[0]
 
     def get(self, key: str) -> int:
-        row = self._connection().execute("SELECT value FROM counters WHERE key = ? AND expires > ?", (key, time.time())).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT value FROM counters WHERE key = ? AND expires > ?", (key, time.time()))
+            .fetchone()
+        )
         return row[0] if row else 0
 
     def get_expiry(self, key: str) -> float:
@@ -118,6 +124,9 @@ class SQLiteStorage(Storage, MovingWindowSupport):
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         now = time.time()
-        oldest, count = self._connection().execute(
-            "SELECT MIN(at), COUNT(*) FROM events WHERE key = ? AND at > ?", (key, now - expiry)).fetchone()
+        oldest, count = (
+            self._connection()
+            .execute("SELECT MIN(at), COUNT(*) FROM events WHERE key = ? AND at > ?", (key, now - expiry))
+            .fetchone()
+        )
         return (oldest, count) if count else (now, 0)

@@ -48,17 +48,28 @@ class RequestLimits:
         self.app, self.max_body = app, max_body
 
     def __call__(self, environ, start_response):
-        target = environ.get("REQUEST_URI") or environ.get("RAW_URI") or (
-            environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+        target = (
+            environ.get("REQUEST_URI")
+            or environ.get("RAW_URI")
+            or (environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+        )
         line = len(environ.get("REQUEST_METHOD", "")) + len(target) + len(environ.get("SERVER_PROTOCOL", "")) + 2
         if line > REQUEST_LINE_BYTES:
-            return _refuse(start_response, "414 URI Too Long",
-                           f"The request line is {line} bytes; this server accepts {REQUEST_LINE_BYTES}. POST long queries instead.")
+            return _refuse(
+                start_response,
+                "414 URI Too Long",
+                f"The request line is {line} bytes; this server accepts {REQUEST_LINE_BYTES}. POST long queries instead.",
+            )
         headers = sum(len(key) - 5 + len(value) + 4 for key, value in environ.items() if key.startswith("HTTP_"))
-        headers += sum(len(key) + len(environ[key]) + 4 for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key))
+        headers += sum(
+            len(key) + len(environ[key]) + 4 for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)
+        )
         if headers > HEADER_BYTES:
-            return _refuse(start_response, "431 Request Header Fields Too Large",
-                           f"The request headers are {headers} bytes together; this server accepts {HEADER_BYTES}.")
+            return _refuse(
+                start_response,
+                "431 Request Header Fields Too Large",
+                f"The request headers are {headers} bytes together; this server accepts {HEADER_BYTES}.",
+            )
         declared = environ.get("CONTENT_LENGTH") or ""
         if declared.isdigit() and int(declared) > self.max_body:
             return _refuse(start_response, "413 Content Too Large", _too_large_text(self.max_body))
@@ -75,8 +86,15 @@ class RequestLimits:
 
 def _refuse(start_response, status: str, message: str) -> list[bytes]:
     body = (message + "\n").encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                            ("X-Content-Type-Options", "nosniff"), ("Access-Control-Allow-Origin", "*")])
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Access-Control-Allow-Origin", "*"),
+        ],
+    )
     return [body]
 
 
@@ -90,7 +108,8 @@ def install(app: Flask, settings: Settings) -> None:
     if settings.proxy_hops:
         # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops
+        )
     app.wsgi_app = RequestLimits(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
     app.register_error_handler(413, _too_large)
     if not settings.rate_limit:
@@ -116,8 +135,10 @@ def install(app: Flask, settings: Settings) -> None:
 
 def _too_many(error) -> Response:
     response = plain_text_error(
-        429, f"Too many requests from your address ({error.description}). Wait as long as Retry-After says, "
-             "or download the dumps (/dumps/) to query a copy of the data as much as you like.")
+        429,
+        f"Too many requests from your address ({error.description}). Wait as long as Retry-After says, "
+        "or download the dumps (/dumps/) to query a copy of the data as much as you like.",
+    )
     # Flask-Limiter replaces this with the exact wait when it adds its headers.
     response.headers["Retry-After"] = "60"
     return response

@@ -72,7 +72,7 @@ class Name:
     stems: tuple[str, ...] = field(compare=False, default=())
 
     @classmethod
-    def of(cls, text: str, lang: str, kind: str) -> "Name":
+    def of(cls, text: str, lang: str, kind: str) -> Name:
         return cls(text, lang, kind, fold(text), stems(text))
 
 
@@ -106,7 +106,9 @@ def _word_similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def score(query_folded: str, query_stems: tuple[str, ...], name: Name, weights: Weights, *, containment: bool = False) -> float:
+def score(
+    query_folded: str, query_stems: tuple[str, ...], name: Name, weights: Weights, *, containment: bool = False
+) -> float:
     """How well ``name`` matches the query, from 0 to 1. Reconciliation compares whole names
     (the overlap of both); search (``containment``) mostly asks whether the name contains
     the query's words."""

@@ -13,12 +13,11 @@ from __future__ import annotations
 import io
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from markupsafe import Markup
 from flask import (
     Blueprint,
     Response,
@@ -28,6 +27,7 @@ from flask import (
     send_file,
     url_for,
 )
+from markupsafe import Markup
 
 from rograph.examples import load_examples
 from rograph.namespaces import (
@@ -37,9 +37,9 @@ from rograph.namespaces import (
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
+    SD,
     SHAPES_GRAPH,
     SHAPES_IRI,
-    SD,
     VOID,
     prefixes_used,
 )
@@ -70,7 +70,7 @@ bp = Blueprint("pages", __name__)
 #: Security headers on every HTML page: nothing runs or loads but the site's own files.
 HTML_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
@@ -131,8 +131,9 @@ def _ui_words() -> dict[str, str]:
 @bp.app_template_filter("breakable")
 def _breakable(iri: str) -> Markup:
     """An IRI that may wrap after ``/`` and ``#`` (never inside a word), on a narrow screen."""
-    return Markup("").join(Markup("{}<wbr>").format(part) if part in "/#" else part
-                           for part in re.split(r"([/#])", iri))
+    return Markup("").join(
+        Markup("{}<wbr>").format(part) if part in "/#" else part for part in re.split(r"([/#])", iri)
+    )
 
 
 @bp.app_template_filter("size")
@@ -161,7 +162,9 @@ def _page_number() -> int:
 
 
 def _html(body: str, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(body, status=status, content_type="text/html; charset=utf-8", headers={**HTML_HEADERS, **(headers or {})})
+    return Response(
+        body, status=status, content_type="text/html; charset=utf-8", headers={**HTML_HEADERS, **(headers or {})}
+    )
 
 
 @bp.get("/")
@@ -169,12 +172,22 @@ def home() -> Response:
     ctx = context()
     view = describe.home_view(ctx.store, reader_language(), root_url())
     examples = _examples()
-    return _html(render_template(
-        "home.html", view=view, classes=view.classes, built=ctx.store.built, dumps=ctx.store.build.dumps, examples=examples,
-        structured_data=_structured_data("dataset", DocumentRequest(DATASET_IRI, "dataset", None)),
-        dataset=address_of(DATASET_IRI, root_url()), ontology=address_of(ONTOLOGY_IRI, root_url()),
-        shapes=address_of(SHAPES_IRI, root_url()), timeout=ctx.settings.query_timeout,
-    ), headers={"Vary": "Accept-Language", "Link": f'<{address_of(DATASET_IRI, root_url())}>; rel="describedby"'})
+    return _html(
+        render_template(
+            "home.html",
+            view=view,
+            classes=view.classes,
+            built=ctx.store.built,
+            dumps=ctx.store.build.dumps,
+            examples=examples,
+            structured_data=_structured_data("dataset", DocumentRequest(DATASET_IRI, "dataset", None)),
+            dataset=address_of(DATASET_IRI, root_url()),
+            ontology=address_of(ONTOLOGY_IRI, root_url()),
+            shapes=address_of(SHAPES_IRI, root_url()),
+            timeout=ctx.settings.query_timeout,
+        ),
+        headers={"Vary": "Accept-Language", "Link": f'<{address_of(DATASET_IRI, root_url())}>; rel="describedby"'},
+    )
 
 
 def _examples():
@@ -194,7 +207,9 @@ def browse() -> Response:
     except ValueError:
         return bad_request(f"class={class_iri!r} is not an IRI; choose a class from the list of classes")
     listing = describe.class_listing(store, class_iri, lang, root, _page_number())
-    return _html(render_template("browse.html", listing=listing, class_iri=class_iri), headers={"Vary": "Accept-Language"})
+    return _html(
+        render_template("browse.html", listing=listing, class_iri=class_iri), headers={"Vary": "Accept-Language"}
+    )
 
 
 @bp.get("/dumps/<name>")
@@ -204,8 +219,14 @@ def dump(name: str) -> Response:
     if path is None:
         return _not_found_text(f"no dump called {name}; the dataset description lists them")
     described = next(d for d in build.dumps if d.name == name)
-    response = send_file(path, mimetype="application/gzip" if described.compressed else described.media_type,
-                         conditional=True, etag=described.sha256, last_modified=build.built, max_age=3600)
+    response = send_file(
+        path,
+        mimetype="application/gzip" if described.compressed else described.media_type,
+        conditional=True,
+        etag=described.sha256,
+        last_modified=build.built,
+        max_age=3600,
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -226,26 +247,43 @@ def sitemap() -> Response:
     than :data:`SITEMAP_PAGE` addresses make an index of ``/sitemap.xml?page=N`` files."""
     ctx, root = context(), absolute_root()
     fixed = [BASE, DATASET_IRI, ONTOLOGY_IRI, SHAPES_IRI]
-    entities = (f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
-                f'&& ?s NOT IN ({", ".join(str(ox.NamedNode(iri)) for iri in fixed)}))')
-    total = len(fixed) + int(next(iter(solutions(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}"))))["n"].value)
+    entities = (
+        f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
+        f"&& ?s NOT IN ({', '.join(str(ox.NamedNode(iri)) for iri in fixed)}))"
+    )
+    total = len(fixed) + int(
+        next(iter(solutions(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}"))))["n"].value
+    )
     pages = math.ceil(total / SITEMAP_PAGE)
-    built = ctx.store.built.astimezone(timezone.utc)
+    built = ctx.store.built.astimezone(UTC)
     headers = {"Cache-Control": "public, max-age=3600"}
     if "page" not in request.args and pages > 1:
         index = [f"{root.rstrip('/')}/sitemap.xml?page={number}" for number in range(1, pages + 1)]
-        return Response(render_template("sitemap.xml", index=index, built=built), content_type="application/xml; charset=utf-8", headers=headers)
+        return Response(
+            render_template("sitemap.xml", index=index, built=built),
+            content_type="application/xml; charset=utf-8",
+            headers=headers,
+        )
     page = _page_number()
     if page > pages:
         return _not_found_text(f"sitemap page {page} does not exist; there are {pages}")
     first, last = (page - 1) * SITEMAP_PAGE, page * SITEMAP_PAGE
     iris = fixed[first:last]
     offset = max(0, first - len(fixed))
-    iris += [row["s"].value for row in solutions(ctx.store.query(
-        f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}"))]
+    iris += [
+        row["s"].value
+        for row in solutions(
+            ctx.store.query(
+                f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}"
+            )
+        )
+    ]
     addresses = [root if iri == BASE else address_of(iri, root) for iri in iris]
-    return Response(render_template("sitemap.xml", addresses=addresses, built=built), content_type="application/xml; charset=utf-8",
-                    headers=headers)
+    return Response(
+        render_template("sitemap.xml", addresses=addresses, built=built),
+        content_type="application/xml; charset=utf-8",
+        headers=headers,
+    )
 
 
 @bp.get("/robots.txt")
@@ -280,8 +318,14 @@ def _document(doc: DocumentRequest) -> Response:
     # The graphs that hold the ontology and the shapes (named in every quad's provenance)
     # are documented by the ontology and the shapes themselves; the graph of the RDFS
     # consequences, which no source states, by the dataset description (its VoID subset).
-    kind = {DATASET_IRI: "dataset", ONTOLOGY_IRI: "ontology", SHAPES_IRI: "shapes",
-            ONTOLOGY_GRAPH: "ontology", SHAPES_GRAPH: "shapes", INFERRED_GRAPH: "dataset"}.get(doc.iri, "entity")
+    kind = {
+        DATASET_IRI: "dataset",
+        ONTOLOGY_IRI: "ontology",
+        SHAPES_IRI: "shapes",
+        ONTOLOGY_GRAPH: "ontology",
+        SHAPES_GRAPH: "shapes",
+        INFERRED_GRAPH: "dataset",
+    }.get(doc.iri, "entity")
     if kind == "entity" and not describe.exists(store, doc.iri):
         return _not_found(doc, fmt, root)
 
@@ -312,21 +356,40 @@ def _render_page(kind: str, doc: DocumentRequest, lang: str, root: str, page: in
     structured_data = _structured_data(kind, doc)
     if kind == "ontology":
         ontology = describe.ontology_view(ctx.store, lang, root)
-        return render_template("ontology.html", view=ontology, formats=formats, iri=doc.iri, structured_data=structured_data)
+        return render_template(
+            "ontology.html", view=ontology, formats=formats, iri=doc.iri, structured_data=structured_data
+        )
     if kind == "shapes":
-        return render_template("shapes.html", shapes=describe.shapes_view(ctx.store, lang, root), formats=formats, iri=doc.iri,
-                               structured_data=structured_data)
+        return render_template(
+            "shapes.html",
+            shapes=describe.shapes_view(ctx.store, lang, root),
+            formats=formats,
+            iri=doc.iri,
+            structured_data=structured_data,
+        )
     if kind == "dataset":
-        return render_template("dataset.html", description=_dataset_rows(lang, root), graphs=_dataset_graphs(lang, root), formats=formats,
-                               dumps=ctx.store.build.dumps, iri=doc.iri, built=ctx.store.built, structured_data=structured_data)
+        return render_template(
+            "dataset.html",
+            description=_dataset_rows(lang, root),
+            graphs=_dataset_graphs(lang, root),
+            formats=formats,
+            dumps=ctx.store.build.dumps,
+            iri=doc.iri,
+            built=ctx.store.built,
+            structured_data=structured_data,
+        )
     view = differences.annotate(describe.entity_view(ctx.store, doc.iri, lang, root, page), ctx.store, lang, root)
-    return render_template("entity.html", view=view, formats=formats, browse=url_for("pages.browse"), structured_data=structured_data)
+    return render_template(
+        "entity.html", view=view, formats=formats, browse=url_for("pages.browse"), structured_data=structured_data
+    )
 
 
 def _structured_data(kind: str, doc: DocumentRequest) -> Markup:
     """The JSON-LD a page embeds for crawlers: its document's statements about its subject,
     read as schema.org too (:mod:`rograph.web.structured_data`)."""
-    return structured_data.json_ld(context().store, _document_quads(kind, doc), doc.iri, address_of(doc.iri, root_url()))
+    return structured_data.json_ld(
+        context().store, _document_quads(kind, doc), doc.iri, address_of(doc.iri, root_url())
+    )
 
 
 def _dataset_rows(lang: str, root: str) -> list:
@@ -340,7 +403,9 @@ def _dataset_rows(lang: str, root: str) -> list:
     labeller.fetch([p.value for p, _ in rows] + [o.value for _, o in rows if isinstance(o, ox.NamedNode)])
     grouped: dict[str, describe.Group] = {}
     for predicate, value in rows:
-        grouped.setdefault(predicate.value, describe.Group(labeller.show(predicate))).values.append(labeller.show(value))
+        grouped.setdefault(predicate.value, describe.Group(labeller.show(predicate))).values.append(
+            labeller.show(value)
+        )
     return list(grouped.values())
 
 
@@ -358,17 +423,28 @@ def _dataset_graphs(lang: str, root: str) -> list[tuple[str, describe.Shown, int
     named = [props for props in subsets.values() if SD_NAME in props]
     labeller = describe.Labeller(store, lang, root)
     labeller.fetch([props[SD_NAME].value for props in named])
-    return sorted(((props[SD_NAME].value.rstrip("/").rsplit("/", 1)[-1], labeller.show(props[SD_NAME]),
-                    int(props[VOID_TRIPLES].value) if VOID_TRIPLES in props else 0,
-                    props[DCTERMS_DESCRIPTION].value if DCTERMS_DESCRIPTION in props else "") for props in named),
-                  key=lambda row: row[1].text.lower())
+    return sorted(
+        (
+            (
+                props[SD_NAME].value.rstrip("/").rsplit("/", 1)[-1],
+                labeller.show(props[SD_NAME]),
+                int(props[VOID_TRIPLES].value) if VOID_TRIPLES in props else 0,
+                props[DCTERMS_DESCRIPTION].value if DCTERMS_DESCRIPTION in props else "",
+            )
+            for props in named
+        ),
+        key=lambda row: row[1].text.lower(),
+    )
 
 
 def _document_quads(kind: str, doc: DocumentRequest) -> list[ox.Quad]:
     """The statements of the RDF document about ``doc``'s IRI."""
     store = context().store
     if kind == "dataset":
-        return [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE)]
+        return [
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(store.build.description), format=ox.RdfFormat.TURTLE)
+        ]
     if kind in ("ontology", "shapes"):
         return describe.graph_statements(store, ONTOLOGY_GRAPH if kind == "ontology" else SHAPES_GRAPH)
     return describe.statements(store, doc.iri)
@@ -391,15 +467,27 @@ def _serialize(quads: list[ox.Quad], fmt: ResultFormat) -> bytes:
     writer = fmt.writer
     if not isinstance(writer, ox.RdfFormat):
         raise ValueError(f"{fmt.media_type} is not an RDF document format")
-    written = quads if writer in DATASET_WRITERS else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    written = (
+        quads
+        if writer in DATASET_WRITERS
+        else list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    )
     if writer not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return _write(written, writer, None)
-    candidates = prefixes_used(term.value for statement in written for term in statement if isinstance(term, ox.NamedNode))
-    candidates |= prefixes_used(term.datatype.value for statement in written for term in statement if isinstance(term, ox.Literal))
+    candidates = prefixes_used(
+        term.value for statement in written for term in statement if isinstance(term, ox.NamedNode)
+    )
+    candidates |= prefixes_used(
+        term.datatype.value for statement in written for term in statement if isinstance(term, ox.Literal)
+    )
     text = _write(written, writer, candidates)
     # The writer abbreviates what it can ("a", plain strings, numbers): keep what it used.
     body = re.sub(rb"(?m)^@prefix [^\n]*\n", b"", text)
-    used = {prefix: ns for prefix, ns in candidates.items() if re.search(rb"(?<![\w-])" + re.escape(prefix.encode()) + rb":", body)}
+    used = {
+        prefix: ns
+        for prefix, ns in candidates.items()
+        if re.search(rb"(?<![\w-])" + re.escape(prefix.encode()) + rb":", body)
+    }
     return text if used == candidates else _write(written, writer, used)
 
 
@@ -411,11 +499,14 @@ def _write(statements: list, writer: ox.RdfFormat, prefixes: dict[str, str] | No
 
 def _not_found(doc: DocumentRequest, fmt: ResultFormat, root: str) -> Response:
     if fmt is HTML:
-        return _html(render_template("not_found.html", iri=doc.iri, under_base=doc.iri.startswith(BASE)), status=404,
-                     headers={"Vary": "Accept"})
+        return _html(
+            render_template("not_found.html", iri=doc.iri, under_base=doc.iri.startswith(BASE)),
+            status=404,
+            headers={"Vary": "Accept"},
+        )
     # An empty graph in the format asked for: still a valid document, saying nothing.
     return Response(_serialize([], fmt), status=404, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _http_date(moment: datetime) -> str:
-    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)

@@ -17,10 +17,22 @@ from rograph.namespaces import PREFIXES
 
 #: What a grammar token means, for the tokens Oxigraph lists; the rest are shown as written.
 _TOKEN_WORDS = {
-    '"?"': "a variable", '"$"': "a variable", '"<"': "an IRI", '"<<"': "a quoted triple", '"<<("': "a triple term",
-    "\"'\"": "a string", "\"'''\"": "a string", '"\\""': "a string", '"\\"\\"\\""': "a string",
-    '"+"': "a number", '"-"': "a number", '"_:"': "a blank node", '"["': "a blank node",
-    '"true"': "true or false", '"false"': "true or false", '":"': "a prefixed name",
+    '"?"': "a variable",
+    '"$"': "a variable",
+    '"<"': "an IRI",
+    '"<<"': "a quoted triple",
+    '"<<("': "a triple term",
+    '"\'"': "a string",
+    "\"'''\"": "a string",
+    '"\\""': "a string",
+    '"\\"\\"\\""': "a string",
+    '"+"': "a number",
+    '"-"': "a number",
+    '"_:"': "a blank node",
+    '"["': "a blank node",
+    '"true"': "true or false",
+    '"false"': "true or false",
+    '":"': "a prefixed name",
 }
 #: One item of Oxigraph's list: a quoted token, a character class (``['0'..='9']``), or a word.
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:[^\]\\]|\\.)*\]|[A-Za-z_][\w ]*[\w]')
@@ -63,7 +75,7 @@ def explain(query: str, message: str, line: int | None, column: int | None) -> S
             return SyntaxProblem(_undeclared_in_words(named[1], f"line {line}"), line, None, typed)
         return SyntaxProblem(f"The query could not be read at line {line}: {message}", line, None, typed)
     expected = _expected_in_words(message)
-    at_end = not "\n".join([typed[max(column - 1, 0):], *lines[line:]]).strip()
+    at_end = not "\n".join([typed[max(column - 1, 0) :], *lines[line:]]).strip()
     if at_end and "“}”" not in expected:
         # Oxigraph reports the furthest point it tried, which at the end of the query can be
         # past the last token (or on the line after it): the spot is that last token.
@@ -82,7 +94,7 @@ def explain(query: str, message: str, line: int | None, column: int | None) -> S
         if expected:
             text += f" What could come next: {expected}."
         return SyntaxProblem(text, line, column, excerpt)
-    found = "\n".join([typed[max(column - 1, 0):], *lines[line:]]).split()[0][:40]
+    found = "\n".join([typed[max(column - 1, 0) :], *lines[line:]]).split()[0][:40]
     text = f"The query cannot be read at {where}, where it has “{found}”."
     if expected:
         text += f" What could come there: {expected}."
@@ -91,8 +103,10 @@ def explain(query: str, message: str, line: int | None, column: int | None) -> S
 
 def _undeclared_in_words(prefix: str, where: str) -> str:
     known = ", ".join(f"{p}:" for p in PREFIXES)
-    return (f"The prefix {prefix}: at {where} is not declared. Declare it at the top of the query "
-            f"(PREFIX {prefix}: <namespace IRI>), or use one of the predefined prefixes: {known}.")
+    return (
+        f"The prefix {prefix}: at {where} is not declared. Declare it at the top of the query "
+        f"(PREFIX {prefix}: <namespace IRI>), or use one of the predefined prefixes: {known}."
+    )
 
 
 def _undeclared_prefix(typed: str, column: int, message: str) -> str | None:

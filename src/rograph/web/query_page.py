@@ -53,9 +53,20 @@ class Answer:
     """A query's answer as the page shows it: columns and rows of shown terms (with the raw
     terms, for sorting and charts), a boolean, or a problem; and how long it took."""
 
-    def __init__(self, columns=(), rows=(), raw=(), boolean=None, error=None, problem: SyntaxProblem | None = None,
-                 truncated=False, timed_out=False, milliseconds: float | None = None, status=200,
-                 headers: dict | None = None):
+    def __init__(
+        self,
+        columns=(),
+        rows=(),
+        raw=(),
+        boolean=None,
+        error=None,
+        problem: SyntaxProblem | None = None,
+        truncated=False,
+        timed_out=False,
+        milliseconds: float | None = None,
+        status=200,
+        headers: dict | None = None,
+    ):
         self.columns, self.rows, self.raw, self.boolean = list(columns), list(rows), list(raw), boolean
         self.error, self.problem, self.truncated, self.timed_out = error, problem, truncated, timed_out
         self.milliseconds, self.status, self.headers = milliseconds, status, headers or {}
@@ -64,7 +75,10 @@ class Answer:
     def table(self) -> list[list[tuple]]:
         """Each row's cells with the key the table sorts them by: the literal's own value for
         numbers and dates (the shown text is formatted for reading), else none (by text)."""
-        return [[(cell, _sort_key(term)) for cell, term in zip(shown, raw, strict=False)] for shown, raw in zip(self.rows, self.raw, strict=False)]
+        return [
+            [(cell, _sort_key(term)) for cell, term in zip(shown, raw, strict=False)]
+            for shown, raw in zip(self.rows, self.raw, strict=False)
+        ]
 
 
 def _sort_key(term) -> str | None:
@@ -92,36 +106,65 @@ def _page(query: str, answer: Answer | None, examples, chosen) -> Response:
     asked = query if answer is not None else None
     form = query_form(asked) if asked else None
     formats = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
-    downloads = [(fmt.names[0], url_for("sparql.endpoint") + "?" + urlencode({"query": asked, "format": fmt.names[0]}))
-                 for fmt in formats] if asked else []
-    chart_links = {kind: url_for("query_page.chart") + "?" + urlencode({"query": asked, "view": kind, "lang": lang})
-                   for kind in (answer.views if answer else ())}
+    downloads = (
+        [
+            (fmt.names[0], url_for("sparql.endpoint") + "?" + urlencode({"query": asked, "format": fmt.names[0]}))
+            for fmt in formats
+        ]
+        if asked
+        else []
+    )
+    chart_links = {
+        kind: url_for("query_page.chart") + "?" + urlencode({"query": asked, "view": kind, "lang": lang})
+        for kind in (answer.views if answer else ())
+    }
     # CodeMirror writes its styles into a <style> element: allowed by this response's nonce only.
     nonce = secrets.token_urlsafe(16)
-    editor = {"prefixes": PREFIXES, "lang": lang, "nonce": nonce, "terms": url_for("completion.terms", lang=lang),
-              "entities": url_for("completion.entities"), "text": {k: v for k, v in TEXT[lang].items() if k.startswith("editor_")}}
+    editor = {
+        "prefixes": PREFIXES,
+        "lang": lang,
+        "nonce": nonce,
+        "terms": url_for("completion.terms", lang=lang),
+        "entities": url_for("completion.entities"),
+        "text": {k: v for k, v in TEXT[lang].items() if k.startswith("editor_")},
+    }
     body = render_template(
-        "query.html", query=query, answer=answer, examples=examples, chosen=chosen, downloads=downloads,
-        chart_links=chart_links, permalink=url_for("query_page.query_page") + "?" + urlencode({"query": asked}) if asked else None,
-        prefixes=PREFIXES, timeout=context().settings.query_timeout, shown_rows=SHOWN_ROWS,
-        rows_text=_rows_text(answer, lang) if answer else "", took=_took(answer) if answer else "",
+        "query.html",
+        query=query,
+        answer=answer,
+        examples=examples,
+        chosen=chosen,
+        downloads=downloads,
+        chart_links=chart_links,
+        permalink=url_for("query_page.query_page") + "?" + urlencode({"query": asked}) if asked else None,
+        prefixes=PREFIXES,
+        timeout=context().settings.query_timeout,
+        shown_rows=SHOWN_ROWS,
+        rows_text=_rows_text(answer, lang) if answer else "",
+        took=_took(answer) if answer else "",
         editor_settings=json.dumps(editor, ensure_ascii=False).replace("</", "<\\/"),
     )
     headers = {**HTML_HEADERS, "Vary": "Accept-Language", **(answer.headers if answer else {})}
     headers["Content-Security-Policy"] = HTML_HEADERS["Content-Security-Policy"].replace(
-        "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
-    return Response(body, status=answer.status if answer else 200, content_type="text/html; charset=utf-8",
-                    headers=headers)
+        "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"
+    )
+    return Response(
+        body, status=answer.status if answer else 200, content_type="text/html; charset=utf-8", headers=headers
+    )
 
 
 def _timed_out(lang: str) -> Answer:
     seconds = context().settings.query_timeout
-    return Answer(error=TEXT[lang]["timed_out"].format(seconds=f"{seconds:g}"), timed_out=True, status=503,
-                  headers={"Retry-After": "1"})
+    return Answer(
+        error=TEXT[lang]["timed_out"].format(seconds=f"{seconds:g}"),
+        timed_out=True,
+        status=503,
+        headers={"Retry-After": "1"},
+    )
 
 
 def _rows_text(answer: Answer, lang: str) -> str:
-    """"1 row", "2 rows", in the reader's language (Latvian: 1, 21, 31… take the singular)."""
+    """ "1 row", "2 rows", in the reader's language (Latvian: 1, 21, 31… take the singular)."""
     count = len(answer.rows)
     singular = count % 10 == 1 and count % 100 != 11 if lang == "lv" else count == 1
     return f"{count} {TEXT[lang]['row'] if singular else TEXT[lang]['rows']}"
@@ -186,9 +229,15 @@ def chart() -> Response:
     view = answer.views.get(kind) if answer else None
     if view is None:
         name = {"bar": "a bar chart", "timeline": "a timeline"}.get(kind, f"view={kind!r}")
-        return Response(f"This query's answer cannot be drawn as {name}: a bar chart needs a column of numbers and a "
-                        "column naming them, a timeline a column of dates, in every row (at most 40 and 100 rows).\n",
-                        status=404, content_type="text/plain; charset=utf-8")
+        return Response(
+            f"This query's answer cannot be drawn as {name}: a bar chart needs a column of numbers and a "
+            "column naming them, a timeline a column of dates, in every row (at most 40 and 100 rows).\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
     body = render_template("result_view.svg", view=view)
-    return Response(body, content_type="image/svg+xml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{kind}.svg"'})
+    return Response(
+        body,
+        content_type="image/svg+xml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{kind}.svg"'},
+    )

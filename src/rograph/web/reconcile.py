@@ -40,8 +40,13 @@ from rograph.web.sansio.reconcile import (
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
 #: Types offered to a client that has not chosen one.
-DEFAULT_TYPES = (PREFIXES["org"] + "Organization", PREFIXES["schema"] + "Place", RG + "Project", RG + "Meeting",
-                 RG + "RomaMediatorPost")
+DEFAULT_TYPES = (
+    PREFIXES["org"] + "Organization",
+    PREFIXES["schema"] + "Place",
+    RG + "Project",
+    RG + "Meeting",
+    RG + "RomaMediatorPost",
+)
 #: Candidates looked at per query before properties are compared.
 CANDIDATE_POOL = 50
 #: A property value matches a text value from this name score up.
@@ -51,8 +56,12 @@ NAME_SHARE = 0.8
 
 
 def _json(body: dict, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8",
-                    headers={"Access-Control-Allow-Origin": "*"})
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
 
 
 def _error(error: ReconcileError) -> Response:
@@ -60,7 +69,7 @@ def _error(error: ReconcileError) -> Response:
 
 
 def entity_id(iri: str) -> str:
-    return iri[len(BASE):] if iri.startswith(BASE) else iri
+    return iri[len(BASE) :] if iri.startswith(BASE) else iri
 
 
 def entity_iri(identifier: str) -> str:
@@ -76,7 +85,9 @@ def term_iri(identifier: str) -> str:
 
 
 def _type_objects(index: EntityIndex, types: list[str], lang: str) -> list[dict]:
-    return [{"id": prefixed(t), "name": index.classes[t].label(lang) if t in index.classes else prefixed(t)} for t in types]
+    return [
+        {"id": prefixed(t), "name": index.classes[t].label(lang) if t in index.classes else prefixed(t)} for t in types
+    ]
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -85,10 +96,20 @@ def endpoint() -> Response:
     index = index_of(context().store)
     lang = reader_language()
     if raw is None:
-        default_types = [{"id": prefixed(t), "name": index.classes[t].label(lang) if t in index.classes else prefixed(t)}
-                         for t in DEFAULT_TYPES]
-        return _json(manifest(root=service_root(), name="rograph: actors in Roma integration", identifier_space=BASE,
-                              schema_space=str(RG), version=__version__, default_types=default_types))
+        default_types = [
+            {"id": prefixed(t), "name": index.classes[t].label(lang) if t in index.classes else prefixed(t)}
+            for t in DEFAULT_TYPES
+        ]
+        return _json(
+            manifest(
+                root=service_root(),
+                name="rograph: actors in Roma integration",
+                identifier_space=BASE,
+                schema_space=str(RG),
+                version=__version__,
+                default_types=default_types,
+            )
+        )
     try:
         queries = parse_batch(raw)
     except ReconcileError as error:
@@ -129,15 +150,24 @@ def _reconcile(index: EntityIndex, query: Query, lang: str) -> list[dict]:
     out = []
     for position, (total, entry, name, prop) in enumerate(results):
         runner_up = results[position + 1][0] if position + 1 < len(results) else 0.0
-        features = [{"id": "name_match", "value": round(name, 4)}, {"id": "popularity", "value": round(entry.popularity, 4)}]
+        features = [
+            {"id": "name_match", "value": round(name, 4)},
+            {"id": "popularity", "value": round(entry.popularity, 4)},
+        ]
         if query.properties:
             features.append({"id": "property_match", "value": round(prop, 4)})
         if types:
             features.append({"id": "type_match", "value": True})
         candidate = {
-            "id": entity_id(entry.iri), "name": entry.label(lang), "score": round(100 * total, 2),
-            "type": _type_objects(index, entry.types, lang), "features": features,
-            "match": position == 0 and total >= 0.95 and total - runner_up >= 0.1 and (not query.properties or prop == 1.0),
+            "id": entity_id(entry.iri),
+            "name": entry.label(lang),
+            "score": round(100 * total, 2),
+            "type": _type_objects(index, entry.types, lang),
+            "features": features,
+            "match": position == 0
+            and total >= 0.95
+            and total - runner_up >= 0.1
+            and (not query.properties or prop == 1.0),
         }
         description = entry.description(lang)
         if description:
@@ -146,7 +176,9 @@ def _reconcile(index: EntityIndex, query: Query, lang: str) -> list[dict]:
     return out
 
 
-def _property_scores(index: EntityIndex, candidates: list[Entry], constraints: tuple[PropertyConstraint, ...]) -> dict[str, float]:
+def _property_scores(
+    index: EntityIndex, candidates: list[Entry], constraints: tuple[PropertyConstraint, ...]
+) -> dict[str, float]:
     """For each candidate, the share of the query's properties it has a matching value for."""
     store = context().store
     matched: dict[str, int] = {}
@@ -158,8 +190,10 @@ def _property_scores(index: EntityIndex, candidates: list[Entry], constraints: t
             continue
         values: dict[str, list] = {}
         for start in range(0, len(candidates), 200):
-            batch = " ".join(str(ox.NamedNode(c.iri)) for c in candidates[start:start + 200])
-            for row in solutions(store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}")):
+            batch = " ".join(str(ox.NamedNode(c.iri)) for c in candidates[start : start + 200])
+            for row in solutions(
+                store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}")
+            ):
                 values.setdefault(row["s"].value, []).append(row["o"])
         wanted_ids = {entity_iri(i) for i in constraint.ids}
         for iri, found in values.items():
@@ -176,7 +210,8 @@ def _value_matches(index: EntityIndex, value, plain: tuple, wanted_ids: set[str]
         names = entry.names if entry else []
         texts = [str(v) for v in plain if isinstance(v, str)]
         return any(v == entity_id(value.value) or v == value.value for v in texts) or any(
-            score(fold(text), stems(text), name, index.weights) >= PROPERTY_MATCH for text in texts for name in names)
+            score(fold(text), stems(text), name, index.weights) >= PROPERTY_MATCH for text in texts for name in names
+        )
     if isinstance(value, ox.Literal):
         for wanted in plain:
             if isinstance(wanted, bool):
@@ -195,6 +230,7 @@ def _value_matches(index: EntityIndex, value, plain: tuple, wanted_ids: set[str]
 
 # ------------------------------------------------------------------------------ suggest
 
+
 @bp.get("/suggest/<kind>")
 def suggest(kind: str) -> Response:
     index = index_of(context().store)
@@ -210,10 +246,13 @@ def suggest(kind: str) -> Response:
     pool = pools[kind]
     if kind != "entity":
         prefix = term_iri(prefix) if ":" in prefix and prefix.split(":", 1)[0] in PREFIXES else prefix
-    found = index.suggest(pool, prefix)[cursor:cursor + SUGGEST_PAGE]
+    found = index.suggest(pool, prefix)[cursor : cursor + SUGGEST_PAGE]
     result = []
     for entry in found:
-        item: dict[str, Any] = {"id": entity_id(entry.iri) if kind == "entity" else prefixed(entry.iri), "name": entry.label(lang)}
+        item: dict[str, Any] = {
+            "id": entity_id(entry.iri) if kind == "entity" else prefixed(entry.iri),
+            "name": entry.label(lang),
+        }
         description = entry.description(lang)
         if description:
             item["description"] = description
@@ -225,18 +264,31 @@ def suggest(kind: str) -> Response:
 
 # ------------------------------------------------------------------------------ preview
 
+
 @bp.get("/preview")
 def preview() -> Response:
     index = index_of(context().store)
     identifier = request.args.get("id", "")
     entry = index.entities.get(entity_iri(identifier))
-    headers = {**HTML_HEADERS, "Access-Control-Allow-Origin": "*",
-               # Shown in an iframe of the client (OpenRefine), unlike every other page.
-               "Content-Security-Policy": HTML_HEADERS["Content-Security-Policy"].replace("frame-ancestors 'none'", "frame-ancestors *")}
+    headers = {
+        **HTML_HEADERS,
+        "Access-Control-Allow-Origin": "*",
+        # Shown in an iframe of the client (OpenRefine), unlike every other page.
+        "Content-Security-Policy": HTML_HEADERS["Content-Security-Policy"].replace(
+            "frame-ancestors 'none'", "frame-ancestors *"
+        ),
+    }
     if entry is None:
         return plain_text_error(404, f"no entity with id {identifier!r}")
     lang = reader_language()
-    body = render_template("reconcile_preview.html", entry=entry, label=entry.label(lang), description=entry.description(lang),
-                           types=[t["name"] for t in _type_objects(index, entry.types, lang)], href=address_of(entry.iri, service_root()),
-                           width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
+    body = render_template(
+        "reconcile_preview.html",
+        entry=entry,
+        label=entry.label(lang),
+        description=entry.description(lang),
+        types=[t["name"] for t in _type_objects(index, entry.types, lang)],
+        href=address_of(entry.iri, service_root()),
+        width=PREVIEW_WIDTH,
+        height=PREVIEW_HEIGHT,
+    )
     return Response(body, content_type="text/html; charset=utf-8", headers=headers)

@@ -48,13 +48,25 @@ def explain_query_error(error: Exception) -> tuple[int, str, dict[str, str] | No
         return error.status, error.message, {"Retry-After": str(error.retry_after)} if error.retry_after else None
     if isinstance(error, QueryStopped):
         if error.timed_out:
-            return 503, (f"The query ran longer than this endpoint's limit of {context().settings.query_timeout:g} seconds "
-                         "and was stopped.\nNarrow it (more specific patterns, LIMIT) or run it on a copy of the data "
-                         "(see /dataset dumps)."), {"Retry-After": "1"}
+            return (
+                503,
+                (
+                    f"The query ran longer than this endpoint's limit of {context().settings.query_timeout:g} seconds "
+                    "and was stopped.\nNarrow it (more specific patterns, LIMIT) or run it on a copy of the data "
+                    "(see /dataset dumps)."
+                ),
+                {"Retry-After": "1"},
+            )
         return error.status, error.message, None
     if isinstance(error, StoreTimeout):
-        return 504, (f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
-                     "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/)."), {"Retry-After": "1"}
+        return (
+            504,
+            (
+                f"The store behind this endpoint did not answer in time: {error}. Narrow the query "
+                "(more specific patterns, LIMIT) or run it on a copy of the data (see /dumps/)."
+            ),
+            {"Retry-After": "1"},
+        )
     if isinstance(error, StoreUnavailable):
         log.warning("store unavailable: %s", error)
         return 502, f"The store behind this endpoint did not answer properly: {error}", {"Retry-After": "5"}

@@ -19,9 +19,27 @@ import pyoxigraph as ox
 from rograph.namespaces import PREFIXES
 
 XSD = PREFIXES["xsd"]
-NUMBERS = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
-                                   "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                   "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+NUMBERS = {
+    XSD + name
+    for name in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 DATES = {XSD + name for name in ("date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth")}
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -87,8 +105,12 @@ def _column_where(columns: list[str], raw: list[tuple], datatypes: set[str], rea
     if not raw:
         return None
     for index in range(len(columns)):
-        if all(isinstance(row[index], ox.Literal) and row[index].datatype.value in datatypes
-               and read(row[index]) is not None for row in raw):
+        if all(
+            isinstance(row[index], ox.Literal)
+            and row[index].datatype.value in datatypes
+            and read(row[index]) is not None
+            for row in raw
+        ):
             return index
     return None
 
@@ -107,7 +129,7 @@ def _label_column(columns: list[str], raw: list[tuple], skip: int | None) -> int
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 1] + "…"
+    return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
 
 
 def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, label: int) -> Chart:
@@ -115,8 +137,14 @@ def _bar_chart(title: str, raw: list[tuple], shown: list[list], value: int, labe
     largest = max([*amounts, 0.0]) or 1.0
     room = WIDTH - LABEL_WIDTH - 60
     marks = [
-        Mark(_short(shown[i][label].text), shown[i][label].href, shown[i][value].text,
-             x=LABEL_WIDTH, y=20 + i * ROW, width=max(0.0, amount) / largest * room)
+        Mark(
+            _short(shown[i][label].text),
+            shown[i][label].href,
+            shown[i][value].text,
+            x=LABEL_WIDTH,
+            y=20 + i * ROW,
+            width=max(0.0, amount) / largest * room,
+        )
         for i, amount in enumerate(amounts)
     ]
     return Chart("bar", title, marks, [], WIDTH, 20 + len(marks) * ROW + 10, 0.0)
@@ -149,8 +177,16 @@ def _timeline(title: str, raw: list[tuple], shown: list[list], date: int, label:
         x = place(year)
         text = _short(shown[i][label].text) if label is not None else ""
         anchor = "start" if x < WIDTH / 2 else "end"
-        marks.append(Mark(text, shown[i][label].href if label is not None else None, shown[i][date].text,
-                          x=x, y=20 + i * ROW, anchor=anchor))
+        marks.append(
+            Mark(
+                text,
+                shown[i][label].href if label is not None else None,
+                shown[i][date].text,
+                x=x,
+                y=20 + i * ROW,
+                anchor=anchor,
+            )
+        )
     step = max(1, round(span / 10))
     ticks = [Tick(place(year), str(year)) for year in range(first, last + 1, step)]
     axis_y = 20 + len(marks) * ROW

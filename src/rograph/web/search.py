@@ -59,9 +59,17 @@ def search() -> Response:
                 groups[cls] = SearchGroup(name, url_for("pages.browse", **arguments) if cls else None)
             label = hit.entry.label(lang)
             shows_other = hit.name.text != label
-            groups[cls].hits.append(SearchHit(
-                label, address_of(hit.entry.iri, root_url()), hit.entry.sources,
-                hit.name.text if shows_other else None, words["search_" + hit.name.kind.replace(" ", "_")] if shows_other else None,
-                hit.name.lang if shows_other else None))
-    return _html(render_template("search.html", query=query, groups=list(groups.values()), total=total),
-                 headers={"Vary": "Accept-Language"})
+            groups[cls].hits.append(
+                SearchHit(
+                    label,
+                    address_of(hit.entry.iri, root_url()),
+                    hit.entry.sources,
+                    hit.name.text if shows_other else None,
+                    words["search_" + hit.name.kind.replace(" ", "_")] if shows_other else None,
+                    hit.name.lang if shows_other else None,
+                )
+            )
+    return _html(
+        render_template("search.html", query=query, groups=list(groups.values()), total=total),
+        headers={"Vary": "Accept-Language"},
+    )

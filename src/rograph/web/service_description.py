@@ -43,11 +43,19 @@ def service_description(endpoint: str, store: Store, settings: Settings, graph_c
         if settings.service_allowlist
         else "SERVICE (federation) is off: queries naming SERVICE are refused"
     )
-    graph.add((service, RDFS.comment, rdflib.Literal(
-        f"Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named graphs; "
-        f"GRAPH ?g shows which source says what. Limits: a query runs at most {settings.query_timeout:g} s "
-        f"(then 503); responses are at most {settings.max_response_bytes} bytes (larger results are "
-        f"refused, never cut short). {federation}. FROM and GRAPH IRIs are never dereferenced.", lang="en")))
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            rdflib.Literal(
+                f"Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named graphs; "
+                f"GRAPH ?g shows which source says what. Limits: a query runs at most {settings.query_timeout:g} s "
+                f"(then 503); responses are at most {settings.max_response_bytes} bytes (larger results are "
+                f"refused, never cut short). {federation}. FROM and GRAPH IRIs are never dereferenced.",
+                lang="en",
+            ),
+        )
+    )
 
     dataset = rdflib.BNode()
     graph.add((service, SD.defaultDataset, dataset))

@@ -8,6 +8,7 @@ the client, and adds a cache of small answers to repeated queries.
 from __future__ import annotations
 
 import logging
+
 import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, render_template, request
@@ -15,6 +16,8 @@ from flask import Blueprint, Response, render_template, request
 from rograph.executor import PoolStore
 from rograph.store.base import QueryStopped
 from rograph.web.context import context
+from rograph.web.pages import HTML_HEADERS, service_root
+from rograph.web.responses import CORS_HEADERS, plain_text_error, query_error
 from rograph.web.sansio import (
     GRAPH_FORMATS,
     NotAcceptable,
@@ -25,8 +28,6 @@ from rograph.web.sansio import (
     parse_request,
     query_form,
 )
-from rograph.web.pages import HTML_HEADERS, service_root
-from rograph.web.responses import CORS_HEADERS, plain_text_error, query_error
 from rograph.web.sansio.linked_data import HTML
 from rograph.web.service_description import service_description
 
@@ -35,6 +36,7 @@ bp = Blueprint("sparql", __name__)
 
 #: Results up to this size are sent whole, with Content-Length, and may be cached.
 WHOLE_RESPONSE_BYTES = 1024 * 1024
+
 
 @bp.after_request
 def _cors(response: Response) -> Response:
@@ -45,19 +47,23 @@ def _cors(response: Response) -> Response:
 @bp.route("/sparql", methods=["OPTIONS"])
 def preflight() -> Response:
     response = Response(status=204)
-    response.headers.update({
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type, Accept",
-        "Access-Control-Max-Age": "86400",
-        "Allow": "GET, POST, OPTIONS",
-    })
+    response.headers.update(
+        {
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "86400",
+            "Allow": "GET, POST, OPTIONS",
+        }
+    )
     return response
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def endpoint() -> Response:
     try:
-        parsed = parse_request(request.method, request.headers.get("Content-Type"), request.query_string, request.get_data(cache=False))
+        parsed = parse_request(
+            request.method, request.headers.get("Content-Type"), request.query_string, request.get_data(cache=False)
+        )
     except ProtocolError as error:
         headers = {"Allow": "GET, POST, OPTIONS"} if error.status == 405 else None
         return plain_text_error(error.status, error.message, headers)
@@ -126,8 +132,13 @@ def _answer(parsed: SparqlRequest) -> Response:
         return Response(cached[0], content_type=cached[1], headers={"Vary": "Accept", "X-Cache": "hit"})
 
     # pyoxigraph serialises the answer in the executor; the bytes only pass through here.
-    answer = store.answer(parsed.query, fmt.media_type, default_graph_uris=parsed.default_graph_uris,
-                          named_graph_uris=parsed.named_graph_uris, cap=settings.max_response_bytes)
+    answer = store.answer(
+        parsed.query,
+        fmt.media_type,
+        default_graph_uris=parsed.default_graph_uris,
+        named_graph_uris=parsed.named_graph_uris,
+        cap=settings.max_response_bytes,
+    )
     try:
         head, complete = answer.head(min(WHOLE_RESPONSE_BYTES, settings.max_response_bytes + 1))
     except Exception as error:

@@ -75,9 +75,16 @@ def json_ld(store: Store, quads: Iterable[ox.Quad | ox.Triple], subject: str, pa
     node = ox.NamedNode(subject)
     classes = [t.object.value for t in triples if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)]
     added = [ox.Triple(node, RDF_TYPE, ox.NamedNode(cls)) for cls in schema_types(store, classes)]
-    added += [ox.Triple(node, ox.NamedNode(SCHEMA + "name"), t.object) for t in triples if t.predicate.value in NAMES and t.subject == node]
-    added += [ox.Triple(node, ox.NamedNode(SCHEMA + "description"), t.object) for t in triples
-              if t.predicate.value == DESCRIPTION and t.subject == node and isinstance(t.object, ox.Literal)]
+    added += [
+        ox.Triple(node, ox.NamedNode(SCHEMA + "name"), t.object)
+        for t in triples
+        if t.predicate.value in NAMES and t.subject == node
+    ]
+    added += [
+        ox.Triple(node, ox.NamedNode(SCHEMA + "description"), t.object)
+        for t in triples
+        if t.predicate.value == DESCRIPTION and t.subject == node and isinstance(t.object, ox.Literal)
+    ]
     # With no public URL set, links are relative (a forged Host must not get in): the page's
     # address is then the published IRI itself, which resolves to this page.
     url = page_url if page_url.startswith(("http://", "https://")) else subject

@@ -9,16 +9,30 @@ store. The functions return plain dataclasses; the templates only lay them out.
 
 from __future__ import annotations
 
+import builtins
 import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-import builtins
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rograph.namespaces import BASE, DCTERMS, INFERRED_GRAPH, M8G, OA, ONTOLOGY_GRAPH, ORG, PROV, RDF, RDFS, RG, SCHEMA, SKOS
+from rograph.namespaces import (
+    BASE,
+    DCTERMS,
+    INFERRED_GRAPH,
+    M8G,
+    OA,
+    ONTOLOGY_GRAPH,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    RG,
+    SCHEMA,
+    SKOS,
+)
 from rograph.store import Store, solutions
 from rograph.web.describe.labels import Labeller, Shown, reader_language_texts
 from rograph.web.ui_text import OUTCOME_PLURALS
@@ -144,11 +158,21 @@ def statements(store: Store, iri: str) -> list[ox.Quad]:
     """Every stated quad about ``iri`` or pointing to it, and about the hash IRIs of its
     document it links to: the RDF document of an entity."""
     node = ox.NamedNode(iri)
-    quads = [ox.Quad(node, row["p"], row["o"], row["g"])
-             for row in solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o"))]
-    quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])]
-    quads += [ox.Quad(row["s"], row["p"], node, row["g"])
-              for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s"))]
+    quads = [
+        ox.Quad(node, row["p"], row["o"], row["g"])
+        for row in solutions(
+            store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o")
+        )
+    ]
+    quads += [
+        ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])
+    ]
+    quads += [
+        ox.Quad(row["s"], row["p"], node, row["g"])
+        for row in solutions(
+            store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s")
+        )
+    ]
     return quads
 
 
@@ -160,7 +184,13 @@ def _part_rows(store: Store, iri: str, objects: Iterable) -> list:
     if not parts:
         return []
     values = " ".join(str(ox.NamedNode(part)) for part in parts)
-    return list(solutions(store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g")))
+    return list(
+        solutions(
+            store.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g"
+            )
+        )
+    )
 
 
 def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
@@ -173,10 +203,21 @@ def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
     for subject, by_property in stated.items():
         groups = []
         for predicate, values in sorted(by_property.items()):
-            texts = [(value, graphs) for value, graphs in values.items() if isinstance(value, ox.Literal) and value.language]
-            chosen = [(value, graphs) for value, graphs in values.items() if not (isinstance(value, ox.Literal) and value.language)]
+            texts = [
+                (value, graphs) for value, graphs in values.items() if isinstance(value, ox.Literal) and value.language
+            ]
+            chosen = [
+                (value, graphs)
+                for value, graphs in values.items()
+                if not (isinstance(value, ox.Literal) and value.language)
+            ]
             chosen += reader_language_texts(texts, lang) if texts else []
-            groups.append(Group(labeller.show(ox.NamedNode(predicate)), [labeller.show(value, sources=notes(graphs)) for value, graphs in chosen]))
+            groups.append(
+                Group(
+                    labeller.show(ox.NamedNode(predicate)),
+                    [labeller.show(value, sources=notes(graphs)) for value, graphs in chosen],
+                )
+            )
         parts.append(Part(subject.rsplit("#", 1)[1], labeller.show(ox.NamedNode(subject)), groups))
     return parts
 
@@ -184,27 +225,64 @@ def _parts(rows: list, labeller: Labeller, lang: str, notes) -> list[Part]:
 def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
     """Every quad of one named graph (the ontology, the shapes)."""
     name = ox.NamedNode(graph)
-    return [ox.Quad(row["s"], row["p"], row["o"], name)
-            for row in solutions(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"))]
+    return [
+        ox.Quad(row["s"], row["p"], row["o"], name)
+        for row in solutions(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"))
+    ]
 
 
 #: What a reader of an entity of a class looks for first, in this order; the rest follows,
 #: alphabetically. Keyed by class: an entity gets the list of the first of its classes (or
 #: their superclasses, from the ontology) found here.
 FIRST_PROPERTIES: dict[str, tuple[str, ...]] = {
-    RG + "Meeting": (SCHEMA + "startDate", SCHEMA + "endDate", SCHEMA + "location", SCHEMA + "organizer",
-                     RG + "coOrganizer", RG + "withinProject"),
-    **dict.fromkeys((ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit", M8G + "PublicOrganisation"),
-                    (RDF_TYPE, ORG + "unitOf", ORG + "subOrganizationOf", DCTERMS + "spatial", SCHEMA + "location")),
-    ORG + "Post": (ORG + "role", SCHEMA + "location", DCTERMS + "spatial", SCHEMA + "startDate", DCTERMS + "temporal",
-                   ORG + "postIn"),
-    RG + "Project": (RG + "fundingProgramme", SCHEMA + "funder", SCHEMA + "funding", RG + "grantAgreementNumber",
-                     SCHEMA + "startDate", SCHEMA + "endDate", DCTERMS + "temporal"),
+    RG + "Meeting": (
+        SCHEMA + "startDate",
+        SCHEMA + "endDate",
+        SCHEMA + "location",
+        SCHEMA + "organizer",
+        RG + "coOrganizer",
+        RG + "withinProject",
+    ),
+    **dict.fromkeys(
+        (ORG + "Organization", ORG + "FormalOrganization", ORG + "OrganizationalUnit", M8G + "PublicOrganisation"),
+        (RDF_TYPE, ORG + "unitOf", ORG + "subOrganizationOf", DCTERMS + "spatial", SCHEMA + "location"),
+    ),
+    ORG + "Post": (
+        ORG + "role",
+        SCHEMA + "location",
+        DCTERMS + "spatial",
+        SCHEMA + "startDate",
+        DCTERMS + "temporal",
+        ORG + "postIn",
+    ),
+    RG + "Project": (
+        RG + "fundingProgramme",
+        SCHEMA + "funder",
+        SCHEMA + "funding",
+        RG + "grantAgreementNumber",
+        SCHEMA + "startDate",
+        SCHEMA + "endDate",
+        DCTERMS + "temporal",
+    ),
     RG + "FundingProgramme": (SCHEMA + "startDate", SCHEMA + "endDate", DCTERMS + "temporal", SCHEMA + "funder"),
-    RG + "Figure": (SCHEMA + "value", RG + "isApproximate", RG + "referenceDate", DCTERMS + "temporal", RG + "measure",
-                    SCHEMA + "observationAbout", SCHEMA + "location", DCTERMS + "spatial"),
-    RG + "Participation": (RG + "participant", M8G + "hasParticipant", ORG + "role", M8G + "role", RG + "comesFrom",
-                           RG + "fieldOfActivity"),
+    RG + "Figure": (
+        SCHEMA + "value",
+        RG + "isApproximate",
+        RG + "referenceDate",
+        DCTERMS + "temporal",
+        RG + "measure",
+        SCHEMA + "observationAbout",
+        SCHEMA + "location",
+        DCTERMS + "spatial",
+    ),
+    RG + "Participation": (
+        RG + "participant",
+        M8G + "hasParticipant",
+        ORG + "role",
+        M8G + "role",
+        RG + "comesFrom",
+        RG + "fieldOfActivity",
+    ),
     RG + "Agreement": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
     RG + "Finding": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
     RG + "Plan": (RG + "outcomeOf", PROV + "wasAttributedTo", RG + "fieldOfActivity", DCTERMS + "spatial"),
@@ -226,26 +304,47 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     links paginated by :data:`PAGE_SIZE`."""
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
-    outgoing_rows = list(solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o")))
-    counts = next(iter(solutions(store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
-        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}"""))))
+    outgoing_rows = list(
+        solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o"))
+    )
+    counts = next(
+        iter(
+            solutions(
+                store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+        WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}""")
+            )
+        )
+    )
     incoming_total = int(counts["n"].value)
     outcome_total = int(counts["outcomes"].value) if counts["outcomes"] is not None else 0
     page_count = max(1, math.ceil(incoming_total / PAGE_SIZE))
     page = min(max(1, page), page_count)
-    incoming_pairs = [(row["s"], row["p"]) for row in solutions(store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"))]
+    incoming_pairs = [
+        (row["s"], row["p"])
+        for row in solutions(
+            store.query(
+                f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
+            )
+        )
+    ]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in solutions(store.query(f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}")):
+            for row in solutions(
+                store.query(
+                    f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}"
+                )
+            ):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
     part_rows = _part_rows(store, iri, [row["o"] for row in outgoing_rows])
     evidence = _evidence(store, node)
-    graphs = ({row["g"].value for row in outgoing_rows + part_rows} | {g for gs in incoming_graphs.values() for g in gs}
-              | {g for g, _ in evidence})
+    graphs = (
+        {row["g"].value for row in outgoing_rows + part_rows}
+        | {g for gs in incoming_graphs.values() for g in gs}
+        | {g for g, _ in evidence}
+    )
     source_of = sources_of_graphs(store, graphs)
     footnotes: dict[str, int] = {}
 
@@ -258,10 +357,17 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
 
     outcome_subjects = [s for s, p in incoming_pairs if p.value == RG + "outcomeOf" and isinstance(s, ox.NamedNode)]
     kind_of = _outcome_kinds(store, outcome_subjects)
-    labeller.fetch([row["p"].value for row in outgoing_rows] + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
-                   + [p.value for _, p in incoming_pairs] + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
-                   + list(source_of.values()) + list(kind_of.values()) + [iri]
-                   + [row["p"].value for row in part_rows] + [row["o"].value for row in part_rows if isinstance(row["o"], ox.NamedNode)])
+    labeller.fetch(
+        [row["p"].value for row in outgoing_rows]
+        + [row["o"].value for row in outgoing_rows if isinstance(row["o"], ox.NamedNode)]
+        + [p.value for _, p in incoming_pairs]
+        + [s.value for s, _ in incoming_pairs if isinstance(s, ox.NamedNode)]
+        + list(source_of.values())
+        + list(kind_of.values())
+        + [iri]
+        + [row["p"].value for row in part_rows]
+        + [row["o"].value for row in part_rows if isinstance(row["o"], ox.NamedNode)]
+    )
     # "1" is true in xsd:boolean's lexical space, and how Virtuoso returns a stored true.
     approximate = any(row["p"].value == APPROXIMATE and row["o"].value in ("true", "1") for row in outgoing_rows)
 
@@ -306,17 +412,33 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     quotes: dict[int, list[Quote]] = defaultdict(list)
     for graph, quote in evidence:
         quotes[notes([graph])[0]].append(quote)
-    sources = [(number, labeller.show(ox.NamedNode(source))) for source, number in sorted(footnotes.items(), key=lambda item: item[1])]
+    sources = [
+        (number, labeller.show(ox.NamedNode(source)))
+        for source, number in sorted(footnotes.items(), key=lambda item: item[1])
+    ]
     title = labeller.labelled(iri)
     return EntityView(
-        iri=iri, title=Shown(title.text, iri=iri, fallback=labeller.fallback(title.lang), translated=title.translated),
-        types=types, descriptions=descriptions,
-        outgoing=sorted(outgoing.values(), key=lambda g: (first.index(g.property.iri) if g.property.iri in first else len(first),
-                                                           g.property.text.lower())),
+        iri=iri,
+        title=Shown(title.text, iri=iri, fallback=labeller.fallback(title.lang), translated=title.translated),
+        types=types,
+        descriptions=descriptions,
+        outgoing=sorted(
+            outgoing.values(),
+            key=lambda g: (
+                first.index(g.property.iri) if g.property.iri in first else len(first),
+                g.property.text.lower(),
+            ),
+        ),
         incoming=sorted(incoming.values(), key=lambda g: g.property.text.lower()),
-        outcomes=[(Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
-                  for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))],
-        incoming_total=incoming_total, outcome_total=outcome_total, page=page, page_count=page_count, sources=sources,
+        outcomes=[
+            (Shown(outcome_heading(kind, lang, labeller), iri=kind), sorted(members, key=lambda m: m.text.lower()))
+            for kind, members in sorted(outcomes.items(), key=lambda item: _kind_order(item[0]))
+        ],
+        incoming_total=incoming_total,
+        outcome_total=outcome_total,
+        page=page,
+        page_count=page_count,
+        sources=sources,
         pictures=_neighbourhood(title.text, outgoing, incoming),
         quotes={number: sorted(found, key=lambda q: q.start) for number, found in quotes.items()},
         parts=parts,
@@ -327,7 +449,11 @@ def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
     """``classes``, then their superclasses by the ontology's rdfs:subClassOf, level by level
     (nearest first), each class once."""
     parents: dict[str, list[str]] = defaultdict(list)
-    for row in solutions(store.query(f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}")):
+    for row in solutions(
+        store.query(
+            f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"
+        )
+    ):
         parents[row["c"].value].append(row["super"].value)
     level = sorted(set(classes))
     seen = set(level)
@@ -353,7 +479,9 @@ def _outcome_kinds(store: Store, subjects: list[ox.NamedNode]) -> dict[str, str]
         return {}
     values = " ".join(str(s) for s in subjects)
     kinds: dict[str, list[str]] = defaultdict(list)
-    for row in solutions(store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind")):
+    for row in solutions(
+        store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind")
+    ):
         kinds[row["s"].value].append(row["kind"].value)
     return {subject: min(found, key=_kind_order) for subject, found in kinds.items()}
 
@@ -363,24 +491,35 @@ def _kind_order(kind: str) -> tuple[int, str]:
 
 
 def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
-    """"Agreements", "Vienošanās", "Kokkulepped": the plural the page's own words give for a
+    """ "Agreements", "Vienošanās", "Kokkulepped": the plural the page's own words give for a
     kind of outcome, else the kind's label."""
     return OUTCOME_PLURALS.get(kind, {}).get(lang) or labeller.label(kind)
 
 
 def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
     """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
-    rows = solutions(store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+    rows = solutions(
+        store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
         ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
         ?target <{OA}hasSelector> ?quote , ?position .
         ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
         ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
-        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}"""))
+        OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}""")
+    )
     found = []
     for row in rows:
         start = row["start"].value
-        found.append((row["g"].value, Quote(row["exact"].value, row["exact"].language, row["english"].value if row["english"] else None,
-                                            int(start) if start.isdigit() else 0)))
+        found.append(
+            (
+                row["g"].value,
+                Quote(
+                    row["exact"].value,
+                    row["exact"].language,
+                    row["english"].value if row["english"] else None,
+                    int(start) if start.isdigit() else 0,
+                ),
+            )
+        )
     return found
 
 
@@ -389,8 +528,14 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
     if not graphs:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    return {row["g"].value: row["source"].value for row in solutions(store.query(
-        f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"))}
+    return {
+        row["g"].value: row["source"].value
+        for row in solutions(
+            store.query(
+                f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"
+            )
+        )
+    }
 
 
 #: The picture's geometry (SVG user units): one row per neighbour, rows never share a line.
@@ -408,8 +553,12 @@ def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, G
     for groups, direction in ((outgoing, True), (incoming, False)):
         for group in groups.values():
             for value in group.values:
-                if value.iri and value.iri.startswith(BASE) and value.iri not in seen \
-                        and value.iri[len(BASE):].split("/")[0] in NEIGHBOUR_KINDS:
+                if (
+                    value.iri
+                    and value.iri.startswith(BASE)
+                    and value.iri not in seen
+                    and value.iri[len(BASE) :].split("/")[0] in NEIGHBOUR_KINDS
+                ):
                     seen.add(value.iri)
                     sides[direction].append((value, group.property.text))
     right, left = sides[True][:NEIGHBOUR_LIMIT], sides[False][:NEIGHBOUR_LIMIT]
@@ -418,40 +567,94 @@ def _neighbourhood(title: str, outgoing: dict[str, Group], incoming: dict[str, G
     return [_wide(title, right, left), _narrow(title, right + left, len(right))]
 
 
-def _row(value: Shown, relation: str, outgoing: bool, x: float, y: float, text_x: float, anchor: str,
-         name_chars: int, relation_chars: int) -> Neighbour:
-    return Neighbour(value, _shorten(relation, relation_chars), outgoing, x, round(y, 1), text_x, anchor,
-                     _wrap(value.text, name_chars, NAME_LINES))
+def _row(
+    value: Shown,
+    relation: str,
+    outgoing: bool,
+    x: float,
+    y: float,
+    text_x: float,
+    anchor: str,
+    name_chars: int,
+    relation_chars: int,
+) -> Neighbour:
+    return Neighbour(
+        value,
+        _shorten(relation, relation_chars),
+        outgoing,
+        x,
+        round(y, 1),
+        text_x,
+        anchor,
+        _wrap(value.text, name_chars, NAME_LINES),
+    )
 
 
 def _wide(title: str, right: list[tuple[Shown, str]], left: list[tuple[Shown, str]]) -> Picture:
     height = max(len(right), len(left), TITLE_LINES) * ROW_HEIGHT + 2 * MARGIN
     centre_x, centre_y = WIDE_WIDTH / 2, height / 2
     placed = []
-    for members, outgoing, column_x, text_x, anchor in ((right, True, 470.0, 482.0, "start"), (left, False, 250.0, 238.0, "end")):
+    for members, outgoing, column_x, text_x, anchor in (
+        (right, True, 470.0, 482.0, "start"),
+        (left, False, 250.0, 238.0, "end"),
+    ):
         top = centre_y - (len(members) - 1) * ROW_HEIGHT / 2
-        placed += [_row(value, relation, outgoing, column_x, top + index * ROW_HEIGHT, text_x, anchor, WIDE_NAME_CHARS,
-                        WIDE_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
-    return Picture("wide", WIDE_WIDTH, height, centre_x, centre_y, centre_x, centre_y + 26, "middle",
-                   _wrap(title, WIDE_TITLE_CHARS, TITLE_LINES), placed)
+        placed += [
+            _row(
+                value,
+                relation,
+                outgoing,
+                column_x,
+                top + index * ROW_HEIGHT,
+                text_x,
+                anchor,
+                WIDE_NAME_CHARS,
+                WIDE_RELATION_CHARS,
+            )
+            for index, (value, relation) in enumerate(members)
+        ]
+    return Picture(
+        "wide",
+        WIDE_WIDTH,
+        height,
+        centre_x,
+        centre_y,
+        centre_x,
+        centre_y + 26,
+        "middle",
+        _wrap(title, WIDE_TITLE_CHARS, TITLE_LINES),
+        placed,
+    )
 
 
 def _narrow(title: str, members: list[tuple[Shown, str]], outgoing_count: int) -> Picture:
     lines = _wrap(title, NARROW_TITLE_CHARS, TITLE_LINES)
     top = MARGIN + len(lines) * 15 + 24
-    placed = [_row(value, relation, index < outgoing_count, 40.0, top + index * ROW_HEIGHT, 52.0, "start", NARROW_NAME_CHARS,
-                   NARROW_RELATION_CHARS) for index, (value, relation) in enumerate(members)]
+    placed = [
+        _row(
+            value,
+            relation,
+            index < outgoing_count,
+            40.0,
+            top + index * ROW_HEIGHT,
+            52.0,
+            "start",
+            NARROW_NAME_CHARS,
+            NARROW_RELATION_CHARS,
+        )
+        for index, (value, relation) in enumerate(members)
+    ]
     height = int(top + len(members) * ROW_HEIGHT)
     return Picture("narrow", NARROW_WIDTH, height, 18.0, MARGIN, 34.0, MARGIN + 4, "start", lines, placed)
 
 
 def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
     """``text`` in at most ``lines`` lines of at most ``width`` characters, by words."""
     wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
     if len(wrapped) > lines:
-        wrapped = wrapped[:lines - 1] + [_shorten(" ".join(wrapped[lines - 1:]), width)]
+        wrapped = wrapped[: lines - 1] + [_shorten(" ".join(wrapped[lines - 1 :]), width)]
     return wrapped

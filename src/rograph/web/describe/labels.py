@@ -81,12 +81,14 @@ class Labeller:
     def fetch(self, iris: Iterable[str]) -> None:
         wanted = sorted({iri for iri in iris if iri not in self._labels})
         for start in range(0, len(wanted), 200):
-            batch = wanted[start:start + 200]
+            batch = wanted[start : start + 200]
             names: dict[str, dict[str, str]] = defaultdict(dict)
             translations: dict[str, dict[str, str]] = defaultdict(dict)
             values = " ".join(str(ox.NamedNode(iri)) for iri in batch)
-            rows = solutions(self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
-                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}"""))
+            rows = solutions(
+                self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}""")
+            )
             for row in rows:
                 if row["label"] is not None:
                     names[row["x"].value][row["label"].language or ""] = row["label"].value
@@ -94,7 +96,9 @@ class Labeller:
                     translations[row["x"].value][row["alt"].language or ""] = row["alt"].value
             vocabulary = vocabulary_labels()
             for iri in batch:
-                self._labels[iri] = pick_label(names.get(iri) or vocabulary.get(iri) or {}, translations.get(iri, {}), self.lang)
+                self._labels[iri] = pick_label(
+                    names.get(iri) or vocabulary.get(iri) or {}, translations.get(iri, {}), self.lang
+                )
 
     def labelled(self, iri: str) -> Label:
         """The label of ``iri``, or its prefixed name when it has none."""
@@ -105,14 +109,27 @@ class Labeller:
     def label(self, iri: str) -> str:
         return self.labelled(iri).text
 
-    def show(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, *, approximate: bool = False,
-             sources: tuple[int, ...] = ()) -> Shown:
+    def show(
+        self,
+        term: ox.NamedNode | ox.Literal | ox.BlankNode,
+        *,
+        approximate: bool = False,
+        sources: tuple[int, ...] = (),
+    ) -> Shown:
         if isinstance(term, ox.NamedNode):
             label = self.labelled(term.value)
-            return Shown(label.text, link_to(term.value, self.root), term.value, sources=sources,
-                         fallback=self.fallback(label.lang), translated=label.translated)
+            return Shown(
+                label.text,
+                link_to(term.value, self.root),
+                term.value,
+                sources=sources,
+                fallback=self.fallback(label.lang),
+                translated=label.translated,
+            )
         if isinstance(term, ox.Literal):
-            text = format_literal(term.value, term.datatype.value if term.datatype else None, self.lang, approximate=approximate)
+            text = format_literal(
+                term.value, term.datatype.value if term.datatype else None, self.lang, approximate=approximate
+            )
             return Shown(text, lang=term.language, sources=sources, fallback=self.fallback(term.language or ""))
         return Shown(f"_:{term.value}", sources=sources)
 
@@ -130,7 +147,11 @@ def reader_language_texts(literals: list[tuple[ox.Literal, set[str]]], lang: str
     """The texts in the reader's language; when there are none, those in the first language
     of the fallback order that has any."""
     for candidate in (lang, *LANGUAGES):
-        chosen = [(literal, graphs) for literal, graphs in literals if (literal.language or "").split("-")[0].lower() == candidate]
+        chosen = [
+            (literal, graphs)
+            for literal, graphs in literals
+            if (literal.language or "").split("-")[0].lower() == candidate
+        ]
         if chosen:
             return chosen
     first = literals[0][0].language

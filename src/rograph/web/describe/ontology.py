@@ -66,8 +66,11 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
     texts = texts_by_language
 
     def of_type(type_iri: str) -> list[str]:
-        return sorted(s for s, props in by_subject.items()
-                      if any(t.value == type_iri for t in props.get(RDF_TYPE, [])) and s.startswith(BASE))
+        return sorted(
+            s
+            for s, props in by_subject.items()
+            if any(t.value == type_iri for t in props.get(RDF_TYPE, [])) and s.startswith(BASE)
+        )
 
     labeller.fetch(list(by_subject))
     children: dict[str, list[str]] = defaultdict(list)
@@ -75,8 +78,15 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
         for parent in props.get(RDFS + "subClassOf", []) + props.get(RDFS + "subPropertyOf", []):
             if isinstance(parent, ox.NamedNode):
                 children[parent.value].append(subject)
-    labeller.fetch([p.value for props in by_subject.values() for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
-                    for p in props.get(key, []) if isinstance(p, ox.NamedNode)])
+    labeller.fetch(
+        [
+            p.value
+            for props in by_subject.values()
+            for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
+            for p in props.get(key, [])
+            if isinstance(p, ox.NamedNode)
+        ]
+    )
 
     def in_reader_language(values: list) -> Shown | None:
         by_language = texts(values)
@@ -85,11 +95,21 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
 
     def term(iri: str) -> Term:
         props = by_subject[iri]
-        parents = [labeller.show(p) for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
-                   for p in props.get(key, []) if isinstance(p, ox.NamedNode)]
-        return Term(iri, iri.rsplit("#", 1)[-1], prefixed(iri), texts(props.get(RDFS + "label", [])),
-                    in_reader_language(props.get(SKOS + "definition", []) + props.get(RDFS + "comment", [])),
-                    parents, sorted((labeller.show(ox.NamedNode(c)) for c in children.get(iri, [])), key=lambda c: c.text.lower()))
+        parents = [
+            labeller.show(p)
+            for key in (RDFS + "subClassOf", RDFS + "subPropertyOf")
+            for p in props.get(key, [])
+            if isinstance(p, ox.NamedNode)
+        ]
+        return Term(
+            iri,
+            iri.rsplit("#", 1)[-1],
+            prefixed(iri),
+            texts(props.get(RDFS + "label", [])),
+            in_reader_language(props.get(SKOS + "definition", []) + props.get(RDFS + "comment", [])),
+            parents,
+            sorted((labeller.show(ox.NamedNode(c)) for c in children.get(iri, [])), key=lambda c: c.text.lower()),
+        )
 
     classes = [term(iri) for iri in of_type(OWL + "Class")]
     for cls in classes:
@@ -101,19 +121,40 @@ def ontology_view(store: Store, lang: str, root: str) -> OntologyView:
             if predicate == DCTERMS + "title":
                 continue  # the page's heading
             labeller.fetch([predicate] + [v.value for v in values if isinstance(v, ox.NamedNode)])
-            tagged: list[tuple[ox.Literal, set[str]]] = [(v, set()) for v in values if isinstance(v, ox.Literal) and v.language]
+            tagged: list[tuple[ox.Literal, set[str]]] = [
+                (v, set()) for v in values if isinstance(v, ox.Literal) and v.language
+            ]
             shown = [v for v in values if not (isinstance(v, ox.Literal) and v.language)]
             shown += [literal for literal, _ in reader_language_texts(tagged, lang)] if tagged else []
-            metadata.append((labeller.show(ox.NamedNode(predicate)), [_unlinked(labeller.show(v)) if isinstance(v, ox.NamedNode)
-                             and v.value.startswith(BASE) and not exists(store, v.value) else labeller.show(v) for v in shown]))
+            metadata.append(
+                (
+                    labeller.show(ox.NamedNode(predicate)),
+                    [
+                        _unlinked(labeller.show(v))
+                        if isinstance(v, ox.NamedNode) and v.value.startswith(BASE) and not exists(store, v.value)
+                        else labeller.show(v)
+                        for v in shown
+                    ],
+                )
+            )
     schemes = []
     for scheme in of_type(SKOS + "ConceptScheme"):
-        members = sorted(s for s, props in by_subject.items() if any(v.value == scheme for v in props.get(SKOS + "inScheme", [])))
+        members = sorted(
+            s for s, props in by_subject.items() if any(v.value == scheme for v in props.get(SKOS + "inScheme", []))
+        )
         labeller.fetch(members)
         schemes.append((labeller.show(ox.NamedNode(scheme)), [labeller.show(ox.NamedNode(m)) for m in members]))
-    title = (in_reader_language(by_subject[ontology].get(DCTERMS + "title", [])) if ontology else None) or Shown("rograph ontology")
-    return OntologyView(title, metadata, classes, [term(i) for i in of_type(OWL + "ObjectProperty")],
-                        [term(i) for i in of_type(OWL + "DatatypeProperty")], schemes)
+    title = (in_reader_language(by_subject[ontology].get(DCTERMS + "title", [])) if ontology else None) or Shown(
+        "rograph ontology"
+    )
+    return OntologyView(
+        title,
+        metadata,
+        classes,
+        [term(i) for i in of_type(OWL + "ObjectProperty")],
+        [term(i) for i in of_type(OWL + "DatatypeProperty")],
+        schemes,
+    )
 
 
 def _unlinked(shown: Shown) -> Shown:
@@ -137,7 +178,9 @@ def _values_by_subject(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list]]:
     return found
 
 
-def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], shapes_graph: ShapesGraph, labeller: Labeller) -> None:
+def _attach_shapes(
+    cls: Term, shapes: dict[str, dict[str, list]], shapes_graph: ShapesGraph, labeller: Labeller
+) -> None:
     """What the shapes require of instances of ``cls``: its node shapes' property shapes."""
     for _shape, props in sorted(shapes.items()):
         if not any(t.value == cls.iri for t in props.get(SH + "targetClass", [])):
@@ -146,26 +189,36 @@ def _attach_shapes(cls: Term, shapes: dict[str, dict[str, list]], shapes_graph: 
         cls.constraints += _constraints(props, shapes, shapes_graph, labeller)
 
 
-def _constraints(node_shape: dict[str, list], shapes: dict[str, dict[str, list]], shapes_graph: ShapesGraph,
-                 labeller: Labeller) -> list[Constraint]:
+def _constraints(
+    node_shape: dict[str, list], shapes: dict[str, dict[str, list]], shapes_graph: ShapesGraph, labeller: Labeller
+) -> list[Constraint]:
     """A node shape's property shapes and SPARQL constraints, as the curator's table rows."""
     rows = []
     for property_shape in node_shape.get(SH + "property", []) + node_shape.get(SH + "sparql", []):
         described = shapes.get(property_shape.value, {})
-        low = next((int(v.value) for v in described.get(SH + "minCount", []) + described.get(SH + "qualifiedMinCount", [])), 0)
-        high = next((v.value for v in described.get(SH + "maxCount", []) + described.get(SH + "qualifiedMaxCount", [])), "n")
+        low = next(
+            (int(v.value) for v in described.get(SH + "minCount", []) + described.get(SH + "qualifiedMinCount", [])), 0
+        )
+        high = next(
+            (v.value for v in described.get(SH + "maxCount", []) + described.get(SH + "qualifiedMaxCount", [])), "n"
+        )
         expects = [labeller.label(v.value) for key in (SH + "class", SH + "datatype") for v in described.get(key, [])]
-        expects += [f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
-                    for v in described.get(SH + "hasValue", [])]
-        rows.append(Constraint(
-            anchor=property_shape.value.rsplit("#", 1)[-1] if isinstance(property_shape, ox.NamedNode) else "",
-            name=_english(described.get(SH + "name", [])) or "",
-            path=_path_text(described.get(SH + "path", []), shapes_graph) or ("SPARQL" if SH + "select" in described else ""),
-            cardinality=f"{low}..{high}",
-            expects=", ".join(expects),
-            message=_english(described.get(SH + "message", [])) or "",
-            description=_english(described.get(SH + "description", [])) or "",
-        ))
+        expects += [
+            f"= {labeller.label(v.value)}" if isinstance(v, ox.NamedNode) else f"= {v.value}"
+            for v in described.get(SH + "hasValue", [])
+        ]
+        rows.append(
+            Constraint(
+                anchor=property_shape.value.rsplit("#", 1)[-1] if isinstance(property_shape, ox.NamedNode) else "",
+                name=_english(described.get(SH + "name", [])) or "",
+                path=_path_text(described.get(SH + "path", []), shapes_graph)
+                or ("SPARQL" if SH + "select" in described else ""),
+                cardinality=f"{low}..{high}",
+                expects=", ".join(expects),
+                message=_english(described.get(SH + "message", [])) or "",
+                description=_english(described.get(SH + "description", [])) or "",
+            )
+        )
     return rows
 
 
@@ -185,14 +238,28 @@ def shapes_view(store: Store, lang: str, root: str) -> list[NodeShape]:
     with an anchor (``/shapes#RomaMediatorPost-role``) that the shape's IRI resolves to."""
     labeller = Labeller(store, lang, root)
     shapes, shapes_graph = _read_shapes(store)
-    node_shapes = sorted(s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, [])))
-    targets = {s: [t for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
-                   if isinstance(t, ox.NamedNode)] for s in node_shapes}
+    node_shapes = sorted(
+        s for s, props in shapes.items() if any(t.value == SH + "NodeShape" for t in props.get(RDF_TYPE, []))
+    )
+    targets = {
+        s: [
+            t
+            for t in shapes[s].get(SH + "targetClass", []) + shapes[s].get(SH + "targetNode", [])
+            if isinstance(t, ox.NamedNode)
+        ]
+        for s in node_shapes
+    }
     labeller.fetch([t.value for ts in targets.values() for t in ts])
-    return [NodeShape(iri, iri.rsplit("#", 1)[-1], [labeller.show(t) for t in targets[iri]],
-                      [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
-                      _constraints(shapes[iri], shapes, shapes_graph, labeller))
-            for iri in node_shapes]
+    return [
+        NodeShape(
+            iri,
+            iri.rsplit("#", 1)[-1],
+            [labeller.show(t) for t in targets[iri]],
+            [m.value for m in shapes[iri].get(SH + "message", []) if (m.language or "en") == "en"],
+            _constraints(shapes[iri], shapes, shapes_graph, labeller),
+        )
+        for iri in node_shapes
+    ]
 
 
 def _english(values: list) -> str | None:

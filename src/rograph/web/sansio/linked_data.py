@@ -78,7 +78,7 @@ def address_of(iri: str, root: str) -> str:
     """Where ``iri`` is served on the server whose root URL is ``root``; IRIs we do not
     publish are returned unchanged."""
     if iri.startswith(BASE):
-        return root.rstrip("/") + "/" + iri[len(BASE):]
+        return root.rstrip("/") + "/" + iri[len(BASE) :]
     return iri
 
 
@@ -100,7 +100,8 @@ def document_address(request: DocumentRequest, fmt: ResultFormat, root: str) -> 
 def alternates(request: DocumentRequest, root: str) -> str:
     """A ``Link`` header value listing the document in every format."""
     return ", ".join(
-        f'<{document_address(request, fmt, root)}>; rel="alternate"; type="{fmt.media_type}"' for fmt in DOCUMENT_FORMATS
+        f'<{document_address(request, fmt, root)}>; rel="alternate"; type="{fmt.media_type}"'
+        for fmt in DOCUMENT_FORMATS
     )
 
 

@@ -56,19 +56,23 @@ def parse_batch(raw: str) -> list[Query]:
     except ValueError as error:
         raise ReconcileError(f"queries: not JSON ({error})") from None
     if not isinstance(batch, dict):
-        raise ReconcileError("queries: a batch is a JSON object of queries by id, e.g. {\"q0\": {\"query\": \"Valga\"}}")
+        raise ReconcileError('queries: a batch is a JSON object of queries by id, e.g. {"q0": {"query": "Valga"}}')
     if len(batch) > BATCH_SIZE:
-        raise ReconcileError(f"queries: {len(batch)} queries in one batch; at most {BATCH_SIZE} (the manifest's batchSize)", 413)
+        raise ReconcileError(
+            f"queries: {len(batch)} queries in one batch; at most {BATCH_SIZE} (the manifest's batchSize)", 413
+        )
     return [_parse_query(key, value) for key, value in batch.items()]
 
 
 def _parse_query(key: str, value: object) -> Query:
     where = f"queries[{json.dumps(key)}]"
     if not isinstance(value, dict):
-        raise ReconcileError(f"{where}: a query is an object with \"query\" and/or \"properties\"")
+        raise ReconcileError(f'{where}: a query is an object with "query" and/or "properties"')
     unknown = sorted(set(value) - _QUERY_FIELDS)
     if unknown:
-        raise ReconcileError(f"{where}: unknown field {', '.join(unknown)}; a query has {', '.join(sorted(_QUERY_FIELDS))}")
+        raise ReconcileError(
+            f"{where}: unknown field {', '.join(unknown)}; a query has {', '.join(sorted(_QUERY_FIELDS))}"
+        )
     text = value.get("query", "")
     if not isinstance(text, str):
         raise ReconcileError(f"{where}.query: a string")
@@ -83,16 +87,16 @@ def _parse_query(key: str, value: object) -> Query:
         raise ReconcileError(f"{where}.type_strict: one of any, should, all")
     properties = value.get("properties", [])
     if not isinstance(properties, list):
-        raise ReconcileError(f"{where}.properties: a list of {{\"pid\": …, \"v\": …}}")
+        raise ReconcileError(f'{where}.properties: a list of {{"pid": …, "v": …}}')
     constraints = tuple(_parse_property(f"{where}.properties[{index}]", p) for index, p in enumerate(properties))
     if not text.strip() and not constraints:
-        raise ReconcileError(f"{where}: give a non-empty \"query\" or at least one property")
+        raise ReconcileError(f'{where}: give a non-empty "query" or at least one property')
     return Query(key, text.strip(), tuple(types), min(int(limit), MAX_LIMIT), constraints)
 
 
 def _parse_property(where: str, value: object) -> PropertyConstraint:
     if not isinstance(value, dict) or set(value) - {"pid", "v"} or "pid" not in value or "v" not in value:
-        raise ReconcileError(f"{where}: an object with \"pid\" and \"v\"")
+        raise ReconcileError(f'{where}: an object with "pid" and "v"')
     if not isinstance(value["pid"], str):
         raise ReconcileError(f"{where}.pid: a property id")
     raw = value["v"] if isinstance(value["v"], list) else [value["v"]]
@@ -100,17 +104,18 @@ def _parse_property(where: str, value: object) -> PropertyConstraint:
     for item in raw:
         if isinstance(item, dict):
             if not isinstance(item.get("id"), str):
-                raise ReconcileError(f"{where}.v: an entity value needs an \"id\" string")
+                raise ReconcileError(f'{where}.v: an entity value needs an "id" string')
             ids.append(item["id"])
         elif isinstance(item, (str, int, float, bool)):
             plain.append(item)
         else:
-            raise ReconcileError(f"{where}.v: a string, number, boolean or {{\"id\": …}}")
+            raise ReconcileError(f'{where}.v: a string, number, boolean or {{"id": …}}')
     return PropertyConstraint(value["pid"], tuple(plain), tuple(ids))
 
 
-def manifest(*, root: str, name: str, identifier_space: str, schema_space: str, version: str,
-             default_types: list[dict[str, str]]) -> dict[str, Any]:
+def manifest(
+    *, root: str, name: str, identifier_space: str, schema_space: str, version: str, default_types: list[dict[str, str]]
+) -> dict[str, Any]:
     """The service manifest, answered to a GET without parameters. ``root`` ends with a slash."""
     service = root + "reconcile"
     return {
@@ -123,7 +128,10 @@ def manifest(*, root: str, name: str, identifier_space: str, schema_space: str, 
         "defaultTypes": default_types,
         "view": {"url": root + "{{id}}"},
         "preview": {"url": service + "/preview?id={{id}}", "width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
-        "suggest": {kind: {"service_url": service, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")},
+        "suggest": {
+            kind: {"service_url": service, "service_path": f"/suggest/{kind}"}
+            for kind in ("entity", "type", "property")
+        },
         "batchSize": BATCH_SIZE,
     }
 

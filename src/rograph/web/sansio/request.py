@@ -8,11 +8,8 @@ HTML form, POST of the query itself) and its dataset parameters. Anything else i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
-
-from rograph.sparql_text import service_endpoints
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -44,7 +41,8 @@ def _decode(data: bytes, charset: str, what: str) -> str:
         return data.decode(charset)
     except UnicodeDecodeError as error:
         raise ProtocolError(
-            400, f"the {what} is not valid {charset.upper()}: byte {error.object[error.start]:#04x} at offset {error.start}"
+            400,
+            f"the {what} is not valid {charset.upper()}: byte {error.object[error.start]:#04x} at offset {error.start}",
         ) from None
 
 
@@ -95,7 +93,8 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
             raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
         elif not mime:
             raise ProtocolError(
-                415, f"a POST needs a Content-Type: {FORM} (an HTML form with query=…) or {DIRECT} (the query as the body)"
+                415,
+                f"a POST needs a Content-Type: {FORM} (an HTML form with query=…) or {DIRECT} (the query as the body)",
             )
         else:
             raise ProtocolError(415, f"Content-Type {mime} is not accepted; use {FORM} or {DIRECT}")
@@ -108,7 +107,9 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
         raise ProtocolError(400, f"{len(queries)} query parameters: send exactly one query per request")
     if not queries:
         if method == "POST":
-            raise ProtocolError(400, "no query: send the query in a 'query' parameter or as an application/sparql-query body")
+            raise ProtocolError(
+                400, "no query: send the query in a 'query' parameter or as an application/sparql-query body"
+            )
         query = None
     else:
         query = queries[0]
@@ -117,7 +118,9 @@ def parse_request(method: str, content_type: str | None, query_string: bytes | s
     for name in ("default-graph-uri", "named-graph-uri"):
         for value in params.get(name, []):
             if not _ABSOLUTE_IRI.match(value):
-                raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI (such as https://w3id.org/rograph/graph/…)")
+                raise ProtocolError(
+                    400, f"{name}={value!r} is not an absolute IRI (such as https://w3id.org/rograph/graph/…)"
+                )
     return SparqlRequest(
         query=query,
         default_graph_uris=tuple(params.get("default-graph-uri", [])),
@@ -133,7 +136,9 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*$"
 def _refuse_update(params: dict[str, list[str]]) -> None:
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         if "query" in params:
-            raise ProtocolError(400, "a request carries either a query or an update, not both; and updates are not accepted here")
+            raise ProtocolError(
+                400, "a request carries either a query or an update, not both; and updates are not accepted here"
+            )
         raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
 
 
