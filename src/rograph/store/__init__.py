@@ -16,7 +16,6 @@ from rograph.store.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnavailable,
-    solutions,
 )
 from rograph.store.build import Build
 
@@ -28,7 +27,6 @@ __all__ = [
     "StoreTimeout",
     "StoreUnavailable",
     "open_store",
-    "solutions",
 ]
 
 

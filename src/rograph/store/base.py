@@ -10,24 +10,34 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from rograph.store.counts import triples_per_graph
+
 #: What a query returns: pyoxigraph's own result types, whatever the store behind it
 #: (a remote store parses its answer with ``pyoxigraph.parse_query_results``).
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 def solutions(results: QueryResults) -> ox.QuerySolutions:
-    """The rows of a SELECT's results: narrows :data:`QueryResults` where the caller wrote the
-    query and knows its form, and says so when the query was of another form."""
+    """The rows of a SELECT's results, from a pyoxigraph store's ``query`` (the build and the
+    curation registry work on one before there is a :class:`Store`); says so when the query was
+    of another form. A :class:`Store` is asked with :meth:`SparqlQueries.select` instead."""
     if not isinstance(results, ox.QuerySolutions):
         raise TypeError(f"expected the rows of a SELECT query, got {type(results).__name__}")
     return results
 
 
-def triples(results: QueryResults) -> ox.QueryTriples:
+def _triples(results: QueryResults) -> ox.QueryTriples:
     """The triples of a CONSTRUCT or DESCRIBE's results (see :func:`solutions`)."""
     if not isinstance(results, ox.QueryTriples):
-        raise TypeError(f"expected the triples of a CONSTRUCT query, got {type(results).__name__}")
+        raise TypeError(f"expected the triples of a CONSTRUCT or DESCRIBE query, got {type(results).__name__}")
     return results
+
+
+def _boolean(results: QueryResults) -> bool:
+    """The answer of an ASK (see :func:`solutions`)."""
+    if not isinstance(results, ox.QueryBoolean):
+        raise TypeError(f"expected the answer of an ASK query, got {type(results).__name__}")
+    return bool(results)
 
 
 if TYPE_CHECKING:
@@ -95,7 +105,52 @@ class StoreMisconfigured(Exception):
     """The store is reachable but set up so that rograph cannot serve from it."""
 
 
-class Store(ABC):
+class SparqlQueries(ABC):
+    """Something that answers SPARQL: each query form asked for with its own result type.
+
+    A back end implements :meth:`query` once; the typed forms are written here, once for every
+    back end, so that no caller narrows a union of result types itself. :meth:`query` is for a
+    query whose form the caller does not know (the SPARQL protocol's, the query page's,
+    ``rograph query``'s: a person wrote it); code that writes its own query asks for its form.
+    """
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResults:
+        """Run a SPARQL query of any form. Raises :class:`QuerySyntaxError` when it does not parse."""
+
+    def select(self, sparql: str) -> ox.QuerySolutions:
+        """The rows of a SELECT query."""
+        return solutions(self.query(sparql))
+
+    def ask(self, sparql: str) -> bool:
+        """The answer of an ASK query."""
+        return _boolean(self.query(sparql))
+
+    def construct(self, sparql: str) -> ox.QueryTriples:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        return _triples(self.query(sparql))
+
+    def count(self, sparql: str) -> int:
+        """The number a SELECT of one aggregate answers (``SELECT (COUNT(…) AS ?n) WHERE …``):
+        its first row's one value, 0 when it has no row (a count grouped into no group)."""
+        rows = self.select(sparql)
+        if len(rows.variables) != 1:
+            raise TypeError(f"expected a SELECT of one number, got {len(rows.variables)} columns")
+        row = next(iter(rows), None)
+        return 0 if row is None or row[0] is None else int(row[0].value)
+
+    def triples_per_graph(self, graphs: Iterable[str] | None = None, *, under: str | None = None) -> dict[str, int]:
+        """Triples in each named graph seen here (:func:`rograph.store.counts.triples_per_graph`)."""
+        return triples_per_graph(self.select, graphs, under=under)
+
+
+class Store(SparqlQueries):
     """A read-only view of the knowledge graph that answers SPARQL.
 
     The default graph of a query is the union of all named graphs unless the request names
@@ -108,16 +163,6 @@ class Store(ABC):
     built: datetime
     #: The build this store serves, whose dumps and dataset description the site publishes.
     build: Build
-
-    @abstractmethod
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
-    ) -> QueryResults:
-        """Run a SPARQL query. Raises :class:`QuerySyntaxError` when it does not parse."""
 
     def graph_counts(self) -> dict[str, int]:
         """The named graphs served, each with its number of triples (from the build)."""
@@ -136,7 +181,7 @@ class Store(ABC):
 
 def as_query_triples(parsed: Iterable[ox.Triple]) -> ox.QueryTriples:
     """Triples that came over a wire (a remote store's answer, an executor's), as the query result
-    type the embedded store gives, so that every caller of ``Store.query`` meets one type."""
+    type the embedded store gives, so that every back end answers with one type."""
     holder = ox.Store()
     holder.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parsed)
-    return triples(holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    return _triples(holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))

@@ -27,7 +27,6 @@ import pyoxigraph as ox
 from rograph.config import Settings
 from rograph.namespaces import BASE
 from rograph.store.build import Build
-from rograph.store.counts import triples_per_graph
 from rograph.store.remote import basic_authorization
 
 #: Graphs under this namespace are rograph's own: publish may replace or drop them.
@@ -164,7 +163,7 @@ def remote_counts(settings: Settings, graphs: list[str] | None) -> dict[str, int
     from rograph.store.remote import SparqlClient
 
     client = SparqlClient.for_settings(settings, timeout=600.0)
-    return triples_per_graph(client.query, graphs, under=OWNED_GRAPHS if graphs is None else None)
+    return client.triples_per_graph(graphs, under=OWNED_GRAPHS if graphs is None else None)
 
 
 def publish(build: Build, settings: Settings, progress: Callable[[int, int, str], None]) -> PublishReport:

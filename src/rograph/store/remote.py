@@ -33,15 +33,14 @@ from rograph.sparql_text import dataset_clauses, query_form
 from rograph.store.base import (
     QueryResults,
     QuerySyntaxError,
+    SparqlQueries,
     Store,
     StoreMisconfigured,
     StoreTimeout,
     StoreUnavailable,
     as_query_triples,
-    solutions,
 )
 from rograph.store.build import Build
-from rograph.store.counts import triples_per_graph
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def basic_authorization(user: str, password: str) -> str | None:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
 
 
-class SparqlClient:
+class SparqlClient(SparqlQueries):
     """Queries to one remote endpoint, answered as pyoxigraph results (see the module's doc
     for how errors map)."""
 
@@ -189,7 +188,7 @@ class RemoteStore(Store):
         be reached.
         """
         graphs = list(self.build.graph_counts)
-        held = triples_per_graph(self.query, graphs)
+        held = self.triples_per_graph(graphs)
         problems = []
         missing = [g for g in graphs if g not in held]
         differing = [g for g in graphs if g in held and held[g] != self.build.graph_counts[g]]
@@ -205,14 +204,12 @@ class RemoteStore(Store):
         if held:
             sample = next(
                 iter(
-                    solutions(
-                        self.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
+                    self.select(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{next(iter(held))}> {{ ?s ?p ?o }}
                 FILTER(!isBlank(?s) && !isBlank(?o)) }} LIMIT 1""")
-                    )
                 ),
                 None,
             )
-            if sample is not None and not bool(self.query(f"ASK {{ {sample['s']} {sample['p']} {sample['o']} }}")):
+            if sample is not None and not self.ask(f"ASK {{ {sample['s']} {sample['p']} {sample['o']} }}"):
                 raise StoreMisconfigured(
                     f"the default graph of {self.endpoint} is not the union of its named graphs, so queries without "
                     "GRAPH would see nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "

@@ -20,7 +20,6 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from rograph.namespaces import PREFIXES, prefixed
-from rograph.store import solutions
 from rograph.web.context import context
 from rograph.web.describe import Labeller
 from rograph.web.entity_index import index_of
@@ -74,7 +73,7 @@ def terms() -> Response:
         return Response(cached[0], content_type=cached[1], headers={"Cache-Control": "public, max-age=300"})
     labeller = Labeller(ctx.store, lang, root_url())
     found = {
-        kind: sorted({row["term"].value for row in solutions(ctx.store.query(query))})
+        kind: sorted({row["term"].value for row in ctx.store.select(query)})
         for kind, query in (("classes", _CLASSES), ("properties", _PROPERTIES))
     }
     labeller.fetch(iri for iris in found.values() for iri in iris)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rograph.namespaces import DCTERMS, RG
-from rograph.store import Store, solutions
+from rograph.store import Store
 from rograph.web.describe import STATED, EntityView, Labeller, Shown, sources_of_graphs
 
 DESCRIPTION = DCTERMS + "description"
@@ -34,10 +34,8 @@ class Difference:
 def annotate(view: EntityView, store: Store, lang: str, root: str) -> EntityView:
     """``view`` with its differing values marked and the notes that explain them."""
     rows = list(
-        solutions(
-            store.query(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
+        store.select(f"""SELECT ?claim ?thing ?text WHERE {{ GRAPH ?g {{ ?claim a <{RG}SourcesDiffer> ; <{RG}differingDescription> ?thing .
         OPTIONAL {{ ?claim <{DESCRIPTION}> ?text FILTER(LANG(?text) = "{lang}") }} }} }} ORDER BY ?claim ?thing""")
-        )
     )
     if not rows:
         return view
@@ -98,8 +96,8 @@ def _graphs_describing(store: Store, iris: list[str]) -> dict[str, set[str]]:
     graph is no source: it would be a footnote linking to a graph with no page)."""
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     found: dict[str, set[str]] = {}
-    for row in solutions(
-        store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}")
+    for row in store.select(
+        f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }}"
     ):
         found.setdefault(row["s"].value, set()).add(row["g"].value)
     return found

@@ -26,7 +26,7 @@ from rograph.namespaces import (
     SHAPES_GRAPH,
     SKOS,
 )
-from rograph.store import Store, solutions
+from rograph.store import Store
 from rograph.web.matching import Name, Weights, fold, prefix_match, score, stems
 from rograph.web.sansio.linked_data import LANGUAGES
 
@@ -107,32 +107,24 @@ class EntityIndex:
     def from_store(cls, store: Store) -> EntityIndex:
         entities: dict[str, Entry] = {}
         values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-        for row in solutions(
-            store.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
-                FILTER(isIRI(?s) && isLiteral(?o)) {_OWN_GRAPHS} }}""")
-        ):
+        for row in store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
+                FILTER(isIRI(?s) && isLiteral(?o)) {_OWN_GRAPHS} }}"""):
             entry = entities.setdefault(row["s"].value, Entry(row["s"].value))
             entry.names.append(Name.of(row["o"].value, row["o"].language or "", NAME_PROPERTIES[row["p"].value]))
-        for row in solutions(
-            store.query(
-                f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && isIRI(?t)) {_OWN_GRAPHS} }}"
-            )
+        for row in store.select(
+            f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && isIRI(?t)) {_OWN_GRAPHS} }}"
         ):
             if row["s"].value in entities:
                 entities[row["s"].value].types.append(row["t"].value)
-        for row in solutions(
-            store.query(f"""SELECT ?s (COUNT(DISTINCT ?source) AS ?n) WHERE {{
-                GRAPH ?g {{ ?s ?p ?o }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} FILTER(isIRI(?s)) }} GROUP BY ?s""")
-        ):
+        for row in store.select(f"""SELECT ?s (COUNT(DISTINCT ?source) AS ?n) WHERE {{
+                GRAPH ?g {{ ?s ?p ?o }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} FILTER(isIRI(?s)) }} GROUP BY ?s"""):
             if row["s"].value in entities:
                 entities[row["s"].value].sources = int(row["n"].value)
 
         links = {
             row["o"].value: int(row["n"].value)
-            for row in solutions(
-                store.query(
-                    f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o)) {_OWN_GRAPHS} }} GROUP BY ?o"
-                )
+            for row in store.select(
+                f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?o)) {_OWN_GRAPHS} }} GROUP BY ?o"
             )
         }
         most = max((links.get(iri, 0) for iri in entities), default=0)
@@ -141,10 +133,8 @@ class EntityIndex:
 
         classes: dict[str, Entry] = {}
         superclasses: dict[str, set[str]] = defaultdict(set)
-        for row in solutions(
-            store.query(
-                f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super }} FILTER(isIRI(?super)) }}"
-            )
+        for row in store.select(
+            f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super }} FILTER(isIRI(?super)) }}"
         ):
             superclasses[row["c"].value].add(row["super"].value)
         used_types = {t for e in entities.values() for t in e.types}
@@ -153,7 +143,7 @@ class EntityIndex:
         )
         used_properties = {
             row["p"].value
-            for row in solutions(store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}"))
+            for row in store.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}")
         }
         properties = _labelled_terms(store, "property", used_properties, all_own=False)
         return cls(entities, classes, properties, dict(superclasses), _concepts(store))
@@ -266,15 +256,13 @@ def _concepts(store: Store) -> dict[str, Entry]:
     """The ontology's SKOS concepts and concept schemes with their names and types."""
     concepts: dict[str, Entry] = {}
     values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    for row in solutions(
-        store.query(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+    for row in store.select(f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
             VALUES ?kind {{ <{SKOS}Concept> <{SKOS}ConceptScheme> }} VALUES ?p {{ {values} }} ?s a ?kind ; ?p ?o }}
-            FILTER(isIRI(?s) && isLiteral(?o)) }}""")
-    ):
+            FILTER(isIRI(?s) && isLiteral(?o)) }}"""):
         entry = concepts.setdefault(row["s"].value, Entry(row["s"].value))
         entry.names.append(Name.of(row["o"].value, row["o"].language or "", NAME_PROPERTIES[row["p"].value]))
-    for row in solutions(
-        store.query(f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}")
+    for row in store.select(
+        f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a ?t }} FILTER(isIRI(?t)) }}"
     ):
         if row["s"].value in concepts:
             concepts[row["s"].value].types.append(row["t"].value)
@@ -292,10 +280,8 @@ def _labelled_terms(store: Store, kind: str, used: set[str], *, all_own: bool) -
 
     kinds = " ".join(f"<{k}>" for k in _TERM_KINDS[kind])
     terms: dict[str, Entry] = {}
-    for row in solutions(
-        store.query(f"""SELECT ?t ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?kind ; ?p ?o }}
-            VALUES ?kind {{ {kinds} }} VALUES ?p {{ <{RDFS}label> <{SKOS}definition> }} }}""")
-    ):
+    for row in store.select(f"""SELECT ?t ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?kind ; ?p ?o }}
+            VALUES ?kind {{ {kinds} }} VALUES ?p {{ <{RDFS}label> <{SKOS}definition> }} }}"""):
         iri = row["t"].value
         if all_own or iri in used:
             terms.setdefault(iri, Entry(iri, types=[kind])).names.append(

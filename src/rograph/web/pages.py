@@ -43,7 +43,6 @@ from rograph.namespaces import (
     VOID,
     prefixes_used,
 )
-from rograph.store import solutions
 from rograph.web import describe, differences, structured_data
 from rograph.web.context import context
 from rograph.web.formatting import format_number, format_size
@@ -251,9 +250,7 @@ def sitemap() -> Response:
         f'GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}") && !CONTAINS(STR(?s), "#") '
         f"&& ?s NOT IN ({', '.join(str(ox.NamedNode(iri)) for iri in fixed)}))"
     )
-    total = len(fixed) + int(
-        next(iter(solutions(ctx.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}"))))["n"].value
-    )
+    total = len(fixed) + ctx.store.count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entities} }}")
     pages = math.ceil(total / SITEMAP_PAGE)
     built = ctx.store.built.astimezone(UTC)
     headers = {"Cache-Control": "public, max-age=3600"}
@@ -272,10 +269,8 @@ def sitemap() -> Response:
     offset = max(0, first - len(fixed))
     iris += [
         row["s"].value
-        for row in solutions(
-            ctx.store.query(
-                f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}"
-            )
+        for row in ctx.store.select(
+            f"SELECT DISTINCT ?s WHERE {{ {entities} }} ORDER BY ?s LIMIT {last - max(first, len(fixed))} OFFSET {offset}"
         )
     ]
     addresses = [root if iri == BASE else address_of(iri, root) for iri in iris]

@@ -18,7 +18,6 @@ from flask import Blueprint, Response, render_template, request
 
 from rograph import __version__
 from rograph.namespaces import BASE, PREFIXES, RG, prefixed
-from rograph.store import solutions
 from rograph.web.context import context
 from rograph.web.entity_index import EntityIndex, Entry, index_of
 from rograph.web.matching import fold, score, stems
@@ -191,8 +190,8 @@ def _property_scores(
         values: dict[str, list] = {}
         for start in range(0, len(candidates), 200):
             batch = " ".join(str(ox.NamedNode(c.iri)) for c in candidates[start : start + 200])
-            for row in solutions(
-                store.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}")
+            for row in store.select(
+                f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {batch} }} GRAPH ?g {{ ?s {predicate} ?o }} }}"
             ):
                 values.setdefault(row["s"].value, []).append(row["o"])
         wanted_ids = {entity_iri(i) for i in constraint.ids}

@@ -3,8 +3,8 @@ ones a reader of its class looks for first at the top), a meeting's outcomes, th
 state it, and the picture of what it links to. Also the RDF documents: every stated quad about
 an IRI, or of one graph.
 
-Everything goes through :meth:`rograph.store.Store.query`, so the pages work the same on any
-store. The functions return plain dataclasses; the templates only lay them out.
+Everything goes through the store's typed queries (:meth:`rograph.store.Store.select`, ``ask``),
+so the pages work the same on any store. The functions return plain dataclasses; the templates only lay them out.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from rograph.namespaces import (
     SCHEMA,
     SKOS,
 )
-from rograph.store import Store, solutions
+from rograph.store import Store
 from rograph.web.describe.labels import Labeller, Shown, reader_language_texts
 from rograph.web.ui_text import OUTCOME_PLURALS
 
@@ -146,7 +146,7 @@ class Part:
 def exists(store: Store, iri: str) -> bool:
     """Whether the store says anything about or points to ``iri``."""
     node = ox.NamedNode(iri)
-    return bool(store.query(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }} }}"))
+    return store.ask(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p {node} }} }} }}")
 
 
 #: Entity pages and documents say what the sources say; the ontology's consequences are for
@@ -160,18 +160,14 @@ def statements(store: Store, iri: str) -> list[ox.Quad]:
     node = ox.NamedNode(iri)
     quads = [
         ox.Quad(node, row["p"], row["o"], row["g"])
-        for row in solutions(
-            store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o")
-        )
+        for row in store.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?g ?p ?o")
     ]
     quads += [
         ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in _part_rows(store, iri, [q.object for q in quads])
     ]
     quads += [
         ox.Quad(row["s"], row["p"], node, row["g"])
-        for row in solutions(
-            store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s")
-        )
+        for row in store.select(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?g ?p ?s")
     ]
     return quads
 
@@ -185,10 +181,8 @@ def _part_rows(store: Store, iri: str, objects: Iterable) -> list:
         return []
     values = " ".join(str(ox.NamedNode(part)) for part in parts)
     return list(
-        solutions(
-            store.query(
-                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g"
-            )
+        store.select(
+            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {STATED} }} ORDER BY ?s ?p ?o ?g"
         )
     )
 
@@ -227,7 +221,7 @@ def graph_statements(store: Store, graph: str) -> list[ox.Quad]:
     name = ox.NamedNode(graph)
     return [
         ox.Quad(row["s"], row["p"], row["o"], name)
-        for row in solutions(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"))
+        for row in store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
     ]
 
 
@@ -305,14 +299,12 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     node = ox.NamedNode(iri)
     labeller = Labeller(store, lang, root)
     outgoing_rows = list(
-        solutions(store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o"))
+        store.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} {STATED} }} ORDER BY ?p ?o")
     )
     counts = next(
         iter(
-            solutions(
-                store.query(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
+            store.select(f"""SELECT (COUNT(*) AS ?n) (SUM(IF(?p = <{RG}outcomeOf>, 1, 0)) AS ?outcomes)
         WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} }}""")
-            )
         )
     )
     incoming_total = int(counts["n"].value)
@@ -321,20 +313,16 @@ def entity_view(store: Store, iri: str, lang: str, root: str, page: int = 1) -> 
     page = min(max(1, page), page_count)
     incoming_pairs = [
         (row["s"], row["p"])
-        for row in solutions(
-            store.query(
-                f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
-            )
+        for row in store.select(
+            f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} {STATED} }} ORDER BY ?p ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
         )
     ]
     incoming_graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
     if incoming_pairs:
         values = " ".join(f"({s} {p})" for s, p in incoming_pairs if isinstance(s, ox.NamedNode))
         if values:
-            for row in solutions(
-                store.query(
-                    f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}"
-                )
+            for row in store.select(
+                f"SELECT ?s ?p ?g WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p {node} }} {STATED} }}"
             ):
                 incoming_graphs[row["s"].value, row["p"].value].add(row["g"].value)
 
@@ -449,10 +437,8 @@ def class_levels(store: Store, classes: Iterable[str]) -> Iterator[list[str]]:
     """``classes``, then their superclasses by the ontology's rdfs:subClassOf, level by level
     (nearest first), each class once."""
     parents: dict[str, list[str]] = defaultdict(list)
-    for row in solutions(
-        store.query(
-            f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"
-        )
+    for row in store.select(
+        f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?super FILTER(isIRI(?super)) }} }}"
     ):
         parents[row["c"].value].append(row["super"].value)
     level = sorted(set(classes))
@@ -479,9 +465,7 @@ def _outcome_kinds(store: Store, subjects: list[ox.NamedNode]) -> dict[str, str]
         return {}
     values = " ".join(str(s) for s in subjects)
     kinds: dict[str, list[str]] = defaultdict(list)
-    for row in solutions(
-        store.query(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind")
-    ):
+    for row in store.select(f"SELECT ?s ?kind WHERE {{ VALUES ?s {{ {values} }} ?s a ?kind }} ORDER BY ?kind"):
         kinds[row["s"].value].append(row["kind"].value)
     return {subject: min(found, key=_kind_order) for subject, found in kinds.items()}
 
@@ -498,14 +482,12 @@ def outcome_heading(kind: str, lang: str, labeller: Labeller) -> str:
 
 def _evidence(store: Store, node: ox.NamedNode) -> list[tuple[str, Quote]]:
     """The evidence annotations whose body is ``node``: the graph each is in, and its quote."""
-    rows = solutions(
-        store.query(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
+    rows = store.select(f"""SELECT ?g ?exact ?start ?english WHERE {{ GRAPH ?g {{
         ?annotation a <{OA}Annotation> ; <{OA}hasBody> {node} ; <{OA}hasTarget> ?target .
         ?target <{OA}hasSelector> ?quote , ?position .
         ?quote a <{OA}TextQuoteSelector> ; <{OA}exact> ?exact .
         ?position a <{OA}TextPositionSelector> ; <{OA}start> ?start .
         OPTIONAL {{ ?annotation <{OA}hasBody> ?rendering . ?rendering a <{OA}TextualBody> ; <{RDF}value> ?english . }} }} }}""")
-    )
     found = []
     for row in rows:
         start = row["start"].value
@@ -530,10 +512,8 @@ def sources_of_graphs(store: Store, graphs: set[str]) -> dict[str, str]:
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
     return {
         row["g"].value: row["source"].value
-        for row in solutions(
-            store.query(
-                f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"
-            )
+        for row in store.select(
+            f"SELECT ?g ?source WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"
         )
     }
 

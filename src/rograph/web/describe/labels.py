@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rograph.namespaces import RDFS, SKOS, prefixed
-from rograph.store import Store, solutions
+from rograph.store import Store
 from rograph.web.formatting import format_literal
 from rograph.web.sansio.linked_data import LANGUAGES, link_to
 
@@ -85,10 +85,8 @@ class Labeller:
             names: dict[str, dict[str, str]] = defaultdict(dict)
             translations: dict[str, dict[str, str]] = defaultdict(dict)
             values = " ".join(str(ox.NamedNode(iri)) for iri in batch)
-            rows = solutions(
-                self.store.query(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
+            rows = self.store.select(f"""SELECT ?x ?label ?alt WHERE {{ VALUES ?x {{ {values} }}
                 {{ ?x <{RDFS}label> ?label }} UNION {{ ?x <{SKOS}prefLabel> ?label }} UNION {{ ?x <{SKOS}altLabel> ?alt }} }}""")
-            )
             for row in rows:
                 if row["label"] is not None:
                     names[row["x"].value][row["label"].language or ""] = row["label"].value

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from rograph.store import Store, solutions
+from rograph.store import Store
 from rograph.store.void import SOURCE_FACTS_QUERY
 from rograph.web.describe.entity import PAGE_SIZE
 from rograph.web.describe.labels import Labeller, Shown
@@ -41,10 +41,8 @@ def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
     ``/browse``."""
     # Only the dataset's own graphs: a remote store (Virtuoso) keeps graphs of its own.
     rows = list(
-        solutions(
-            store.query(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
+        store.select(f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
         FILTER(STRSTARTS(STR(?g), "{BASE}graph/") && ?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }} GROUP BY ?class""")
-        )
     )
     labeller.fetch([row["class"].value for row in rows])
     return sorted(
@@ -54,7 +52,7 @@ def class_counts(store: Store, labeller: Labeller) -> list[tuple[Shown, int]]:
 
 def home_view(store: Store, lang: str, root: str) -> HomeView:
     labeller = Labeller(store, lang, root)
-    sources = list(solutions(store.query(SOURCE_FACTS_QUERY)))
+    sources = list(store.select(SOURCE_FACTS_QUERY))
     labeller.fetch([row["source"].value for row in sources])
     counts = store.graph_counts()
     shown = sorted(
@@ -85,17 +83,13 @@ def class_listing(store: Store, class_iri: str, lang: str, root: str, page: int 
     """Every instance of a class, labelled and paginated: how a reader reaches every entity."""
     node = ox.NamedNode(class_iri)
     labeller = Labeller(store, lang, root)
-    total = int(
-        next(iter(solutions(store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {node} }}"))))["n"].value
-    )
+    total = store.count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {node} }}")
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), page_count)
     members = [
         row["s"]
-        for row in solutions(
-            store.query(
-                f"SELECT DISTINCT ?s WHERE {{ ?s a {node} }} ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
-            )
+        for row in store.select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s a {node} }} ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
         )
     ]
     labeller.fetch([m.value for m in members if isinstance(m, ox.NamedNode)] + [class_iri])
