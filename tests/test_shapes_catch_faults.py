@@ -3,18 +3,35 @@
 Each case edits the real files (the edit fails if the text it changes is gone) and asserts
 that a result of the expected shape lands on the expected focus node, with the expected
 severity. The shipped data has no results at all (test_model_conforms), so each case can fail.
+
+A case validates its copy with the run's own steps (:mod:`rograph.validation.run`: parse, the
+union store, the compiled checks, the text checks, locating), sharing with the other cases what
+does not change between them: the files it did not edit are parsed once per session, the shapes
+compiled once, and only the checks whose results can be the ones asserted (those of the shape
+the case names) run. A result's shape is its check's, so the results asserted on are exactly
+those a full ``validate`` gives, which ``test_the_shared_run_finds_what_validate_finds`` holds
+it to.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import CONCEPTS_FILE, DATA_FILE, ONTOLOGY_FILE, PROJECT_DIR, ProjectCopy
 from rograph import sources
 from rograph.namespaces import RGSH
-from rograph.validation import Severity, validate
+from rograph.validation import Report, Severity, validate
+from rograph.validation.compiled import Check, compile_shapes
+from rograph.validation.compiled_engine import run_checks
+from rograph.validation.evidence import check_texts
+from rograph.validation.locate import locate_results
+from rograph.validation.parsed import Parsed
 
 B = "https://w3id.org/rograph/"
 RG = B + "ontology#"
@@ -914,10 +931,62 @@ FAULTS += [
 ]
 
 
+@dataclass
+class Unedited:
+    """What the cases share: each file of the real project parsed (by its path inside the
+    project, with the bytes it was parsed from), and the shapes compiled."""
+
+    parsed: dict[Path, tuple[bytes, list[ox.Quad]]]
+    checks: list[Check]
+    #: Whether every shape compiled (if not, a case runs the whole ``validate``, pyshacl included).
+    all_compiled: bool
+
+
+@pytest.fixture(scope="session")
+def unedited() -> Unedited:
+    files = sources.discover(PROJECT_DIR)
+    parsed = {
+        source.path.relative_to(PROJECT_DIR): (source.path.read_bytes(), list(sources.read_quads(source)))
+        for source in files.all
+    }
+    checks, left = compile_shapes(
+        [q for source in files.shapes for q in parsed[source.path.relative_to(PROJECT_DIR)][1]]
+    )
+    return Unedited(parsed, checks, not left)
+
+
+def validate_for(unedited: Unedited, files: sources.ProjectFiles, shapes: Collection[str]) -> Report:
+    """The report of ``files`` (a project copy) with the results of ``shapes``, as ``validate``
+    gives them: each file parsed anew only if it differs from the real one, the compiled checks
+    of ``shapes`` run on the union of the copy, and the text checks."""
+    root = files.root
+    assert root is not None
+
+    def unedited_quads(source: sources.SourceFile) -> list[ox.Quad] | None:
+        text, parsed = unedited.parsed.get(source.path.relative_to(root), (None, []))
+        return parsed if source.path.read_bytes() == text else None
+
+    def quads(source: sources.SourceFile) -> list[ox.Quad]:
+        parsed = unedited_quads(source)
+        return list(sources.read_quads(source)) if parsed is None else parsed
+
+    if not unedited.all_compiled or any(unedited_quads(source) is None for source in files.shapes):
+        return validate(files)  # the shapes' checks are not the ones compiled once
+    parsed = Parsed(
+        files,
+        [q for source in files.ontology for q in quads(source)],
+        {source.path: quads(source) for source in files.data},
+        [q for source in files.shapes for q in quads(source)],
+    )
+    store = parsed.union_store()
+    found = run_checks(store, [check for check in unedited.checks if check.shape in shapes])
+    return locate_results(found + [f for f in check_texts(store, files.root) if f.shape in shapes], files)
+
+
 @pytest.mark.parametrize("edit,shape,focus,severity", [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
-def test_shape_catches_fault(project_copy: ProjectCopy, edit, shape, focus, severity):
+def test_shape_catches_fault(unedited: Unedited, project_copy: ProjectCopy, edit, shape, focus, severity):
     edit(project_copy)
-    report = validate(sources.discover(project_copy.root))
+    report = validate_for(unedited, sources.discover(project_copy.root), {str(RGSH[shape])})
     hits = [r for r in report.results if r.shape == str(RGSH[shape]) and r.focus_node == focus]
     assert hits, f"{shape} did not report {focus}; got: " + "; ".join(
         f"{r.shape} @ {r.focus_node}" for r in report.results
@@ -931,3 +1000,31 @@ def test_every_node_shape_has_a_fault_case():
     node_shapes = set(re.findall(r"^rgsh:(\w+Shape) a sh:NodeShape", shapes_text, re.MULTILINE))
     covered = {f[2] if f[2].endswith("Shape") else f[2].split("-")[0] + "Shape" for f in FAULTS}
     assert node_shapes - covered == set(), "node shapes without a fault case"
+
+
+#: Cases that edit each kind of file (data, the ontology, the concept scheme, another source's
+#: data), each with results of several shapes.
+SAMPLE = [
+    "missing Latvian label",
+    "graph without source",
+    "concept without definition",
+    "ontology without licence",
+    "sources differ about one thing",
+]
+
+
+@pytest.mark.parametrize("case", SAMPLE)
+def test_the_shared_run_finds_what_validate_finds(unedited: Unedited, project_copy: ProjectCopy, case):
+    """The shared run's results of the shapes it is given are the whole ``validate``'s of
+    those shapes (given every shape with a result or a case, all of them)."""
+    _, edit, *_ = next(f for f in FAULTS if f[0] == case)
+    edit(project_copy)
+    files = sources.discover(project_copy.root)
+    full = validate(files).results
+    assert full
+    shapes = {r.shape for r in full} | {str(RGSH[f[2]]) for f in FAULTS}
+    assert sorted(map(repr, validate_for(unedited, files, shapes).results)) == sorted(map(repr, full))
+    one = next(r.shape for r in full)
+    assert sorted(map(repr, validate_for(unedited, files, {one}).results)) == sorted(
+        repr(r) for r in full if r.shape == one
+    )
