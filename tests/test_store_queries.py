@@ -92,3 +92,25 @@ def test_a_form_asked_for_that_the_query_is_not_is_named(store):
         store.construct("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     with pytest.raises(TypeError, match="expected a SELECT of one number, got 2 columns"):
         store.count("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1")
+
+
+def test_a_pyoxigraph_store_in_process_is_asked_the_same_way(tmp_path):
+    """The dataset a build is made from, before it is a Store: its own default graph (empty
+    here), or the union of its graphs when asked so; the same counts as the build's."""
+    from rograph.store.base import InProcess
+
+    build = _build(tmp_path / "var")
+    dataset = ox.Store()
+    dataset.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
+    own, union = InProcess(dataset), InProcess(dataset, union_default_graph=True)
+    asked = f"ASK {{ {VALGA} {LABEL} ?label }}"
+    assert (own.ask(asked), union.ask(asked)) == (False, True)
+    assert own.ask(f"ASK {{ GRAPH ?g {{ {VALGA} {LABEL} ?label }} }}") is True
+    assert own.triples_per_graph() == build.graph_counts
+    graph = next(iter(build.graph_counts))
+    assert own.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == build.graph_counts[graph]
+    assert (
+        union.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        > own.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        == 0
+    )

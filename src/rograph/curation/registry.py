@@ -39,7 +39,7 @@ from rograph.namespaces import (
     XSD,
     entity_iri,
 )
-from rograph.store.base import solutions
+from rograph.store.base import InProcess
 
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
 SOURCE_KINDS = BASE + "concept/source-kinds"
@@ -143,7 +143,7 @@ def default_slug(address: str | None, file: Path | None) -> str:
 
 def _one(store: ox.Store, query: str) -> list:
     """All rows of ``query``, the default graph being the union of the project's graphs."""
-    return list(solutions(store.query(query, use_default_graph_as_union=True)))
+    return list(InProcess(store, union_default_graph=True).select(query))
 
 
 def source_kinds(store: ox.Store) -> dict[str, str]:
@@ -236,7 +236,7 @@ def check_new_source(
 def _check_unused(store: ox.Store, project_dir: Path, new: NewSource) -> None:
     for iri in (new.source, new.graph, new.curation):
         node = ox.NamedNode(iri)
-        if bool(store.query(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH {node} {{ ?s ?p ?o }} }} }}")):
+        if InProcess(store).ask(f"ASK {{ {{ GRAPH ?g {{ {node} ?p ?o }} }} UNION {{ GRAPH {node} {{ ?s ?p ?o }} }} }}"):
             raise RegistrationError(f"--slug: {new.slug!r}: {iri} already exists; choose another slug")
     path = project_dir / "data" / f"{new.slug}.trig"
     if path.exists():
@@ -255,19 +255,15 @@ def _check_unused(store: ox.Store, project_dir: Path, new: NewSource) -> None:
 
 
 def _is_organisation(store: ox.Store, iri: str) -> bool:
-    return bool(
-        store.query(
-            f"ASK {{ {ox.NamedNode(iri)} a/<{RDFS}subClassOf>* <{ORG}Organization> }}", use_default_graph_as_union=True
-        )
+    return InProcess(store, union_default_graph=True).ask(
+        f"ASK {{ {ox.NamedNode(iri)} a/<{RDFS}subClassOf>* <{ORG}Organization> }}"
     )
 
 
 def _organisations(store: ox.Store) -> list[str]:
-    rows = solutions(
-        store.query(
-            f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
-            use_default_graph_as_union=True,
-        )
+    rows = _one(
+        store,
+        f"SELECT DISTINCT ?o WHERE {{ ?o a/<{RDFS}subClassOf>* <{ORG}Organization> FILTER(isIRI(?o)) }} ORDER BY ?o",
     )
     return [prefixed_entity(row["o"].value) for row in rows]
 
@@ -487,8 +483,6 @@ def _file_check(project_dir: Path, path: ox.Literal | None, digest: ox.Literal |
 def _label(store: ox.Store, iri: str, lang: str) -> str:
     labels = {
         row["l"].language: row["l"].value
-        for row in solutions(
-            store.query(f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}", use_default_graph_as_union=True)
-        )
+        for row in _one(store, f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} <{RDFS}label> ?l }}")
     }
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()), iri)

@@ -17,24 +17,22 @@ from rograph.store.counts import triples_per_graph
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-def solutions(results: QueryResults) -> ox.QuerySolutions:
-    """The rows of a SELECT's results, from a pyoxigraph store's ``query`` (the build and the
-    curation registry work on one before there is a :class:`Store`); says so when the query was
-    of another form. A :class:`Store` is asked with :meth:`SparqlQueries.select` instead."""
+def _solutions(results: QueryResults) -> ox.QuerySolutions:
+    """The rows of a SELECT's results; says so when the query was of another form."""
     if not isinstance(results, ox.QuerySolutions):
         raise TypeError(f"expected the rows of a SELECT query, got {type(results).__name__}")
     return results
 
 
 def _triples(results: QueryResults) -> ox.QueryTriples:
-    """The triples of a CONSTRUCT or DESCRIBE's results (see :func:`solutions`)."""
+    """The triples of a CONSTRUCT or DESCRIBE's results (see :func:`_solutions`)."""
     if not isinstance(results, ox.QueryTriples):
         raise TypeError(f"expected the triples of a CONSTRUCT or DESCRIBE query, got {type(results).__name__}")
     return results
 
 
 def _boolean(results: QueryResults) -> bool:
-    """The answer of an ASK (see :func:`solutions`)."""
+    """The answer of an ASK (see :func:`_solutions`)."""
     if not isinstance(results, ox.QueryBoolean):
         raise TypeError(f"expected the answer of an ASK query, got {type(results).__name__}")
     return bool(results)
@@ -126,7 +124,7 @@ class SparqlQueries(ABC):
 
     def select(self, sparql: str) -> ox.QuerySolutions:
         """The rows of a SELECT query."""
-        return solutions(self.query(sparql))
+        return _solutions(self.query(sparql))
 
     def ask(self, sparql: str) -> bool:
         """The answer of an ASK query."""
@@ -148,6 +146,30 @@ class SparqlQueries(ABC):
     def triples_per_graph(self, graphs: Iterable[str] | None = None, *, under: str | None = None) -> dict[str, int]:
         """Triples in each named graph seen here (:func:`rograph.store.counts.triples_per_graph`)."""
         return triples_per_graph(self.select, graphs, under=under)
+
+
+class InProcess(SparqlQueries):
+    """A pyoxigraph store in this process, asked the typed way: the dataset a build is made
+    from before it is a :class:`Store`, the project the curation registry reads. Its default
+    graph is its own, or with ``union_default_graph`` the union of its graphs."""
+
+    def __init__(self, store: ox.Store, *, union_default_graph: bool = False):
+        self.store, self.union_default_graph = store, union_default_graph
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResults:
+        if default_graph_uris or named_graph_uris:
+            return self.store.query(
+                sparql,
+                default_graph=[ox.NamedNode(uri) for uri in default_graph_uris],
+                named_graphs=[ox.NamedNode(uri) for uri in named_graph_uris],
+            )
+        return self.store.query(sparql, use_default_graph_as_union=self.union_default_graph)
 
 
 class Store(SparqlQueries):

@@ -30,8 +30,7 @@ from rograph import sources
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
 from rograph.store import entailment
-from rograph.store.base import solutions
-from rograph.store.counts import triples_per_graph
+from rograph.store.base import InProcess
 from rograph.store.dumps import Dump, write_dumps
 from rograph.store.void import describe_dataset
 
@@ -219,7 +218,7 @@ def _write_build(files: ProjectFiles, var_dir: Path, version: str) -> Build:
     store.extend(list(entailment.consequences(store)))
     built = datetime.now(UTC).replace(microsecond=0)
     dumps = write_dumps(store, staging / "dumps")
-    graph_counts = triples_per_graph(lambda sparql: solutions(store.query(sparql)))
+    graph_counts = InProcess(store).triples_per_graph()
     with (staging / "void.ttl").open("wb") as out:
         ox.serialize(describe_dataset(store, dumps, built, graph_counts), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     manifest = {

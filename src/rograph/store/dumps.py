@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES
 from rograph.sources import sha256_of
-from rograph.store.base import solutions
+from rograph.store.base import InProcess
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def dump_format(name: str) -> DumpFormat:
 
 
 def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    for row in solutions(store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")):
+    for row in InProcess(store).select("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
         yield ox.Triple(row["s"], row["p"], row["o"])
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from rograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SHAPES_GRAPH
-from rograph.store.base import solutions
+from rograph.store.base import InProcess
 
 #: Facts: every named graph but the ontology, the shapes and the inferred graph itself, and the
 #: default graph (``rograph serve --data`` keeps the default graph of the files it is given).
@@ -59,7 +59,8 @@ def consequences(store: ox.Store) -> Iterator[ox.Quad]:
     """The quads of :data:`INFERRED_GRAPH` for the facts and ontology in ``store``."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     rdf_type = ox.NamedNode(RDF + "type")
-    for row in solutions(store.query(_SUPERCLASS_TYPES)):
+    queries = InProcess(store)
+    for row in queries.select(_SUPERCLASS_TYPES):
         yield ox.Quad(row["s"], rdf_type, row["super"], graph)
-    for row in solutions(store.query(_SUPER_PROPERTY_VALUES)):
+    for row in queries.select(_SUPER_PROPERTY_VALUES):
         yield ox.Quad(row["s"], row["super"], row["o"], graph)

@@ -32,7 +32,7 @@ from rograph.namespaces import (
     VOID,
     XSD,
 )
-from rograph.store.base import solutions
+from rograph.store.base import InProcess
 from rograph.store.counts import TRIPLES_PER_GRAPH
 from rograph.store.dumps import Dump
 
@@ -58,10 +58,6 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(solutions(store.query(query))))["n"].value)
-
-
 def describe_dataset(
     store: ox.Store, dumps: list[Dump], built: datetime, graph_counts: dict[str, int]
 ) -> list[ox.Triple]:
@@ -69,6 +65,7 @@ def describe_dataset(
     ``graph_counts`` triples each."""
     dataset = _n(DATASET_IRI)
     triples: list[ox.Triple] = []
+    queries, over_union = InProcess(store), InProcess(store, union_default_graph=True)
 
     def add(
         subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
@@ -129,8 +126,7 @@ def describe_dataset(
         dataset,
         VOID + "entities",
         ox.Literal(
-            _count(
-                store,
+            queries.count(
                 f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}""",
             )
@@ -139,22 +135,22 @@ def describe_dataset(
     add(
         dataset,
         VOID + "distinctSubjects",
-        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+        ox.Literal(queries.count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
     )
     add(
         dataset,
         VOID + "distinctObjects",
-        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+        ox.Literal(queries.count("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
     )
     add(
         dataset,
         VOID + "properties",
-        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
+        ox.Literal(queries.count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")),
     )
     add(
         dataset,
         VOID + "classes",
-        ox.Literal(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")),
+        ox.Literal(queries.count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }")),
     )
 
     # One partition per class (its entities) and per property (its distinct triples); the query
@@ -173,7 +169,7 @@ def describe_dataset(
         ),
     )
     for kind, counted, query in partitions:
-        for index, row in enumerate(solutions(store.query(query))):
+        for index, row in enumerate(queries.select(query)):
             partition = ox.BlankNode(f"{kind}{index}")
             add(dataset, VOID + f"{kind}Partition", partition)
             add(partition, VOID + kind, row["key"])
@@ -181,16 +177,14 @@ def describe_dataset(
 
     # The sources: each one the dataset's graphs are derived from (their facts are counted per
     # graph in the subsets below).
-    for row in solutions(store.query(SOURCE_FACTS_QUERY)):
+    for row in queries.select(SOURCE_FACTS_QUERY):
         add(dataset, DCTERMS + "source", row["source"])
 
     # Counted apart from the sources: a graph derived from several sources must not count its
     # triples once per source.
     sources_of: dict[str, list[ox.NamedNode]] = {}
-    for row in solutions(
-        store.query(
-            f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source"""
-        )
+    for row in queries.select(
+        f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?source }} }} ORDER BY ?g ?source"""
     ):
         sources_of.setdefault(row["g"].value, []).append(row["source"])
     for index, (graph, triples_in_graph) in enumerate(graph_counts.items()):
@@ -214,13 +208,10 @@ def describe_dataset(
             )
             add(subset, PROV + "wasDerivedFrom", _n(ONTOLOGY_IRI))
 
-    for row in solutions(
-        store.query(
-            f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
-            VALUES ?meeting {{ <{RG}Meeting> <{RG}ExpertMeeting> }} }} ORDER BY ?x LIMIT 2 }}
-            UNION {{ SELECT ?x WHERE {{ ?x a <{RG}Municipality> }} ORDER BY ?x LIMIT 1 }} }}""",
-            use_default_graph_as_union=True,
-        )
+    for row in over_union.select(
+        f"""SELECT DISTINCT ?x WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ ?x a ?meeting
+        VALUES ?meeting {{ <{RG}Meeting> <{RG}ExpertMeeting> }} }} ORDER BY ?x LIMIT 2 }}
+        UNION {{ SELECT ?x WHERE {{ ?x a <{RG}Municipality> }} ORDER BY ?x LIMIT 1 }} }}"""
     ):
         add(dataset, VOID + "exampleResource", row["x"])
 
