@@ -94,12 +94,12 @@ def test_a_form_asked_for_that_the_query_is_not_is_named(store):
         store.count("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1")
 
 
-def test_a_pyoxigraph_store_in_process_is_asked_the_same_way(tmp_path):
+def test_a_pyoxigraph_store_in_process_is_asked_the_same_way(app):
     """The dataset a build is made from, before it is a Store: its own default graph (empty
     here), or the union of its graphs when asked so; the same counts as the build's."""
     from rograph.store.base import InProcess
 
-    build = _build(tmp_path / "var")
+    build = app.extensions["rograph"].store.build
     dataset = ox.Store()
     dataset.bulk_load(path=str(build.dataset), format=ox.RdfFormat.N_QUADS)
     own, union = InProcess(dataset), InProcess(dataset, union_default_graph=True)
