@@ -228,6 +228,18 @@ def wait_for_executors(
         time.sleep(0.05)
 
 
+def wait_for_replacement(server: Server, previous: set[int], *, seconds: float = 10) -> set[int]:
+    """The executors, once as many run as in ``previous`` and they are not the same set: after
+    one executor was killed, whichever it was (the broker may give the next query to any idle
+    executor, a fresh replacement included)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = executor_pids(server)
+        if (len(pids) == len(previous) and pids != previous) or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.05)
+
+
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 
 

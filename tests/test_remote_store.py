@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+import rdflib
 import requests
 
 from conftest import (
@@ -24,6 +25,7 @@ from conftest import (
     ROGRAPH,
     ProjectCopy,
     publish,
+    start_backed_server,
     start_oxigraph,
     start_server,
     syntax_error_position,
@@ -344,3 +346,43 @@ def test_virtuosos_known_deviations_are_what_we_document(live_server):
     assert int(everything) > int(ours)
     error = requests.get(live_server.sparql, params={"query": "SELECT * WHERE {\n ?s ?p }"}, timeout=30)
     assert error.status_code == 400 and "at line 2" in error.text and "column" not in error.text
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
+def test_describe_answers_on_a_store_holding_more_than_a_hundred_graphs(tmp_path, backend):
+    """Each new source is a graph, and a DESCRIBE without a dataset is given the build's graphs as
+    its dataset (Virtuoso describes nothing without one). Sent as protocol parameters, Virtuoso
+    echoed each graph in a response header, and past 100 headers the answer could not be read:
+    every DESCRIBE failed once the build held more than about a hundred graphs."""
+    data = tmp_path / "synth.nq"
+    made = subprocess.run(
+        [ROGRAPH, "synth", "--triples", "30000", "--out", str(data)], capture_output=True, text=True, timeout=300
+    )
+    assert made.returncode == 0, made.stderr
+    with start_backed_server(backend, tmp_path, data=[data], args=("--no-validate",)) as server:
+        graphs = sparql_json(
+            server, f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OWN}")) }}'
+        )
+        assert len(graphs) > 100
+        subject = sparql_json(
+            server, "SELECT ?s WHERE { ?s a <https://w3id.org/rograph/ontology#ExpertMeeting> } LIMIT 1"
+        )
+        iri = subject[0]["s"]["value"]
+        stated = {
+            (row["p"]["value"], row["o"]["value"])
+            for row in sparql_json(server, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+        }
+        described = requests.post(
+            server.sparql, data={"query": f"DESCRIBE <{iri}>"}, headers={"Accept": "application/n-triples"}, timeout=60
+        )
+        assert described.status_code == 200, described.text[:300]
+        graph = rdflib.Graph().parse(data=described.text, format="nt")
+        assert {(str(p), str(o)) for p, o in graph.predicate_objects(rdflib.URIRef(iri))} >= stated
+
+
+def sparql_json(server, query: str) -> list[dict]:
+    answer = requests.post(
+        server.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()["results"]["bindings"]

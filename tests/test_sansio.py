@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rograph.sparql_text import declares_dataset, query_form, service_endpoints
+from rograph.sparql_text import declares_dataset, describe_with_dataset, query_form, service_endpoints
 from rograph.web.sansio import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -164,3 +164,23 @@ def test_service_endpoints():
         SERVICE '''x''' {} }"""
     assert service_endpoints(query) == ["http://a/sparql", "http://x/sparql", None, None]
     assert service_endpoints("SELECT * WHERE { ?s ?p ?o }") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("DESCRIBE <http://x/a>", "DESCRIBE <http://x/a> FROM <g> FROM NAMED <g>"),
+        # After every described resource, before WHERE and the solution modifiers.
+        (
+            "PREFIX ex: <http://x/> describe ex:a ?b WHERE { ?b ?p ?o } LIMIT 1",
+            "PREFIX ex: <http://x/> describe ex:a ?b FROM <g> FROM NAMED <g> WHERE { ?b ?p ?o } LIMIT 1",
+        ),
+        ("DESCRIBE * { ?s ?p ?o }", "DESCRIBE * FROM <g> FROM NAMED <g> { ?s ?p ?o }"),
+        # A trailing comment must not swallow the clauses.
+        ("DESCRIBE <http://x/a> # the resource\n", "DESCRIBE <http://x/a> FROM <g> FROM NAMED <g> # the resource"),
+    ],
+)
+def test_a_describe_is_given_its_dataset_in_its_text(query, expected):
+    assert describe_with_dataset(query, ["g"], ["g"]) == expected
+    with pytest.raises(ValueError):
+        describe_with_dataset("SELECT * WHERE {}", ["g"], [])

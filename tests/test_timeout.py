@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from conftest import descendants, executor_pids, process_name, start_server, wait_for_executors
+from conftest import descendants, process_name, start_server, wait_for_executors, wait_for_replacement
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "ASK { ?s a <https://w3id.org/rograph/ontology#ExpertMeeting> }"
@@ -48,12 +48,7 @@ def test_pathological_query_times_out_and_the_server_keeps_answering(tmp_path):
 
         # The executor that ran it is gone (its CPU freed) and a new one took its place; the
         # HTTP workers are the same processes.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            executors_after = executor_pids(server)
-            if len(executors_after) == 2 and executors_after != executors_before:
-                break
-            time.sleep(0.1)
+        executors_after = wait_for_replacement(server, executors_before)
         assert len(executors_before - executors_after) == 1 and len(executors_after) == 2
         assert http_worker_pids(server) == workers_before
 
@@ -62,3 +57,25 @@ def test_pathological_query_times_out_and_the_server_keeps_answering(tmp_path):
             after = requests.get(server.sparql, params={"query": SIMPLE}, timeout=10)
             assert after.status_code == 200 and time.monotonic() - started < 2
         assert "passed the 2 s deadline" in server.log_text()
+
+
+def test_two_executors_killed_at_once_are_both_replaced_without_a_further_query(tmp_path):
+    """The broker replaces each executor it ends as soon as it ends, even when two end in the same
+    round of its loop, and not only once the next query arrives: nothing is sent here until both
+    replacements run."""
+    with start_server(tmp_path, env={"ROGRAPH_QUERY_TIMEOUT": "2"}, workers=2) as server:
+        before = wait_for_executors(server, 2)
+        statuses: list[int] = []
+
+        def slow() -> None:
+            statuses.append(requests.post(server.sparql, data={"query": PATHOLOGICAL}, timeout=60).status_code)
+
+        threads = [threading.Thread(target=slow) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        after = wait_for_executors(server, 2, other_than=before)
+        assert statuses == [503, 503]
+        assert len(after) == 2 and not after & before, (before, after)
+        assert server.log_text().count("passed the 2 s deadline") == 2

@@ -12,6 +12,7 @@ whatever its case.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _TOKEN = re.compile(
     r"""
@@ -71,6 +72,31 @@ def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
             if iri is not None:
                 into.append(iri)
     return default, named
+
+
+def describe_with_dataset(query: str, default: Sequence[str], named: Sequence[str]) -> str:
+    """A DESCRIBE ``query`` with ``FROM`` and ``FROM NAMED`` clauses for the given graphs, where
+    the grammar puts them: after the resources it describes, before WHERE or the solution
+    modifiers. For a query without a dataset of its own (the clauses are added, not merged). In
+    the text rather than as protocol parameters because a store may echo each protocol graph in
+    a response header (Virtuoso does), and a client stops reading past a hundred headers."""
+    if query_form(query) != "DESCRIBE":
+        raise ValueError("not a DESCRIBE query")
+    clauses = " ".join([f"FROM <{iri}>" for iri in default] + [f"FROM NAMED <{iri}>" for iri in named])
+    at, last_end, seen_describe = 0, 0, False
+    for match in _TOKEN.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "comment":
+            continue
+        if not seen_describe:
+            seen_describe = kind == "word" and text.upper() == "DESCRIBE"
+        elif not (kind in ("var", "iri", "pname") or text == "*"):
+            at = match.start()
+            break
+        last_end = match.end()
+    else:
+        at = last_end  # the query ends with what it describes (perhaps before a comment)
+    return f"{query[:at].rstrip()} {clauses} {query[at:].lstrip()}".rstrip()
 
 
 def service_endpoints(query: str) -> list[str | None]:

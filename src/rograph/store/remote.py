@@ -29,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 
 from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
-from rograph.sparql_text import dataset_clauses, query_form
+from rograph.sparql_text import dataset_clauses, describe_with_dataset, query_form
 from rograph.store.base import (
     QueryResults,
     QuerySyntaxError,
@@ -176,7 +176,8 @@ class RemoteStore(Store):
         if not default_graph_uris and not named_graph_uris and query_form(sparql) == "DESCRIBE":
             # Virtuoso describes nothing from its default graph (its describe mode needs a
             # dataset); the build's graphs, named as the dataset, are the same data on every store.
-            default_graph_uris = named_graph_uris = tuple(self.build.graph_counts)
+            graphs = tuple(self.build.graph_counts)
+            sparql = describe_with_dataset(sparql, graphs, graphs)
         return self.client.query(sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
 
     def check(self) -> list[str]:
