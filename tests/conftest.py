@@ -308,22 +308,19 @@ def start_oxigraph(
             process.wait(timeout=15)
 
 
-def publish(oxigraph: OxigraphServer, var: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the real ``rograph publish`` into ``oxigraph``."""
-    command = [
-        ROGRAPH,
-        "publish",
-        "--to",
-        oxigraph.query,
-        "--gsp",
-        oxigraph.store,
-        "--var-dir",
-        str(var),
-        "--project-dir",
-        str(PROJECT_DIR),
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+def run_publish(
+    to: str, var: Path, *args: str, project_dir: Path = PROJECT_DIR, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real ``rograph publish --to <to>`` of the build in ``var``, with ``args`` (how to write)."""
+    command = [ROGRAPH, "publish", "--to", to, "--var-dir", str(var), "--project-dir", str(project_dir), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+
+def publish(
+    oxigraph: OxigraphServer, var: Path, *args: str, project_dir: Path = PROJECT_DIR
+) -> subprocess.CompletedProcess:
+    """Run the real ``rograph publish`` into ``oxigraph`` by its Graph Store Protocol endpoint."""
+    return run_publish(oxigraph.query, var, "--gsp", oxigraph.store, *args, project_dir=project_dir)
 
 
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
@@ -403,20 +400,7 @@ def publish_to(store: OxigraphServer | VirtuosoServer, var: Path, *args: str) ->
     one rograph can use without credentials (Oxigraph), else by SPARQL Update (Virtuoso)."""
     if isinstance(store, OxigraphServer):
         return publish(store, var, *args)
-    command = [
-        ROGRAPH,
-        "publish",
-        "--to",
-        store.query,
-        "--update",
-        store.update,
-        "--var-dir",
-        str(var),
-        "--project-dir",
-        str(PROJECT_DIR),
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return run_publish(store.query, var, "--update", store.update, *args)
 
 
 @contextmanager

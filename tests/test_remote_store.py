@@ -25,6 +25,7 @@ from conftest import (
     ROGRAPH,
     ProjectCopy,
     publish,
+    run_publish,
     start_backed_server,
     start_oxigraph,
     start_server,
@@ -74,23 +75,7 @@ def test_publish_replaces_own_graphs_drops_stale_ones_leaves_others_and_is_idemp
 def test_publish_by_sparql_update_gives_the_same_graphs(tmp_path):
     with start_oxigraph(tmp_path / "a") as by_gsp, start_oxigraph(tmp_path / "b") as by_update:
         assert publish(by_gsp, tmp_path / "var").returncode == 0
-        done = subprocess.run(
-            [
-                ROGRAPH,
-                "publish",
-                "--to",
-                by_update.query,
-                "--update",
-                by_update.update,
-                "--var-dir",
-                str(tmp_path / "var"),
-                "--project-dir",
-                str(PROJECT_DIR),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_publish(by_update.query, tmp_path / "var", "--update", by_update.update)
         assert done.returncode == 0, done.stderr
         assert counts(by_gsp) == counts(by_update)
 
@@ -104,21 +89,8 @@ def test_publish_with_no_endpoint_to_write_is_a_store_error_the_command_words(tm
     with pytest.raises(PublishError, match="ROGRAPH_STORE_GSP .* or ROGRAPH_STORE_UPDATE"):
         StoreWriter(Settings.from_env({}, store="http://127.0.0.1:9/query"))
     with start_oxigraph(tmp_path) as oxigraph:
-        done = subprocess.run(
-            [
-                ROGRAPH,
-                "publish",
-                "--to",
-                oxigraph.query,
-                "--var-dir",
-                str(tmp_path / "var"),
-                "--project-dir",
-                str(PROJECT_DIR),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "ROGRAPH_STORE_GSP": "", "ROGRAPH_STORE_UPDATE": ""},
+        done = run_publish(
+            oxigraph.query, tmp_path / "var", env={**os.environ, "ROGRAPH_STORE_GSP": "", "ROGRAPH_STORE_UPDATE": ""}
         )
         assert done.returncode == 2, done.stderr
         assert "publishing needs ROGRAPH_STORE_GSP (--gsp) or ROGRAPH_STORE_UPDATE (--update)" in done.stderr
@@ -130,23 +102,7 @@ def test_publish_refuses_invalid_data_and_sends_nothing(tmp_path):
     project = ProjectCopy(tmp_path / "project")
     project.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', "")
     with start_oxigraph(tmp_path) as oxigraph:
-        done = subprocess.run(
-            [
-                ROGRAPH,
-                "publish",
-                "--to",
-                oxigraph.query,
-                "--gsp",
-                oxigraph.store,
-                "--var-dir",
-                str(tmp_path / "var"),
-                "--project-dir",
-                str(project.root),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = publish(oxigraph, tmp_path / "var", project_dir=project.root)
         assert done.returncode == 1
         assert "Meeting-startDate" in done.stderr and "nothing was sent" in done.stderr
         assert counts(oxigraph) == {}
@@ -189,23 +145,7 @@ def test_a_failure_part_way_is_reported_and_a_second_run_completes(tmp_path):
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         try:
             gsp = f"http://127.0.0.1:{proxy.server_address[1]}/store"
-            done = subprocess.run(
-                [
-                    ROGRAPH,
-                    "publish",
-                    "--to",
-                    oxigraph.query,
-                    "--gsp",
-                    gsp,
-                    "--var-dir",
-                    str(tmp_path / "var"),
-                    "--project-dir",
-                    str(PROJECT_DIR),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
+            done = run_publish(oxigraph.query, tmp_path / "var", "--gsp", gsp)
         finally:
             proxy.shutdown()
         assert done.returncode == 3
