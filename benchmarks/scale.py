@@ -42,7 +42,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from harness import Endpoint, free_port, memory_mib, stop, wait_until_answering  # noqa: E402
-from service import OXIGRAPH, PROJECT_DIR, Server, lookup_queries, measure, mix_queries, report_count, start_oxigraph  # noqa: E402
+from service import (  # noqa: E402
+    OXIGRAPH,
+    PROJECT_DIR,
+    Server,
+    lookup_queries,
+    measure,
+    mix_queries,
+    report_count,
+    serve_command,
+    start_oxigraph,
+)
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 ROGRAPH = [sys.executable, "-m", "rograph"]
@@ -87,18 +97,7 @@ def timed(label: str, command: list[str], **options) -> tuple[float, float, int]
 def first_start(data: Path, work: Path) -> None:
     """The build: the first start of ``rograph serve`` on ``data``, stopped once it answers."""
     port = free_port()
-    command = ROGRAPH + [
-        "serve",
-        "--data",
-        str(data),
-        "--no-validate",
-        "--var-dir",
-        str(work / "rograph-var"),
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--port",
-        str(port),
-    ]
+    command = serve_command(data, work, port)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING"), start_new_session=True)
     sampler = PeakMemory(process.pid)
@@ -154,18 +153,7 @@ def virtuoso(folder: Path):
 def start_rograph_on(store_url: str, data: Path, work: Path) -> Server:
     port = free_port()
     env = dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING", ROGRAPH_STORE=store_url)
-    command = ROGRAPH + [
-        "serve",
-        "--data",
-        str(data),
-        "--no-validate",
-        "--var-dir",
-        str(work / "rograph-var"),
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--port",
-        str(port),
-    ]
+    command = serve_command(data, work, port)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 900)

@@ -180,14 +180,10 @@ class Server:
     startup_s: float
 
 
-def start_rograph(data: Path, work: Path, *, cache: bool, workers: int | None) -> Server:
-    port = free_port()
-    env = dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING")
-    if workers:
-        env["ROGRAPH_WORKERS"] = str(workers)
-    if not cache:
-        env["ROGRAPH_CACHE_BYTES"] = "0"
-    command = [
+def serve_command(data: Path, work: Path, port: int) -> list[str]:
+    """``rograph serve`` on the generated ``data`` (validated before, by ``rograph validate``),
+    its build kept in ``work`` between runs."""
+    return [
         sys.executable,
         "-m",
         "rograph",
@@ -202,6 +198,16 @@ def start_rograph(data: Path, work: Path, *, cache: bool, workers: int | None) -
         "--port",
         str(port),
     ]
+
+
+def start_rograph(data: Path, work: Path, *, cache: bool, workers: int | None) -> Server:
+    port = free_port()
+    env = dict(os.environ, ROGRAPH_LOG_LEVEL="WARNING")
+    if workers:
+        env["ROGRAPH_WORKERS"] = str(workers)
+    if not cache:
+        env["ROGRAPH_CACHE_BYTES"] = "0"
+    command = serve_command(data, work, port)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, start_new_session=True)
     wait_until_answering("127.0.0.1", port, "/sparql?query=ASK%7B%7D", 900)

@@ -268,22 +268,14 @@ def test_virtuosos_known_deviations_are_what_we_document(live_server):
     if live_server.backend != "virtuoso":
         pytest.skip("Virtuoso's deviations")
 
-    def rows(query):
-        response = requests.get(
-            live_server.sparql,
-            params={"query": query},
-            headers={"Accept": "application/sparql-results+json"},
-            timeout=30,
-        )
-        return response.json()["results"]["bindings"]
-
-    approximate = rows(
-        "SELECT ?a WHERE { <https://w3id.org/rograph/figure/valga-roma-residents-2020> rg:isApproximate ?a }"
+    approximate = sparql_json(
+        live_server,
+        "SELECT ?a WHERE { <https://w3id.org/rograph/figure/valga-roma-residents-2020> rg:isApproximate ?a }",
     )
     assert approximate[0]["a"]["value"] == "1"
-    everything = rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"]
-    ours = rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}")[0]["n"]["value"]
-    assert int(everything) > int(ours)
+    count = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {} }}"
+    everything, ours = (int(sparql_json(live_server, count.format(only))[0]["n"]["value"]) for only in ("", OUR_GRAPHS))
+    assert everything > ours
     error = requests.get(live_server.sparql, params={"query": "SELECT * WHERE {\n ?s ?p }"}, timeout=30)
     assert error.status_code == 400 and "at line 2" in error.text and "column" not in error.text
 
