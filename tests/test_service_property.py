@@ -134,10 +134,13 @@ def federated_queries(draw, port: int) -> tuple[str, bool]:
         pattern = {
             "group": f"{{{draw(_gap)}{pattern}{draw(_gap)}}}",
             "optional": f"{draw(_case('OPTIONAL'))}{draw(_gap)}{{ {pattern} }}",
-            "union": f"{{ }} {draw(_case('UNION'))} {{ {pattern} }}",
+            # The other branch matches nothing: ASK and EXISTS stop at the first solution, which an empty
+            # group would give without the SERVICE being called.
+            "union": f"{{ ?x <urn:nothing> ?y }} {draw(_case('UNION'))} {{ {pattern} }}",
             "minus": f"?x ?y ?z {draw(_case('MINUS'))} {{ {pattern} }}",
             "graph": f"{draw(_case('GRAPH'))} ?g {{ {pattern} }}",
-            "exists": f"{draw(_case('FILTER'))}{draw(_gap)}{draw(_case('EXISTS'))} {{ {pattern} }}",
+            # A pattern for the FILTER to test: an OPTIONAL holding only a FILTER may be answered without it.
+            "exists": f"?x ?y ?z {draw(_case('FILTER'))}{draw(_gap)}{draw(_case('EXISTS'))} {{ {pattern} }}",
             "subquery": f"{{ {draw(_case('SELECT'))} * {draw(_case('WHERE'))} {{ {pattern} }} }}",
         }[wrapper]
     where = f"{{{draw(_gap)}{pattern}{draw(_gap)}}}"
