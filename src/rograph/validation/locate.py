@@ -9,6 +9,7 @@ else the first line that mentions it at all; every file is read once for all the
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -16,11 +17,20 @@ from rograph.sources import ProjectFiles
 from rograph.validation.model import Found, Report, Result
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_LOCAL_CHARS = re.compile(r"^[\w.-]*$")
 
 
-#: A term as a Turtle/TriG line writes it, with what may stand before and after it: ``<IRI>`` or
+#: A term as a Turtle/TriG file writes it, with what may stand before and after it: ``<IRI>`` or
 #: a prefixed name (local part of word characters, dots and hyphens, the prefix possibly empty).
-_TERM = re.compile(r"(?<![\w:<])(<[^<>\s]*>|(?:[A-Za-z][\w.-]*)?:[\w.-]*)(?=[\s;,.{)\]]|$)")
+def _whole_terms(body: str) -> re.Pattern[str]:
+    """``body`` where it stands as a whole term: not glued to what comes before it, and followed
+    by what may end a term."""
+    return re.compile(r"(?<![\w:<])(" + body + r")(?=[\s;,.{)\]]|$)", re.MULTILINE)
+
+
+_TERM = _whole_terms(r"<[^<>\s]*>|(?:[A-Za-z][\w.-]*)?:[\w.-]*")
+#: Up to this many spellings, :meth:`SourceText._places` searches for them as one pattern.
+_FEW_FORMS = 200
 
 
 class SourceText:
@@ -30,42 +40,57 @@ class SourceText:
         self.path = path
 
     @cached_property
-    def lines(self) -> list[str]:
+    def text(self) -> str:
         try:
-            return self.path.read_text(encoding="utf-8").splitlines()
+            return self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return []
+            return ""
 
     @cached_property
     def prefixes(self) -> dict[str, str]:
-        return {prefix or "": namespace for prefix, namespace in _PREFIX.findall("\n".join(self.lines))}
+        return {prefix or "": namespace for prefix, namespace in _PREFIX.findall(self.text)}
 
-    def iri_of(self, term: str) -> str | None:
-        """The IRI ``term`` (as :data:`_TERM` finds it) writes, if this file's prefixes say."""
-        if term.startswith("<"):
-            return term[1:-1]
-        prefix, _, local = term.partition(":")
-        local = local.rstrip(".")  # a local name does not end in a dot: that one ends the statement
-        namespace = self.prefixes.get(prefix)
-        return namespace + local if namespace else None
+    def spellings(self, iris: set[str]) -> dict[str, str]:
+        """Each way this file can write one of ``iris`` (``<iri>``, every prefixed name that fits,
+        also with the dot that may end a statement glued on), with the IRI it writes."""
+        forms = {}
+        for iri in iris:
+            forms[f"<{iri}>"] = iri
+            for prefix, namespace in self.prefixes.items():
+                if namespace and iri.startswith(namespace) and _LOCAL_CHARS.match(iri[len(namespace) :]):
+                    forms[f"{prefix}:{iri[len(namespace) :]}"] = forms[f"{prefix}:{iri[len(namespace) :]}."] = iri
+        return forms
+
+    def _places(self, forms: Collection[str]) -> Iterator[re.Match[str]]:
+        """Where the text writes one of ``forms``. A few are searched for as one pattern (the
+        regex engine's own scan); many, by scanning every term and looking each up, which costs
+        the same for any number (on a 70k-line file, 0.18 s for one IRI or five and 0.85 s
+        for 2,000 as a pattern; 0.25 s for any number by terms)."""
+        if not forms:
+            return iter(())
+        if len(forms) <= _FEW_FORMS:
+            return _whole_terms("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))).finditer(self.text)
+        return (match for match in _TERM.finditer(self.text) if match.group(1) in forms)
 
     def lines_of(self, iris: set[str]) -> dict[str, int]:
         """For each of ``iris`` this file writes, the 1-based line where it is first a subject,
-        else where it is first mentioned. One pass over the file, whatever the number of IRIs."""
+        else where it is first mentioned (comment lines aside), in one scan of the text."""
+        forms = self.spellings(iris)
+        text = self.text
         subjects: dict[str, int] = {}
         mentions: dict[str, int] = {}
-        for number, line in enumerate(self.lines, start=1):
-            indent = len(line) - len(line.lstrip())
-            if line.startswith("#", indent):
+        number, counted_to = 1, 0
+        for match in self._places(forms):
+            iri = forms[match.group(1)]
+            start = match.start()
+            number += text.count("\n", counted_to, start)
+            counted_to = start
+            before = text[text.rfind("\n", 0, start) + 1 : start].lstrip()
+            if before.startswith("#"):
                 continue
-            for match in _TERM.finditer(line):
-                iri = self.iri_of(match.group(1))
-                if iri not in iris:
-                    continue
-                mentions.setdefault(iri, number)
-                after = line[match.end() : match.end() + 1]
-                if match.start() == indent and after not in (")", "]"):
-                    subjects.setdefault(iri, number)
+            mentions.setdefault(iri, number)
+            if not before and text[match.end() : match.end() + 1] not in (")", "]"):
+                subjects.setdefault(iri, number)
         return {iri: subjects.get(iri, first) for iri, first in mentions.items()}
 
 
