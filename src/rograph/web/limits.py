@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rograph.config import Settings
 from rograph.web.limit_storage import storage_uri
-from rograph.web.responses import plain_text_error
+from rograph.web.responses import CORS_HEADERS, plain_text_error
 
 #: Longest request line (method, target and protocol) accepted; longer is 414.
 REQUEST_LINE_BYTES = 16 * 1024
@@ -92,7 +92,7 @@ def _refuse(start_response, status: str, message: str) -> list[bytes]:
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Length", str(len(body))),
             ("X-Content-Type-Options", "nosniff"),
-            ("Access-Control-Allow-Origin", "*"),
+            *CORS_HEADERS.items(),
         ],
     )
     return [body]

@@ -46,7 +46,7 @@ from rograph.namespaces import (
 from rograph.web import describe, differences, structured_data
 from rograph.web.context import context
 from rograph.web.formatting import format_number, format_size
-from rograph.web.responses import plain_text_error
+from rograph.web.responses import CORS_HEADERS, plain_text_error
 from rograph.web.sansio import NotAcceptable, ResultFormat
 from rograph.web.sansio.linked_data import (
     DOCUMENT_FORMATS,
@@ -226,7 +226,7 @@ def dump(name: str) -> Response:
         last_modified=build.built,
         max_age=3600,
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.update(CORS_HEADERS)
     return response
 
 
@@ -333,7 +333,7 @@ def _document(doc: DocumentRequest) -> Response:
         "Vary": "Accept, Accept-Language" if doc.suffix_format is None else "Accept-Language",
         "Link": alternates(doc, root),
         "Cache-Control": "public, max-age=60",
-        "Access-Control-Allow-Origin": "*",
+        **CORS_HEADERS,
     }
     if doc.suffix_format is None:
         headers["Content-Location"] = document_address(doc, fmt, root)

@@ -22,7 +22,7 @@ from rograph.web.context import context
 from rograph.web.entity_index import EntityIndex, Entry, index_of
 from rograph.web.matching import fold, score, stems
 from rograph.web.pages import HTML_HEADERS, reader_language, service_root
-from rograph.web.responses import plain_text_error
+from rograph.web.responses import CORS_HEADERS, plain_text_error
 from rograph.web.sansio.linked_data import address_of
 from rograph.web.sansio.reconcile import (
     PREVIEW_HEIGHT,
@@ -59,7 +59,7 @@ def _json(body: dict, status: int = 200) -> Response:
         json.dumps(body, ensure_ascii=False),
         status=status,
         content_type="application/json; charset=utf-8",
-        headers={"Access-Control-Allow-Origin": "*"},
+        headers=CORS_HEADERS,
     )
 
 
@@ -271,7 +271,7 @@ def preview() -> Response:
     entry = index.entities.get(entity_iri(identifier))
     headers = {
         **HTML_HEADERS,
-        "Access-Control-Allow-Origin": "*",
+        **CORS_HEADERS,
         # Shown in an iframe of the client (OpenRefine), unlike every other page.
         "Content-Security-Policy": HTML_HEADERS["Content-Security-Policy"].replace(
             "frame-ancestors 'none'", "frame-ancestors *"
