@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,9 +22,25 @@ from rograph.store.embedded import EmbeddedStore
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change(project_copy, tmp_path):
-    var = tmp_path / "var"
+@pytest.fixture(scope="module")
+def built_var(tmp_path_factory) -> Path:
+    """A var folder holding the real project's build, made once by ``ensure_build``."""
+    var = tmp_path_factory.mktemp("built") / "var"
+    ensure_build(sources.discover(PROJECT_DIR), var)
+    return var
+
+
+@pytest.fixture
+def var_with_a_good_build(built_var: Path, tmp_path: Path) -> Path:
+    """A var folder of this test's own, holding the build of the unedited project (a copy of
+    :func:`built_var`'s: the build's version is its sources' content, wherever they are)."""
+    return shutil.copytree(built_var, tmp_path / "var", symlinks=True)
+
+
+def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change(project_copy, var_with_a_good_build):
+    var = var_with_a_good_build
     first = ensure_build(sources.discover(project_copy.root), var)
+    assert first.path == current_build(var).path and len(list((var / "builds").iterdir())) == 1
     assert ensure_build(sources.discover(project_copy.root), var).path == first.path
     project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     second = ensure_build(sources.discover(project_copy.root), var)
@@ -31,8 +48,8 @@ def test_build_is_reused_while_sources_are_unchanged_and_redone_when_they_change
     assert current_build(var).version == second.version
 
 
-def test_invalid_change_is_refused_and_the_last_good_build_keeps_serving(project_copy, tmp_path, caplog):
-    var = tmp_path / "var"
+def test_invalid_change_is_refused_and_the_last_good_build_keeps_serving(project_copy, var_with_a_good_build, caplog):
+    var = var_with_a_good_build
     good = ensure_build(sources.discover(project_copy.root), var)
     project_copy.replace(DATA_FILE, 'schema:startDate "2020-02-06"^^xsd:date ;', 'schema:startDate "yesterday" ;')
     served = ensure_build(sources.discover(project_copy.root), var)
@@ -49,16 +66,16 @@ def test_invalid_sources_with_no_earlier_build_are_refused(project_copy, tmp_pat
     assert not (tmp_path / "var" / "current").exists()
 
 
-def test_syntax_error_after_a_good_build_keeps_it(project_copy, tmp_path):
-    var = tmp_path / "var"
+def test_syntax_error_after_a_good_build_keeps_it(project_copy, var_with_a_good_build):
+    var = var_with_a_good_build
     good = ensure_build(sources.discover(project_copy.root), var)
     (project_copy.root / DATA_FILE).write_text("<broken", encoding="utf-8")
     assert ensure_build(sources.discover(project_copy.root), var).version == good.version
 
 
-def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, tmp_path):
+def test_a_crash_mid_build_leaves_the_old_build_in_place(project_copy, var_with_a_good_build):
     """Kill a build process while it writes; the served build must be intact afterwards."""
-    var = tmp_path / "var"
+    var = var_with_a_good_build
     good = ensure_build(sources.discover(project_copy.root), var)
     project_copy.replace(DATA_FILE, '"Jelgava"@et .', '"Jelgava"@et ; skos:altLabel "Jelgavas pilsēta"@lv .')
     crash = textwrap.dedent(f"""
@@ -140,8 +157,8 @@ def test_serve_data_is_validated_unless_told_not_to(tmp_path):
         assert response.json()["results"]["bindings"][0]["l"]["value"] == "not under the base"
 
 
-def test_a_store_too_large_for_the_memory_budget_is_served_from_disk_with_the_same_answers(tmp_path):
-    build = ensure_build(sources.discover(PROJECT_DIR), tmp_path / "var")
+def test_a_store_too_large_for_the_memory_budget_is_served_from_disk_with_the_same_answers(var_with_a_good_build):
+    build = ensure_build(sources.discover(PROJECT_DIR), var_with_a_good_build)
     in_memory = EmbeddedStore.from_build(build, memory_budget=2**30, processes=5)
     on_disk = EmbeddedStore.from_build(build, memory_budget=build.quad_count, processes=5)
     assert (in_memory.on_disk, on_disk.on_disk) == (False, True)
@@ -176,7 +193,7 @@ def test_the_server_on_the_on_disk_store_answers_survives_a_timeout_and_shuts_do
 
 
 @pytest.mark.timeout(90)
-def test_the_start_up_deadline_leaves_the_store_the_time_it_takes_to_open(tmp_path, monkeypatch):
+def test_the_start_up_deadline_leaves_the_store_the_time_it_takes_to_open(built_var, tmp_path, monkeypatch):
     """The executors must start within ``START_SECONDS``, but the store opening before them may
     take longer while it makes progress: at 10M quads the first start writes the on-disk database,
     which took 590 s of the 600 (docs/serving.md, "Scale"). Here the database is written from a
@@ -186,7 +203,8 @@ def test_the_start_up_deadline_leaves_the_store_the_time_it_takes_to_open(tmp_pa
     from rograph.config import Settings
     from rograph.executor import PoolStore, pool, start_pool
 
-    built = ensure_build(sources.discover(PROJECT_DIR), tmp_path / "var", validate=False)
+    built = current_build(built_var)
+    assert built is not None
     slow = tmp_path / "slow-build"
     (slow / "dumps").mkdir(parents=True)
     os.mkfifo(slow / "dumps" / "dataset.nq")

@@ -4,27 +4,26 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from rograph.cli.errors import EXIT_DONE, EXIT_INCOMPLETE, EXIT_REFUSED, fail
 from rograph.cli.progress import Progress
-from rograph.cli.shared import build_or_exit, configured, project_dir_option, setting_option, var_dir_option
+from rograph.cli.shared import (
+    build_or_exit,
+    configured,
+    data_options,
+    project_dir_option,
+    setting_option,
+    var_dir_option,
+)
 
 
 @click.command("publish")
 @setting_option("store", "--to", help="The store's SPARQL query endpoint.")
 @setting_option("store_update", "--update", help="Its SPARQL Update endpoint.")
 @setting_option("store_gsp", "--gsp", help="Its Graph Store Protocol endpoint.")
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Publish these RDF files instead of the project's data (repeatable).",
-)
-@click.option("--no-validate", is_flag=True, help="With --data: publish without validating.")
+@data_options("publish")
 @project_dir_option
 @var_dir_option
 def publish_command(store, store_update, store_gsp, data, no_validate, project_dir, var_dir):

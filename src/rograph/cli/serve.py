@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from pathlib import Path
 
 import click
 
 from rograph.cli.errors import EXIT_BAD_INPUT, fail
-from rograph.cli.shared import build_or_exit, configured, project_dir_option, setting_option, var_dir_option
+from rograph.cli.shared import (
+    build_or_exit,
+    configured,
+    data_options,
+    project_dir_option,
+    setting_option,
+    var_dir_option,
+)
 from rograph.config import SERVERS, Settings
 
 
@@ -26,14 +32,7 @@ from rograph.config import SERVERS, Settings
 @setting_option("store", help="oxigraph:PATH or the URL of a remote SPARQL endpoint.")
 @project_dir_option
 @var_dir_option
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Serve these RDF files instead of the project's data (repeatable).",
-)
-@click.option("--no-validate", is_flag=True, help="With --data: serve the files without validating them.")
+@data_options("serve")
 @click.option("--debug", is_flag=True, help="Flask's development server (one process) in front of the query executors.")
 def serve_command(
     host,

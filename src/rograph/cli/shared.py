@@ -32,6 +32,25 @@ project_dir_option = setting_option("project_dir", type=click.Path(file_okay=Fal
 var_dir_option = setting_option("var_dir", type=click.Path(file_okay=False, path_type=Path))
 
 
+def data_options(verb: str):
+    """``--data FILE`` (repeatable) and ``--no-validate``, for a command that can ``verb`` RDF
+    files given on the command line instead of the project's data."""
+
+    def apply(command):
+        command = click.option(
+            "--no-validate", is_flag=True, help=f"With --data: {verb} the files without validating them."
+        )(command)
+        return click.option(
+            "--data",
+            "data",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help=f"{verb.capitalize()} these RDF files instead of the project's data (repeatable).",
+        )(command)
+
+    return apply
+
+
 def configured(**overrides) -> Settings:
     """The settings with these overrides, and logging set up at their level."""
     settings = Settings.from_env(**overrides)

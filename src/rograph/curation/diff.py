@@ -404,11 +404,15 @@ def as_markdown(diff: Diff, labels: Labels) -> str:
 def as_github(diff: Diff, labels: Labels) -> str:
     """GitHub Actions workflow commands: one annotation per changed entity, at its file and
     line in the new side where it has files."""
-    locator = Locator(diff.new.files)
+    places = Locator(diff.new.files).locate(
+        {e.entity.value for g in diff.graphs for e in g.entities if isinstance(e.entity, ox.NamedNode)}
+    )
     out = []
     for g in diff.graphs:
         for e in g.entities:
-            file, line = locator.locate(e.entity.value) if isinstance(e.entity, ox.NamedNode) else (None, None)
+            file, line = (
+                places.get(e.entity.value, (None, None)) if isinstance(e.entity, ox.NamedNode) else (None, None)
+            )
             where = f"file={diff.new.shown_file.get(file, file)},line={line}," if file and line else ""
             lines = [_entity_text(e.entity, labels)] + [
                 f"{_MARK[c.change]} {_property_text(c.property, labels)}: "

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 
 from rograph.executor import isolation, protocol
 from rograph.executor.federation import FederationRule
+from rograph.result_formats import GRAPH_FORMATS, SOLUTION_FORMATS
 from rograph.sparql_text import NESTING_LIMIT, exceeds_nesting_limit
 from rograph.store.base import QueryRefused, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable
-from rograph.web.sansio.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 
 log = logging.getLogger("rograph.executor")
 

@@ -4,15 +4,9 @@ Nothing here imports Flask or touches a socket, so every rule of the protocol is
 plain function call (tests/test_sansio_*.py) and the web layer only moves bytes.
 """
 
+from rograph.result_formats import GRAPH_FORMATS, SOLUTION_FORMATS, ResultFormat
 from rograph.sparql_text import query_form, service_endpoints
-from rograph.web.sansio.negotiation import (
-    GRAPH_FORMATS,
-    SOLUTION_FORMATS,
-    NotAcceptable,
-    ResultFormat,
-    choose_format,
-    negotiate,
-)
+from rograph.web.sansio.negotiation import NotAcceptable, choose_format, negotiate
 from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
 
 __all__ = [

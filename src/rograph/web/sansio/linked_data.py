@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE
-from rograph.web.sansio.negotiation import ResultFormat, negotiate, quality_values
+from rograph.result_formats import ResultFormat
+from rograph.web.sansio.negotiation import negotiate, quality_values
 
 HTML = ResultFormat("text/html", None, ("html", "htm"), ("application/xhtml+xml",))
 
