@@ -31,7 +31,7 @@ from conftest import (
     wait_for_executors,
     wait_for_replacement,
 )
-from rograph.sparql_text import NESTING_LIMIT, nesting_depth
+from rograph.sparql_text import NESTING_LIMIT, QueryText
 
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 from harness import memory_mib  # noqa: E402  (PSS of a process tree)
@@ -174,7 +174,7 @@ def test_a_query_nested_at_the_limit_is_answered_and_the_store_survives_it(live_
     and on groups nested 999 deep (in CI, under rograph's former limit of 1000), and it spent 13 s
     it does not cancel planning blank-node lists nested 160 deep."""
     query = _at_depth(NESTING_LIMIT, shape)
-    assert nesting_depth(query) == NESTING_LIMIT
+    assert QueryText(query).nesting_depth() == NESTING_LIMIT
     response = requests.post(live_server.sparql, data={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
     assert response.status_code == 200, response.text[:300]
     assert requests.get(live_server.sparql, params={"query": CHEAP}, timeout=30).json()["boolean"] is True

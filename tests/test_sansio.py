@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rograph.sparql_text import declares_dataset, describe_with_dataset, query_form, service_endpoints
+from rograph.sparql_text import QueryText
 from rograph.web.sansio import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -145,13 +145,13 @@ def test_choose_format_by_form():
     ],
 )
 def test_query_form(query, form):
-    assert query_form(query) == form
+    assert QueryText(query).form == form
 
 
 def test_declares_dataset():
-    assert declares_dataset("SELECT * FROM <http://g> WHERE {}")
-    assert declares_dataset("select * from named <http://g> {}")
-    assert not declares_dataset("SELECT * WHERE { ?s ?p 'FROM' } # FROM <x>")
+    assert QueryText("SELECT * FROM <http://g> WHERE {}").declares_dataset
+    assert QueryText("select * from named <http://g> {}").declares_dataset
+    assert not QueryText("SELECT * WHERE { ?s ?p 'FROM' } # FROM <x>").declares_dataset
 
 
 def test_service_endpoints():
@@ -162,8 +162,8 @@ def test_service_endpoints():
         service silent e:sparql { ?s ?p ?o }
         SERVICE ?endpoint { ?s ?p ?o }
         SERVICE '''x''' {} }"""
-    assert service_endpoints(query) == ["http://a/sparql", "http://x/sparql", None, None]
-    assert service_endpoints("SELECT * WHERE { ?s ?p ?o }") == []
+    assert QueryText(query).service_endpoints() == ["http://a/sparql", "http://x/sparql", None, None]
+    assert QueryText("SELECT * WHERE { ?s ?p ?o }").service_endpoints() == []
 
 
 @pytest.mark.parametrize(
@@ -181,6 +181,27 @@ def test_service_endpoints():
     ],
 )
 def test_a_describe_is_given_its_dataset_in_its_text(query, expected):
-    assert describe_with_dataset(query, ["g"], ["g"]) == expected
+    assert QueryText(query).describe_with_dataset(["g"], ["g"]) == expected
     with pytest.raises(ValueError):
-        describe_with_dataset("SELECT * WHERE {}", ["g"], [])
+        QueryText("SELECT * WHERE {}").describe_with_dataset(["g"], [])
+
+
+@pytest.mark.parametrize(
+    ("query", "sent"),
+    [
+        # A project prefix used and not declared is declared, on the query's first line.
+        ("SELECT * WHERE { ?s a rg:Meeting }", "PREFIX rg: <https://w3id.org/rograph/ontology#> SELECT *"),
+        # Declared by the query: its own namespace stays.
+        ("PREFIX rg: <http://x/> SELECT * WHERE { ?s a rg:Meeting }", "PREFIX rg: <http://x/> SELECT *"),
+        # A relative IRI gets the query base; prefixed names in a string or a comment are not uses.
+        ('SELECT * WHERE { <meeting/x> ?p "rg:no" } # skos:x', "BASE <https://w3id.org/rograph/> SELECT *"),
+        ("BASE <http://b/> SELECT * { <x> ?p ?o }", "BASE <http://b/> SELECT *"),
+        # Less-than and greater-than are not an IRI.
+        ("SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }", "SELECT * { ?s ?p ?o FILTER"),
+    ],
+)
+def test_a_query_sent_to_a_remote_store_declares_the_prefixes_and_base_it_relies_on(query, sent):
+    from rograph.store.remote import with_prologue
+
+    text = with_prologue(QueryText(query))
+    assert text.startswith(sent) and text.endswith(query) and text.count("PREFIX rg:") <= 1

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from rograph.executor import protocol
 from rograph.executor.executor import INTERNAL_TRIPLES
+from rograph.sparql_text import QueryText
 from rograph.store.base import (
     QueryRefused,
     QueryResults,
@@ -220,10 +221,10 @@ class PoolStore(Store):
         return Answer(self._connection(), message, timeout=self.wait, release=self._release)
 
     def query(
-        self, sparql: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
+        self, sparql: str | QueryText, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
     ) -> QueryResults:
         body = self.answer(
-            sparql, None, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+            QueryText.of(sparql).text, None, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
         ).read()
         if body[:1] == INTERNAL_TRIPLES:
             return as_query_triples(ox.parse(body[1:], format=ox.RdfFormat.N_TRIPLES))

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rograph.executor import isolation, protocol
 from rograph.executor.federation import FederationRule
 from rograph.result_formats import GRAPH_FORMATS, SOLUTION_FORMATS
-from rograph.sparql_text import NESTING_LIMIT, exceeds_nesting_limit
+from rograph.sparql_text import NESTING_LIMIT, QueryText
 from rograph.store.base import QueryRefused, QuerySyntaxError, Store, StoreTimeout, StoreUnavailable
 
 log = logging.getLogger("rograph.executor")
@@ -157,16 +157,16 @@ def _serve(control: socket.socket, store: Store, config: ExecutorConfig, isolate
 
 
 def _execute(store: Store, request: dict, out: socket.socket, federation: FederationRule | None) -> dict:
-    query = request["query"]
+    query = QueryText(request["query"])  # scanned once here, for every check and the store
     try:
-        if exceeds_nesting_limit(query):
+        if query.exceeds_nesting_limit:
             raise QuerySyntaxError(
                 f"the query nests groups, OPTIONALs or brackets deeper than this endpoint's "
                 f"limit of {NESTING_LIMIT} levels"
             )
         if federation is not None:
             federation.check(query)
-        elif "SERVICE" in query.upper():  # isolated: only to word the refusal (the namespace is the defence)
+        elif "SERVICE" in query.text.upper():  # isolated: only to word the refusal (the namespace is the defence)
             _COURTESY.check(query)
         results = store.query(
             query, default_graph_uris=request.get("default", ()), named_graph_uris=request.get("named", ())

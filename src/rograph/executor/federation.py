@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rograph.executor.isolation import may_name_a_service
 from rograph.namespaces import PREFIXES
-from rograph.sparql_text import service_endpoints
+from rograph.sparql_text import QueryText
 from rograph.store.base import QueryRefused
 
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
@@ -34,18 +34,18 @@ class FederationRule:
     #: Only the lexical scan (where the network namespace is the defence and this only words the refusal).
     lexical_only: bool = False
 
-    def check(self, query: str) -> None:
+    def check(self, query: QueryText) -> None:
         """Raise :class:`QueryRefused` (400) unless every SERVICE of ``query`` is allowed."""
         if self.refuse_any:
-            if may_name_a_service(query):
+            if may_name_a_service(query.text):
                 raise QueryRefused(
                     "SERVICE is not allowed on this endpoint (federation is off, and this host cannot cut "
                     "the query executors off the network, so any query containing the word is refused); "
                     "no outbound request was made"
                 )
             return
-        named = set() if self.lexical_only else set(self._parsed_endpoints(query))
-        for endpoint in service_endpoints(query):
+        named = set() if self.lexical_only else set(self._parsed_endpoints(query.text))
+        for endpoint in query.service_endpoints():
             named.add(_LOCAL_ESCAPE.sub(r"\1", endpoint) if endpoint is not None else None)
         for endpoint in sorted(named, key=str):
             if endpoint is None:

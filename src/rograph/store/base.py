@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from rograph.sparql_text import QueryText
 from rograph.store.counts import triples_per_graph
 
 #: What a query returns: pyoxigraph's own result types, whatever the store behind it
@@ -115,12 +116,13 @@ class SparqlQueries(ABC):
     @abstractmethod
     def query(
         self,
-        sparql: str,
+        sparql: str | QueryText,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        """Run a SPARQL query of any form. Raises :class:`QuerySyntaxError` when it does not parse."""
+        """Run a SPARQL query of any form (its text, or the :class:`QueryText` a caller scanned
+        already). Raises :class:`QuerySyntaxError` when it does not parse."""
 
     def select(self, sparql: str) -> ox.QuerySolutions:
         """The rows of a SELECT query."""
@@ -158,18 +160,19 @@ class InProcess(SparqlQueries):
 
     def query(
         self,
-        sparql: str,
+        sparql: str | QueryText,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
+        text = QueryText.of(sparql).text
         if default_graph_uris or named_graph_uris:
             return self.store.query(
-                sparql,
+                text,
                 default_graph=[ox.NamedNode(uri) for uri in default_graph_uris],
                 named_graphs=[ox.NamedNode(uri) for uri in named_graph_uris],
             )
-        return self.store.query(sparql, use_default_graph_as_union=self.union_default_graph)
+        return self.store.query(text, use_default_graph_as_union=self.union_default_graph)
 
 
 class Store(SparqlQueries):

@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from rograph.namespaces import BASE, PREFIXES
-from rograph.sparql_text import declares_dataset
+from rograph.sparql_text import QueryText
 from rograph.store.base import QueryResults, QuerySyntaxError, Store
 from rograph.store.build import Build
 
@@ -71,20 +71,21 @@ class EmbeddedStore(Store):
 
     def query(
         self,
-        sparql: str,
+        sparql: str | QueryText,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
+        query = QueryText.of(sparql)
         options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": BASE}
         try:
             if default_graph_uris or named_graph_uris:
                 # The protocol's dataset replaces the query's own FROM / FROM NAMED entirely.
                 options["default_graph"] = [ox.NamedNode(uri) for uri in default_graph_uris]
                 options["named_graphs"] = [ox.NamedNode(uri) for uri in named_graph_uris]
-            elif not declares_dataset(sparql):
+            elif not query.declares_dataset:
                 options["use_default_graph_as_union"] = True
-            return self._store.query(sparql, **options)
+            return self._store.query(query.text, **options)
         except SyntaxError as error:
             raise QuerySyntaxError.from_parser(str(error)) from None
         except ValueError as error:  # an invalid IRI in the dataset parameters

@@ -29,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFou
 
 from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
-from rograph.sparql_text import dataset_clauses, describe_with_dataset, query_form
+from rograph.sparql_text import QueryText
 from rograph.store.base import (
     QueryResults,
     QuerySyntaxError,
@@ -44,26 +44,23 @@ from rograph.store.build import Build
 
 log = logging.getLogger(__name__)
 
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
-_USED = re.compile(r"(?<![\w<#?$])([A-Za-z][\w-]*):")
-_BASE_DECLARED = re.compile(r"\bBASE\s*<", re.IGNORECASE)
-#: An IRI reference without a scheme (a relative one). ``<`` as less-than matches only when
-#: followed by IRI characters up to a ``>``; then the BASE added is harmless.
-_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
+#: An IRI with a scheme (an absolute one), as the text between ``<`` and ``>`` starts.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def with_prologue(query: str) -> str:
-    """``query`` with the project's prefixes it uses but does not declare, and the query base
-    IRI (:data:`~rograph.namespaces.BASE`) if it has relative IRIs and no BASE of its own, on its
-    first line (so the store's line numbers in error messages stay right; the store's own base
-    would be its URL, which is not ours)."""
-    without_literals = re.sub(r"\"[^\"]*\"|'[^']*'|#[^\n]*", " ", query)
-    declared = {name or "" for name in _DECLARED.findall(query)}
-    used = set(_USED.findall(re.sub(r"<[^>]*>", " ", without_literals)))
+def with_prologue(query: QueryText) -> str:
+    """``query``'s text with the project's prefixes it uses but does not declare, and the query
+    base IRI (:data:`~rograph.namespaces.BASE`) if it has relative IRIs and no BASE of its own,
+    on its first line (so the store's line numbers in error messages stay right; the store's own
+    base would be its URL, which is not ours). Read from the query's tokens, so a prefix or an
+    IRI inside a string or a comment does not count."""
+    declared = query.declared_prefixes()
+    used = {token.text.partition(":")[0] for token in query.tokens if token.kind == "pname"}
     prologue = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
-    if _RELATIVE_IRI.search(without_literals) and not _BASE_DECLARED.search(without_literals):
+    relative = any(token.kind == "iri" and not _SCHEME.match(token.text[1:]) for token in query.tokens)
+    if relative and not any(token.kind == "word" and token.text.upper() == "BASE" for token in query.tokens):
         prologue.insert(0, f"BASE <{BASE}>")
-    return " ".join(prologue + [query]) if prologue else query
+    return " ".join(prologue + [query.text]) if prologue else query.text
 
 
 def basic_authorization(user: str, password: str) -> str | None:
@@ -85,12 +82,13 @@ class SparqlClient(SparqlQueries):
 
     def query(
         self,
-        sparql: str,
+        sparql: str | QueryText,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
-        form = query_form(sparql)
+        query = QueryText.of(sparql)
+        form = query.form
         if form is None:
             # Never forwarded: a store may run an update sent as a query (Virtuoso does, for a
             # user allowed to update), and this endpoint is read-only whatever the store allows.
@@ -106,7 +104,7 @@ class SparqlClient(SparqlQueries):
         client.setOnlyConneg(True)
         # SPARQLWrapper annotates whole seconds but hands the value to urlopen, which takes a float.
         client.setTimeout(self.timeout)  # type: ignore[arg-type]
-        sent = with_prologue(sparql)
+        sent = with_prologue(query)
         client.setQuery(sent)
         for uri in default_graph_uris:
             client.addDefaultGraph(uri)
@@ -128,7 +126,7 @@ class SparqlClient(SparqlQueries):
             problem = QuerySyntaxError.from_parser(_store_message(error))
             if problem.line == 1 and problem.column is not None:
                 # The prologue went in front of the first line: give the column as typed.
-                problem = QuerySyntaxError(problem.message, 1, max(1, problem.column - (len(sent) - len(sparql))))
+                problem = QuerySyntaxError(problem.message, 1, max(1, problem.column - (len(sent) - len(query.text))))
             raise problem from None
         except TimeoutError as error:
             raise StoreTimeout(f"the store did not answer within {self.timeout:g} s") from error
@@ -163,22 +161,23 @@ class RemoteStore(Store):
 
     def query(
         self,
-        sparql: str,
+        sparql: str | QueryText,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResults:
+        query = QueryText.of(sparql)
         if not default_graph_uris and not named_graph_uris:
             # A store set to use the union as its default graph may apply it to queries with
             # FROM too (Oxigraph's server does); the same graphs as protocol parameters are
             # the same dataset, and every store honours those.
-            default_graph_uris, named_graph_uris = dataset_clauses(sparql)
-        if not default_graph_uris and not named_graph_uris and query_form(sparql) == "DESCRIBE":
+            default_graph_uris, named_graph_uris = query.dataset_clauses()
+        if not default_graph_uris and not named_graph_uris and query.form == "DESCRIBE":
             # Virtuoso describes nothing from its default graph (its describe mode needs a
             # dataset); the build's graphs, named as the dataset, are the same data on every store.
             graphs = tuple(self.build.graph_counts)
-            sparql = describe_with_dataset(sparql, graphs, graphs)
-        return self.client.query(sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+            query = QueryText(query.describe_with_dataset(graphs, graphs))
+        return self.client.query(query, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
 
     def check(self) -> list[str]:
         """What would make the service answer from other data than the build's, in words an

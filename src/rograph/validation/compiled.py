@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rograph.namespaces import OWL, RDF, RDFS, SH
-from rograph.sparql_text import where_group
+from rograph.sparql_text import QueryText
 from rograph.validation.components import (
     COMPILED_COMPONENTS,
     VALUE_SET_CHECKS,
@@ -197,7 +197,7 @@ def _sparql_check(shapes: ShapesGraph, shape, constraint, targets: str, severity
     # SHACL pre-binds $this to each focus node; LATERAL is exactly that: the body is evaluated
     # once per target, with ?this bound (a plain join let Oxigraph scan the whole store first).
     try:
-        opening, closing = where_group(select)
+        opening, closing = QueryText(select).where_group()
     except ValueError as error:
         raise NotCompilable(str(error)) from None
     query = (

@@ -33,7 +33,7 @@ from rograph.web.pages import HTML_HEADERS, reader_language, root_url
 from rograph.web.query_errors import SyntaxProblem, explain, normalise_line_endings
 from rograph.web.responses import explain_query_error
 from rograph.web.result_views import DATES, NUMBERS, Chart, views
-from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS, query_form
+from rograph.web.sansio import GRAPH_FORMATS, SOLUTION_FORMATS, QueryText
 from rograph.web.ui_text import TEXT
 
 bp = Blueprint("query_page", __name__)
@@ -104,7 +104,7 @@ def query_page() -> Response:
 def _page(query: str, answer: Answer | None, examples, chosen) -> Response:
     lang = reader_language()
     asked = query if answer is not None else None
-    form = query_form(asked) if asked else None
+    form = QueryText(asked).form if asked else None
     formats = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
     downloads = (
         [

@@ -22,11 +22,11 @@ from rograph.web.sansio import (
     GRAPH_FORMATS,
     NotAcceptable,
     ProtocolError,
+    QueryText,
     SparqlRequest,
     choose_format,
     negotiate,
     parse_request,
-    query_form,
 )
 from rograph.web.sansio.linked_data import HTML
 from rograph.web.service_description import service_description
@@ -120,7 +120,7 @@ def _answer(parsed: SparqlRequest) -> Response:
     # The endpoint streams answers the executors serialise: only the pool's store offers that.
     assert isinstance(store, PoolStore), "the SPARQL endpoint answers through the executor pool"
     try:
-        fmt = choose_format(request.headers.get("Accept"), query_form(parsed.query), parsed.formats)
+        fmt = choose_format(request.headers.get("Accept"), QueryText(parsed.query).form, parsed.formats)
     except NotAcceptable as error:
         return plain_text_error(406, str(error))
     except ProtocolError as error:

@@ -5,7 +5,7 @@ plain function call (tests/test_sansio_*.py) and the web layer only moves bytes.
 """
 
 from rograph.result_formats import GRAPH_FORMATS, SOLUTION_FORMATS, ResultFormat
-from rograph.sparql_text import query_form, service_endpoints
+from rograph.sparql_text import QueryText
 from rograph.web.sansio.negotiation import NotAcceptable, choose_format, negotiate
 from rograph.web.sansio.request import ProtocolError, SparqlRequest, parse_request
 
@@ -14,11 +14,10 @@ __all__ = [
     "SOLUTION_FORMATS",
     "NotAcceptable",
     "ProtocolError",
+    "QueryText",
     "ResultFormat",
     "SparqlRequest",
     "choose_format",
     "negotiate",
     "parse_request",
-    "query_form",
-    "service_endpoints",
 ]
