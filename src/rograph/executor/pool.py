@@ -28,7 +28,9 @@ from rograph.store.build import Build
 
 log = logging.getLogger("rograph.executor")
 
-#: Seconds the broker may take to load the store and start its executors.
+#: Seconds the executors may take to start once the broker has opened the store. Opening it is
+#: not counted: at 10M quads the first start writes the on-disk database for about ten minutes,
+#: which is progress, not a hang, and a broker that fails while opening says so itself.
 START_SECONDS = 600
 
 
@@ -81,10 +83,18 @@ def start_pool(settings: Settings, build: Build, *, executors: int | None = None
             os._exit(status)
     listener.close()
     os.close(write_end)
-    message = _read_message(read_end, START_SECONDS)
+    started = time.monotonic()
+    messages = _Messages(read_end)
+    try:
+        message = messages.next()  # the store opening: as long as it takes, while the broker lives
+        if "error" not in message:
+            log.info("store open in %.1f s; starting the query executors", time.monotonic() - started)
+            message = messages.next(START_SECONDS)
+    except TimeoutError:
+        message = {"error": f"the query executors did not start within {START_SECONDS:g} s"}
     os.close(read_end)
     if "error" in message:
-        os.waitpid(pid, 0)
+        _end(pid)
         shutil.rmtree(directory, ignore_errors=True)
         raise PoolFailed(message["error"])
     return Pool(path, pid, message["isolated"], message["problems"])
@@ -96,6 +106,7 @@ def _broker_main(listener: socket.socket, settings: Settings, build: Build, coun
     isolation.die_with_parent()
     isolation.name_process(b"rograph-broker")
     store = open_store(settings, build)
+    _tell(tell, {"opened": True})
     problems = store.check()
     remote = settings.store.startswith(("http://", "https://"))
     probe = socket.socket()
@@ -166,15 +177,34 @@ def _tell(fd: int, message: dict) -> None:
         pass
 
 
-def _read_message(fd: int, seconds: float) -> dict:
-    data = b""
-    deadline = time.monotonic() + seconds
-    while not data.endswith(b"\n"):
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            return {"error": f"the query executors did not start within {seconds:g} s"}
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return {"error": "the query broker ended while starting (see the log above)"}
-        data += chunk
-    return json.loads(data)
+class _Messages:
+    """The broker's messages to the process that started it: one JSON object a line, on a pipe."""
+
+    def __init__(self, fd: int):
+        self.fd, self.pending = fd, b""
+
+    def next(self, seconds: float | None = None) -> dict:
+        """The next message, waited for ``seconds`` at most (``None``: as long as the broker
+        lives); an error message if the broker ends first. Raises ``TimeoutError``."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while b"\n" not in self.pending:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return {"error": "the query broker ended while starting (see the log above)"}
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return json.loads(line)
+
+
+def _end(pid: int) -> None:
+    """Stop a broker that failed to start (it may still be running: one whose executors missed
+    the deadline) and collect it."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
