@@ -4,6 +4,7 @@ after its own, so a newcomer reads the package from the ground up and nothing ru
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -43,12 +44,7 @@ def _imports(path: Path, module: str) -> list[tuple[int, str]]:
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                base = ".".join(
-                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
-                )
-            found.append((node.lineno, base))
+            found.append((node.lineno, importlib.util.resolve_name("." * node.level + (node.module or ""), package)))
     return [(line, name) for line, name in found if name == "rograph" or name.startswith("rograph.")]
 
 

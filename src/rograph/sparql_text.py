@@ -93,7 +93,12 @@ class QueryText:
     def declares_dataset(self) -> bool:
         """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (tokenised only if the
         word is there at all: a token's upper case is part of the query's)."""
-        return "FROM" in self.text.upper() and any(_is_word(token, "FROM") for token in self.tokens)
+        return "FROM" in self.text.upper() and self.has_word("FROM")
+
+    def has_word(self, *words: str) -> bool:
+        """Whether one of ``words`` stands in the query as a keyword (any case; not inside a
+        string, an IRI, a prefixed name or a comment)."""
+        return any(_is_word(token, *words) for token in self.tokens)
 
     def dataset_clauses(self) -> tuple[list[str], list[str]]:
         """The graphs named by ``FROM`` and by ``FROM NAMED``, as IRIs (prefixed names expanded

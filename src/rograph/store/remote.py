@@ -58,7 +58,7 @@ def with_prologue(query: QueryText) -> str:
     used = {token.text.partition(":")[0] for token in query.tokens if token.kind == "pname"}
     prologue = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
     relative = any(token.kind == "iri" and not _SCHEME.match(token.text[1:]) for token in query.tokens)
-    if relative and not any(token.kind == "word" and token.text.upper() == "BASE" for token in query.tokens):
+    if relative and not query.has_word("BASE"):
         prologue.insert(0, f"BASE <{BASE}>")
     return " ".join(prologue + [query.text]) if prologue else query.text
 
