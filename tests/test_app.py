@@ -298,4 +298,15 @@ def test_the_rate_limit_is_one_budget_per_address_across_routes_and_health_is_ex
     assert client.get("/sparql?query=ASK%20%7B%7D", environ_base=visitor).status_code == 429
     assert client.get("/health", environ_base=visitor).status_code == 200
     assert client.get("/robots.txt", environ_base=other).status_code == 200
+
+
+def test_counted_answers_say_what_is_left_of_the_budget_and_exempt_ones_carry_no_count(app, client):
+    budget = int(app.extensions["rograph"].settings.rate_limit.split("/")[0])
+    visitor = {"REMOTE_ADDR": "198.51.100.9"}
+    first, second = (client.get("/robots.txt", environ_base=visitor) for _ in range(2))
+    assert first.headers["X-RateLimit-Limit"] == str(budget)
+    assert [int(r.headers["X-RateLimit-Remaining"]) for r in (first, second)] == [budget - 1, budget - 2]
+    assert 0 < int(second.headers["Retry-After"]) <= 60
+    assert "X-RateLimit-Remaining" not in client.get("/health", environ_base=visitor).headers
+    assert "X-RateLimit-Remaining" not in client.get("/robots.txt").headers  # loopback: not counted
     assert client.get("/robots.txt").status_code == 200  # loopback is not limited by default

@@ -1,6 +1,6 @@
 """What protects the service from being flooded: per-client rate limits and request sizes.
 
-Rate limits are Flask-Limiter's, counted in a store every worker shares
+Rate limits are counted by the ``limits`` library in a store every worker shares
 (:mod:`rograph.web.limit_storage`: a SQLite file in the var folder, or Redis through
 ``ROGRAPH_RATE_LIMIT_STORAGE``), so a client gets exactly ``ROGRAPH_RATE_LIMIT`` whichever
 workers answer it, and a worker's crash resets nothing. How many queries a client runs at once
@@ -12,10 +12,13 @@ clients are exempt unless ``ROGRAPH_RATE_LIMIT_LOOPBACK`` is set, so development
 
 from __future__ import annotations
 
+import functools
 import io
 import ipaddress
+import math
+import time
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rograph.config import Settings
@@ -28,6 +31,7 @@ REQUEST_LINE_BYTES = 16 * 1024
 HEADER_BYTES = 8 * 1024
 
 
+@functools.lru_cache(maxsize=4096)  # a few addresses make most requests; parsing one costs ~20 µs
 def is_loopback(address: str | None) -> bool:
     try:
         return ipaddress.ip_address(address or "").is_loopback
@@ -112,36 +116,69 @@ def install(app: Flask, settings: Settings) -> None:
         )
     app.wsgi_app = RequestLimits(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
     app.register_error_handler(413, _too_large)
-    if not settings.rate_limit:
-        return
-    from flask_limiter import Limiter
-
-    limiter = Limiter(
-        lambda: request.remote_addr or "unknown",
-        app=app,
-        # One budget per client across every route, not one per route.
-        application_limits=[part.strip() for part in settings.rate_limit.split(";") if part.strip()],
-        storage_uri=settings.rate_limit_storage or storage_uri(settings.var_dir / "rate-limits.sqlite"),
-        strategy="moving-window",
-        headers_enabled=True,
-    )
-
-    @limiter.request_filter
-    def _exempt() -> bool:
-        return request.path == "/health" or (not settings.rate_limit_loopback and is_loopback(request.remote_addr))
-
-    app.register_error_handler(429, _too_many)
+    if settings.rate_limit:
+        RateLimit(settings).install(app)
 
 
-def _too_many(error) -> Response:
-    response = plain_text_error(
+class RateLimit:
+    """``ROGRAPH_RATE_LIMIT``: one budget per client address across every route, counted with
+    the `limits <https://limits.readthedocs.io>`_ library's moving window in the shared store.
+
+    Checked before the view: a request that counts takes one from each limit, shortest window
+    first, and the first limit it finds spent answers 429 with ``Retry-After`` (the wait until
+    that window has room) without taking from the longer ones. Counted answers carry the
+    shortest limit's ``X-RateLimit-Limit``, ``-Remaining``, ``-Reset`` and ``Retry-After``.
+    A request that is exempt (``/health``; loopback unless ``ROGRAPH_RATE_LIMIT_LOOPBACK``)
+    costs nothing here: the rules are parsed once, when the app is made, not per request.
+    """
+
+    def __init__(self, settings: Settings):
+        from limits import parse_many
+        from limits.storage import storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.limits = sorted(parse_many(settings.rate_limit))
+        storage = storage_from_string(
+            settings.rate_limit_storage or storage_uri(settings.var_dir / "rate-limits.sqlite")
+        )
+        self.counter = MovingWindowRateLimiter(storage)
+        self.loopback_counts = settings.rate_limit_loopback
+
+    def install(self, app: Flask) -> None:
+        app.before_request(self.check)
+        app.after_request(self.add_headers)
+
+    def check(self) -> Response | None:
+        if request.path == "/health" or (not self.loopback_counts and is_loopback(request.remote_addr)):
+            return None
+        client = request.remote_addr or "unknown"
+        for limit in self.limits:
+            if not self.counter.hit(limit, "rograph", client):
+                g.rate_limit = (limit, client)
+                return _too_many(limit)
+        g.rate_limit = (self.limits[0], client)
+        return None
+
+    def add_headers(self, response: Response) -> Response:
+        counted = g.pop("rate_limit", None)
+        if counted is None:
+            return response
+        limit, client = counted
+        stats = self.counter.get_window_stats(limit, "rograph", client)
+        reset = int(stats.reset_time)
+        response.headers["X-RateLimit-Limit"] = str(limit.amount)
+        response.headers["X-RateLimit-Remaining"] = str(max(0, stats.remaining))
+        response.headers["X-RateLimit-Reset"] = str(reset)
+        response.headers["Retry-After"] = str(max(1, math.ceil(stats.reset_time - time.time())))
+        return response
+
+
+def _too_many(limit) -> Response:
+    return plain_text_error(
         429,
-        f"Too many requests from your address ({error.description}). Wait as long as Retry-After says, "
+        f"Too many requests from your address ({limit}). Wait as long as Retry-After says, "
         "or download the dumps (/dumps/) to query a copy of the data as much as you like.",
     )
-    # Flask-Limiter replaces this with the exact wait when it adds its headers.
-    response.headers["Retry-After"] = "60"
-    return response
 
 
 def _too_large(error) -> Response:
