@@ -59,12 +59,7 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
     try:
         app = create_app(
             settings,
-            PoolStore(
-                build,
-                pool.socket_path,
-                max_response_bytes=settings.max_response_bytes,
-                query_timeout=settings.query_timeout,
-            ),
+            PoolStore.for_settings(build, pool.socket_path, settings),
         )
         if name.startswith("gunicorn"):
             from rograph.serve import _Server

@@ -158,12 +158,7 @@ def main() -> None:
     build = ensure_build(discover(settings.project_dir), settings.var_dir, validate=False)
     pool = start_pool(settings, build, executors=1)
     try:
-        store = PoolStore(
-            build,
-            pool.socket_path,
-            max_response_bytes=settings.max_response_bytes,
-            query_timeout=settings.query_timeout,
-        )
+        store = PoolStore.for_settings(build, pool.socket_path, settings)
         app = create_app(settings, store).wsgi_app
         base = "https://w3id.org/rograph/"
         rows = store.query(

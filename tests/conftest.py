@@ -635,12 +635,7 @@ def app(tmp_path_factory):
     build = ensure_build(discover(settings.project_dir), settings.var_dir, validate=False)
     pool = start_pool(settings, build, executors=1)
     try:
-        store = PoolStore(
-            build,
-            pool.socket_path,
-            max_response_bytes=settings.max_response_bytes,
-            query_timeout=settings.query_timeout,
-        )
+        store = PoolStore.for_settings(build, pool.socket_path, settings)
         yield create_app(settings, store)
     finally:
         pool.stop()

@@ -59,12 +59,7 @@ def _local(query: str, fmt: str) -> str:
     except PoolFailed as error:
         fail("query", str(error))
     try:
-        store = PoolStore(
-            build,
-            pool.socket_path,
-            max_response_bytes=settings.max_response_bytes,
-            query_timeout=settings.query_timeout,
-        )
+        store = PoolStore.for_settings(build, pool.socket_path, settings)
         results = store.query(query)
         if isinstance(results, ox.QueryBoolean):
             return ("true" if bool(results) else "false") + "\n"

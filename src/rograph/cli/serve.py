@@ -88,12 +88,7 @@ def serve_command(
             logging.getLogger("rograph.store").warning("%s", problem)
         # For a front that starts fresh interpreters rather than forking this one.
         os.environ["ROGRAPH_EXECUTOR_SOCKET"] = pool.socket_path
-        served = PoolStore(
-            build,
-            pool.socket_path,
-            max_response_bytes=settings.max_response_bytes,
-            query_timeout=settings.query_timeout,
-        )
+        served = PoolStore.for_settings(build, pool.socket_path, settings)
         app = create_app(settings, served)
         if debug:
             app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 
 import pyoxigraph as ox
 
+from rograph.config import Settings
 from rograph.executor import protocol
 from rograph.executor.executor import INTERNAL_TRIPLES
 from rograph.sparql_text import QueryText
@@ -169,6 +170,14 @@ class PoolStore(Store):
         self.wait = query_timeout + 30
         self._connections = _Connections()
         self._ids = itertools.count(1)
+
+    @classmethod
+    def for_settings(cls, build: Build, socket_path: str, settings: Settings) -> PoolStore:
+        """The pool's store with the response cap and deadline ``settings`` give: how ``rograph
+        serve``, ``rograph query`` and a front started apart make it."""
+        return cls(
+            build, socket_path, max_response_bytes=settings.max_response_bytes, query_timeout=settings.query_timeout
+        )
 
     def _connection(self) -> socket.socket:
         """This thread's idle broker connection, taken out of its hands until the answer ends

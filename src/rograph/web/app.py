@@ -65,12 +65,7 @@ def _pool_store(settings: Settings) -> Store:
         raise RuntimeError(
             f"no build in {settings.var_dir} (ROGRAPH_VAR_DIR): start the service with rograph serve, which builds first"
         )
-    return PoolStore(
-        build,
-        settings.executor_socket,
-        max_response_bytes=settings.max_response_bytes,
-        query_timeout=settings.query_timeout,
-    )
+    return PoolStore.for_settings(build, settings.executor_socket, settings)
 
 
 #: A request id a client (or a proxy in front) may set: short, and safe to log and echo.
