@@ -27,7 +27,7 @@ from linkcheck import LANGUAGES, NO_SUCH_ID, SITE_PAGES, Crawl, Finding, LinkChe
 
 #: A crawl of the site in three languages is ~5,400 requests (measured with the seven sources:
 #: 5,381 in 264 s on the shared 2-core machine under load); the others crawl one language.
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.live, pytest.mark.timeout(1500)]
 
 #: What a fresh clone holds that rograph reads (sources/: the texts evidence is checked against).
 PROJECT_FOLDERS = tuple(f for f in ("ontology", "data", "shapes", "queries", "sources") if (PROJECT_DIR / f).is_dir())

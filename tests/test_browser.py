@@ -15,7 +15,7 @@ import requests
 from conftest import PROJECT_DIR, syntax_error_position
 from rograph.web.ui_text import TEXT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_DIR / "test-artifacts"

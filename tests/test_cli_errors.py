@@ -13,6 +13,8 @@ import pytest
 
 from conftest import DATA_FILE, PROJECT_DIR, ROGRAPH, ProjectCopy, free_port
 
+pytestmark = pytest.mark.live
+
 #: docs/cli.md: 2 is bad input (a setting, a folder, a file that cannot be read or written,
 #: sources that do not parse and no earlier build to fall back on, a store out of reach).
 EXIT_BAD_INPUT = 2

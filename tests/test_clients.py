@@ -35,6 +35,8 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+pytestmark = pytest.mark.live
+
 G = "http://example.org/"
 A, P = rdflib.URIRef(G + "a"), rdflib.URIRef(G + "p")
 

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROGRAPH, ProjectCopy
 
+pytestmark = pytest.mark.live
+
 BASE = "https://w3id.org/rograph/"
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import subprocess
 import time
 
+import pytest
 import requests
 
 from conftest import ROGRAPH, free_port
+
+pytestmark = pytest.mark.live
 
 
 def test_dumps_are_served_with_the_default_build_folder(project_copy):

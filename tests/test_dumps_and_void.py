@@ -15,6 +15,8 @@ import requests
 from conftest import OUR_GRAPHS, PROJECT_DIR
 from rograph.namespaces import BASE
 
+pytestmark = pytest.mark.live
+
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"

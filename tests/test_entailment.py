@@ -13,6 +13,8 @@ from rdflib.namespace import RDF, RDFS
 from conftest import PROJECT_DIR
 from rograph.namespaces import BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
 
+pytestmark = pytest.mark.live
+
 INFERRED = BASE + "graph/inferred"
 SOURCE_GRAPH = BASE + "graph/lv-moc-valga-expert-meeting-2020"
 MEETING = BASE + "meeting/valga-expert-meeting-2020-02-06"

@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import DATA_FILE, ProjectCopy, line_of
+
+pytestmark = pytest.mark.live
 
 ROGRAPH = str(Path(sys.executable).parent / "rograph")
 TEXT_FILE = "sources/000_f5beb46b2a4dc84d.txt"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+pytestmark = pytest.mark.live
+
 
 @pytest.mark.parametrize(
     "template",

@@ -21,6 +21,8 @@ import requests
 from conftest import start_server
 from slow_clients import CHEAP, KINDS, worst_latency_under
 
+pytestmark = pytest.mark.live
+
 ATTACK_SECONDS = 7.0
 
 

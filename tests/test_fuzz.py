@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from conftest import start_server
 
+pytestmark = pytest.mark.live
+
 TIMEOUT = 4  # the server's query time limit in this module
 PATIENCE = TIMEOUT + 15
 

@@ -12,9 +12,12 @@ import sys
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import DATA_FILE, ProjectCopy, descendants, executor_pids, process_name, start_server, wait_for_executors
+
+pytestmark = pytest.mark.live
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a rg:ExpertMeeting }"
 

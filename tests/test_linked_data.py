@@ -11,6 +11,8 @@ import requests
 from conftest import ProjectCopy, start_server
 from rograph.namespaces import BASE
 
+pytestmark = pytest.mark.live
+
 RDF_FORMATS = {
     "text/turtle": ("ttl", "turtle"),
     "application/ld+json": ("jsonld", "json-ld"),

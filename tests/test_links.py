@@ -11,6 +11,8 @@ import requests
 
 from conftest import ProjectCopy, start_server
 
+pytestmark = pytest.mark.live
+
 FORGED = "evil.example"
 PAGE_PATHS = [
     "/",

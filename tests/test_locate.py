@@ -59,3 +59,11 @@ def test_a_node_is_found_in_the_first_file_that_writes_it(tmp_path: Path):
         "http://example.org/y": (first, 2),
         "http://example.org/z": (second, 4),
     }
+
+
+def test_a_node_looked_for_alone_is_placed_where_it_is_among_many(tmp_path: Path):
+    """The scan ends once every node wanted has its subject line; alone, each still gets its own."""
+    path = tmp_path / "data.ttl"
+    path.write_text(TEXT, encoding="utf-8")
+    for iri, line in EXPECTED.items():
+        assert Locator([path]).locate({iri}) == {iri: (path, line)}, iri

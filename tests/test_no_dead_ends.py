@@ -10,6 +10,8 @@ import pytest
 import rdflib
 import requests
 
+pytestmark = pytest.mark.live
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 

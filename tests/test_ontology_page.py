@@ -12,6 +12,8 @@ import requests
 from conftest import PROJECT_DIR
 from rograph.namespaces import BASE
 
+pytestmark = pytest.mark.live
+
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 

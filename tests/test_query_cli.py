@@ -10,6 +10,8 @@ import pytest
 from conftest import PROJECT_DIR, ROGRAPH
 from rograph.sparql_text import NESTING_LIMIT
 
+pytestmark = pytest.mark.live
+
 
 @pytest.fixture(scope="module")
 def var_dir(tmp_path_factory):

@@ -33,6 +33,8 @@ from conftest import (
 )
 from rograph.sparql_text import NESTING_LIMIT, QueryText
 
+pytestmark = pytest.mark.live
+
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 from harness import memory_mib  # noqa: E402  (PSS of a process tree)
 

@@ -15,6 +15,8 @@ import requests
 
 from conftest import start_backed_server, syntax_error_position
 
+pytestmark = pytest.mark.live
+
 RG = "https://w3id.org/rograph/ontology#"
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

@@ -11,7 +11,7 @@ import requests
 from conftest import start_backed_server, syntax_error_position
 from test_browser import ARTIFACTS, browser, page  # noqa: F401  (the shared browser fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 VALGA = "https://w3id.org/rograph/organisation/valga-city-government"
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

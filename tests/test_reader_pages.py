@@ -19,6 +19,8 @@ import requests
 
 from rograph.namespaces import BASE
 
+pytestmark = pytest.mark.live
+
 HTML_ACCEPT = {"Accept": "text/html"}
 MEETING = "meeting/valga-expert-meeting-2020-02-06"
 SCHEMA = "https://schema.org/"

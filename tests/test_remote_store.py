@@ -32,6 +32,8 @@ from conftest import (
     syntax_error_position,
 )
 
+pytestmark = pytest.mark.live
+
 OWN = "https://w3id.org/rograph/graph/"
 
 

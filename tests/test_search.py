@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.live
 
 
 def search(server, query: str, **params) -> requests.Response:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import rdflib
 import requests
 from rdflib.namespace import RDF, VOID, Namespace
+
+pytestmark = pytest.mark.live
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 

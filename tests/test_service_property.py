@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 from conftest import start_server
 
+pytestmark = pytest.mark.live
+
 EMBEDDED_EXAMPLES = 5000
 FORWARDED_EXAMPLES = 1000
 

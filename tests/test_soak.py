@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 import requests
 
 from conftest import PROJECT_DIR, start_server
@@ -19,6 +20,8 @@ sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 from harness import memory_mib  # noqa: E402  (PSS of a process tree: the benchmarks' measure)
 
 from rograph.examples import load_examples
+
+pytestmark = pytest.mark.live
 
 CLIENTS = 8
 WORKERS = 4

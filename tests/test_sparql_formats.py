@@ -11,6 +11,8 @@ import pytest
 import rdflib
 import requests
 
+pytestmark = pytest.mark.live
+
 EX = "http://example.org/"
 SELECT = f"SELECT ?p ?o WHERE {{ GRAPH <{EX}awkward> {{ <{EX}t> ?p ?o }} }}"
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{EX}awkward> {{ ?s ?p ?o }} }}"

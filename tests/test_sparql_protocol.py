@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+pytestmark = pytest.mark.live
+
 G = "http://example.org/"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {"Content-Type": "application/sparql-query"}

@@ -97,7 +97,7 @@ def test_a_form_asked_for_that_the_query_is_not_is_named(store):
 def test_a_pyoxigraph_store_in_process_is_asked_the_same_way(app):
     """The dataset a build is made from, before it is a Store: its own default graph (empty
     here), or the union of its graphs when asked so; the same counts as the build's."""
-    from rograph.store.base import InProcess
+    from rograph.store.queries import InProcess
 
     build = app.extensions["rograph"].store.build
     dataset = ox.Store()

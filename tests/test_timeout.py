@@ -9,9 +9,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import descendants, process_name, start_server, wait_for_executors, wait_for_replacement
+
+pytestmark = pytest.mark.live
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "ASK { ?s a <https://w3id.org/rograph/ontology#ExpertMeeting> }"

@@ -18,6 +18,8 @@ from rograph.validation import compiled_engine, pyshacl_engine
 from rograph.validation.incremental import validate_incremental
 from rograph.validation.parsed import Parsed
 
+pytestmark = pytest.mark.live
+
 #: Edits of a generated report file (N-Quads, one statement per line), each breaking a
 #: different kind of constraint.
 FAULTS = [

@@ -39,7 +39,7 @@ from rograph.namespaces import (
     XSD,
     entity_iri,
 )
-from rograph.store.base import InProcess
+from rograph.store.queries import InProcess
 
 #: The concept scheme whose concepts are the kinds a source can be (ontology/concepts.ttl).
 SOURCE_KINDS = BASE + "concept/source-kinds"

@@ -26,15 +26,14 @@ from rograph.executor.executor import INTERNAL_TRIPLES
 from rograph.sparql_text import QueryText
 from rograph.store.base import (
     QueryRefused,
-    QueryResults,
     QueryStopped,
     QuerySyntaxError,
     Store,
     StoreTimeout,
     StoreUnavailable,
-    as_query_triples,
 )
 from rograph.store.build import Build
+from rograph.store.queries import QueryResults, as_query_triples
 
 #: Who the current query is for: (the client's address, whether it is exempt from the fair-share
 #: limits). Local use (the CLI, start-up checks) is exempt.

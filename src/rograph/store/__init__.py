@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rograph.config import Settings
 from rograph.store.base import (
-    QueryResults,
     QuerySyntaxError,
     Store,
     StoreMisconfigured,
@@ -18,6 +17,7 @@ from rograph.store.base import (
     StoreUnavailable,
 )
 from rograph.store.build import Build
+from rograph.store.queries import QueryResults
 
 __all__ = [
     "QueryResults",

@@ -30,8 +30,8 @@ from rograph import sources
 from rograph.namespaces import PREFIXES
 from rograph.sources import ProjectFiles
 from rograph.store import entailment
-from rograph.store.base import InProcess
 from rograph.store.dumps import Dump, write_dumps
+from rograph.store.queries import InProcess
 from rograph.store.void import describe_dataset
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from rograph.namespaces import PREFIXES
 from rograph.sources import sha256_of
-from rograph.store.base import InProcess
+from rograph.store.queries import InProcess
 
 
 @dataclass(frozen=True)

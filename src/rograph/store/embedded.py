@@ -27,8 +27,9 @@ import pyoxigraph as ox
 
 from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import QueryText
-from rograph.store.base import QueryResults, QuerySyntaxError, Store
+from rograph.store.base import QuerySyntaxError, Store
 from rograph.store.build import Build
+from rograph.store.queries import QueryResults
 
 #: Resident bytes per quad of pyoxigraph's in-memory store, measured on generated data
 #: (460 MiB for 1M quads, ``benchmarks/service.py``).

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from rograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SHAPES_GRAPH
-from rograph.store.base import InProcess
+from rograph.store.queries import InProcess
 
 #: Facts: every named graph but the ontology, the shapes and the inferred graph itself, and the
 #: default graph (``rograph serve --data`` keeps the default graph of the files it is given).

@@ -31,16 +31,14 @@ from rograph.config import Settings
 from rograph.namespaces import BASE, PREFIXES
 from rograph.sparql_text import QueryText
 from rograph.store.base import (
-    QueryResults,
     QuerySyntaxError,
-    SparqlQueries,
     Store,
     StoreMisconfigured,
     StoreTimeout,
     StoreUnavailable,
-    as_query_triples,
 )
 from rograph.store.build import Build
+from rograph.store.queries import QueryResults, SparqlQueries, as_query_triples
 
 log = logging.getLogger(__name__)
 

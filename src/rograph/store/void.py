@@ -32,9 +32,9 @@ from rograph.namespaces import (
     VOID,
     XSD,
 )
-from rograph.store.base import InProcess
 from rograph.store.counts import TRIPLES_PER_GRAPH
 from rograph.store.dumps import Dump
+from rograph.store.queries import InProcess
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 

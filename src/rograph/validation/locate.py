@@ -74,7 +74,9 @@ class SourceText:
 
     def lines_of(self, iris: set[str]) -> dict[str, int]:
         """For each of ``iris`` this file writes, the 1-based line where it is first a subject,
-        else where it is first mentioned (comment lines aside), in one scan of the text."""
+        else where it is first mentioned (comment lines aside), in one scan of the text that ends
+        once every one of them has its subject line (a node is mentioned often, in data files
+        hundreds of times, after the line that describes it)."""
         forms = self.spellings(iris)
         text = self.text
         subjects: dict[str, int] = {}
@@ -82,6 +84,8 @@ class SourceText:
         number, counted_to = 1, 0
         for match in self._places(forms):
             iri = forms[match.group(1)]
+            if iri in subjects:
+                continue
             start = match.start()
             number += text.count("\n", counted_to, start)
             counted_to = start
@@ -90,7 +94,9 @@ class SourceText:
                 continue
             mentions.setdefault(iri, number)
             if not before and text[match.end() : match.end() + 1] not in (")", "]"):
-                subjects.setdefault(iri, number)
+                subjects[iri] = number
+                if len(subjects) == len(iris):
+                    break
         return {iri: subjects.get(iri, first) for iri, first in mentions.items()}
 
 
