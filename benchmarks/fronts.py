@@ -9,7 +9,10 @@ same build) in this process's children:
 * ``gunicorn-sync``: gunicorn's sync workers (rograph's earlier front; ``ROGRAPH_SERVER=gunicorn``);
 * ``gunicorn-gthread``: gunicorn's threaded workers;
 * ``granian``: granian's WSGI interface (Rust I/O, Python threads), ``pip install granian``;
-* ``waitress``: waitress in forked processes sharing the socket, as ``rograph serve`` runs it.
+* ``waitress``: waitress in forked processes sharing the socket, as ``rograph serve`` runs it;
+* ``flask-floor``: the same waitress front serving a Flask app that answers every request with
+  one fixed, empty SPARQL result (no store, no executors, no protections): what the stack alone
+  costs, so the most any Flask app served this way can reach beside Oxigraph's server.
 
 Slow clients: 64 connections that send headers a line every 0.5 s, or a body a byte every
 0.5 s, or never read two pipelined answers of about 300 KB; meanwhile ``/health`` and a cheap
@@ -37,7 +40,22 @@ from service import OXIGRAPH, PROJECT_DIR, start_oxigraph, subjects_file, versio
 
 from slow_clients import KINDS, worst_latency_under  # noqa: E402  (the attack tests/test_front.py makes)
 
-CANDIDATES = ("gunicorn-sync", "gunicorn-gthread", "granian", "waitress")
+CANDIDATES = ("gunicorn-sync", "gunicorn-gthread", "granian", "waitress", "flask-floor")
+
+
+def floor_app():
+    """The ``flask-floor`` candidate's app: one fixed answer, whatever is asked."""
+    from flask import Flask, Response
+
+    app = Flask("floor")
+    body = b'{"head":{"vars":["p","o"]},"results":{"bindings":[]}}'
+
+    @app.route("/", defaults={"path": ""})
+    @app.route("/<path:path>")
+    def answer(path: str) -> Response:
+        return Response(body, mimetype="application/sparql-results+json")
+
+    return app
 
 
 def run_candidate(name: str, port: int, workers: int, threads: int, var: str, data: str | None) -> None:
@@ -48,12 +66,16 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
     from rograph.cli.shared import build_or_exit
     from rograph.config import Settings
     from rograph.executor import PoolStore, start_pool
+    from rograph.front import serve_waitress
     from rograph.web import create_app
 
     settings = Settings.from_env(
         port=port, workers=workers, threads=threads, var_dir=Path(var), project_dir=PROJECT_DIR, log_level="WARNING"
     )
     logging.basicConfig(level="WARNING")
+    if name == "flask-floor":
+        serve_waitress(settings, floor_app())
+        return
     build = build_or_exit(settings, "serve", data=(Path(data),) if data else (), validate=not data)
     pool = start_pool(settings, build)
     try:
@@ -94,8 +116,6 @@ def run_candidate(name: str, port: int, workers: int, threads: int, var: str, da
                 log_enabled=False,
             ).serve(target_loader=lambda *args, **kwargs: app)
         else:
-            from rograph.front import serve_waitress
-
             serve_waitress(settings, app)
     finally:
         pool.stop()
@@ -129,6 +149,7 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000, help="size of the synthetic data for the lookups")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "benchmarks" / "results")
+    parser.add_argument("--layout", help="processes x threads for every candidate (e.g. 2x8) instead of each one's own")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     data = args.work / f"synth-{args.triples}.nq"
@@ -156,9 +177,15 @@ def main() -> None:
     # Lookups measure the query path, not the answer cache (each IRI is asked once anyway).
     os.environ["ROGRAPH_CACHE_BYTES"] = "0"
     # waitress as rograph serve runs it by default (ROGRAPH_WORKERS 4, ROGRAPH_THREADS 8).
-    layouts = {"gunicorn-sync": (4, 1), "gunicorn-gthread": (4, 4), "granian": (2, 4), "waitress": (4, 8)}
+    layouts = {
+        "gunicorn-sync": (4, 1),
+        "gunicorn-gthread": (4, 4),
+        "granian": (2, 4),
+        "waitress": (4, 8),
+        "flask-floor": (4, 8),
+    }
     for name in args.candidates:
-        workers, threads = layouts[name]
+        workers, threads = map(int, args.layout.split("x")) if args.layout else layouts[name]
         process, port = start(name, 2, threads, args.work / "fronts-var", None)
         try:
             slow = {kind: worst_latency_under(("127.0.0.1", port), kind, 8.0) for kind in KINDS}
