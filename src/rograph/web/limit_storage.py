@@ -1,11 +1,11 @@
 """Rate-limit counters in a SQLite file, shared by every worker process on the machine.
 
-A `limits <https://limits.readthedocs.io>`_ storage (scheme ``rograph-sqlite``), so
-the rate limit (:mod:`rograph.web.limits`) counts through it exactly as through its own memory or Redis storages. Each
-hit is one short ``BEGIN IMMEDIATE`` transaction: the check and the count happen under the
-database's write lock, so two workers never both take the last request of a window, and a
-worker that crashes loses nothing already counted (the file outlives it; WAL mode keeps readers
-and the writer apart). For several machines, set ``ROGRAPH_RATE_LIMIT_STORAGE`` to a Redis URL.
+A `limits <https://limits.readthedocs.io>`_ storage (scheme ``rograph-sqlite``), so the rate
+limit (:mod:`rograph.web.limits`) counts through it exactly as through the library's own memory
+or Redis storages. Each hit is one short ``BEGIN IMMEDIATE`` transaction: the check and the
+count happen under the database's write lock, so two workers never both take the last request
+of a window, and a worker that crashes loses nothing already counted (the file outlives it; WAL
+mode keeps readers and the writer apart). For several machines, set ``ROGRAPH_RATE_LIMIT_STORAGE`` to a Redis URL.
 """
 
 from __future__ import annotations
