@@ -572,12 +572,23 @@ def _is_live(item: pytest.Function) -> bool:
 _DECLARED_LIVE = re.compile(r"^pytestmark = \[?pytest\.mark\.live\b", re.MULTILINE)
 
 
+def _excludes_live(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` can select no live test: ``not live``, alone or as the first term
+    of a conjunction (``not live and not app``); anything else may, and is not guessed at."""
+    words = markexpr.split()
+    return (
+        words[:2] == ["not", "live"]
+        and (len(words) == 2 or words[2] == "and")
+        and not {"or", "("} & set(markexpr.replace("(", " ( ").split())
+    )
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """The inner loop (``-m "not live"``, that expression exactly) leaves out the modules declared
-    live without importing them: importing a module costs pytest's rewriting of its asserts,
-    which, where Python writes no bytecode cache (``PYTHONDONTWRITEBYTECODE``), is redone on
-    every run and was half the loop's collection. Any other expression collects every module."""
-    if config.option.markexpr.strip() != "not live" or collection_path.suffix != ".py":
+    """The inner loop (``-m "not live"``) and the unit layer leave out the modules declared live
+    without importing them: importing a module costs pytest's rewriting of its asserts, which,
+    where Python writes no bytecode cache (``PYTHONDONTWRITEBYTECODE``), is redone on every run
+    and was half the loop's collection. Other expressions collect every module."""
+    if not _excludes_live(config.option.markexpr) or collection_path.suffix != ".py":
         return None
     if not collection_path.name.startswith("test_"):
         return None
