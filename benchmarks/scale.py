@@ -49,6 +49,7 @@ from service import (  # noqa: E402
     lookup_queries,
     measure,
     mix_queries,
+    oxigraph_of_the_build,
     report_count,
     serve_command,
     start_oxigraph,
@@ -208,7 +209,7 @@ def virtuoso_rows(triples: int, data: Path, work: Path, clients: int, seconds: f
             stop(ours.process)
         for name, queries in loads.items():
             figures[name, "virtuoso itself"] = measure_tree(store, store, queries, clients, seconds)
-    theirs = start_oxigraph(work / f"oxigraph-{triples}")
+    theirs = start_oxigraph(oxigraph_of_the_build(work))
     try:
         for name, queries in loads.items():
             figures[name, "oxigraph"] = measure(theirs, queries, clients, seconds)
@@ -283,14 +284,7 @@ def main() -> None:
             ],
         )
     first_start(data, args.work)
-    location = args.work / f"oxigraph-{args.triples}"
-    if not location.exists():
-        timed(
-            "oxigraph load",
-            [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    oxigraph_of_the_build(args.work)
     if "service" not in args.skip:
         print("  benchmarks/service.py:", flush=True)
         subprocess.run(
