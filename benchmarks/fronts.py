@@ -19,7 +19,9 @@ Slow clients: 64 connections that send headers a line every 0.5 s, or a body a b
 query are timed (tests/slow_clients.py, the attack tests/test_front.py makes); the worst
 answer time and the failed probes are printed.
 Lookups: ``wrk`` (Debian's) with 8 keep-alive connections, every request a different IRI of
-the synthetic data (``lookups.lua``), beside ``oxigraph serve-read-only`` on the same data.
+the synthetic data (``lookups.lua``), beside ``oxigraph serve-read-only`` on the generated file
+(not yet, as ``service.py`` now does, on the build's dump: the candidates' builds add the ontology,
+shapes and RDFS consequences, so rograph's lookups answer a few more rows).
 Loopback only; every loop is bounded in time.
 """
 

