@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -310,3 +311,14 @@ def test_counted_answers_say_what_is_left_of_the_budget_and_exempt_ones_carry_no
     assert 0 < int(second.headers["Retry-After"]) <= 60
     assert "X-RateLimit-Remaining" not in client.get("/health", environ_base=visitor).headers
     assert "X-RateLimit-Remaining" not in client.get("/robots.txt").headers  # loopback: not counted
+
+
+def test_the_rate_limit_answer_points_at_a_dump_that_exists(app, client):
+    budget = int(app.extensions["rograph"].settings.rate_limit.split("/")[0])
+    visitor = {"REMOTE_ADDR": "198.51.100.23"}
+    for _ in range(budget):
+        client.get("/robots.txt", environ_base=visitor)
+    refused = client.get("/robots.txt", environ_base=visitor)
+    assert refused.status_code == 429
+    named = re.findall(r"/dumps/[\w.]+", refused.get_data(as_text=True))
+    assert named and all(client.get(path).status_code == 200 for path in named)

@@ -177,7 +177,8 @@ def _too_many(limit) -> Response:
     return plain_text_error(
         429,
         f"Too many requests from your address ({limit}). Wait as long as Retry-After says, "
-        "or download the dumps (/dumps/) to query a copy of the data as much as you like.",
+        "or download a dump (/dumps/dataset.nq, the others listed on the home page) to query a copy of the "
+        "data as much as you like.",
     )
 
 
